@@ -1,0 +1,32 @@
+package io.postbridge.core.events;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** What happened to a message, as an operator reads it in the event list. */
+public enum MailEventType {
+    RECEIVED,
+    QUEUED,
+    DELIVERED,
+    DEFERRED,
+    BOUNCED,
+    BOUNCE_RECEIVED,
+    DROPPED;
+
+    /** The spelling used in configuration files and JSON: lower case with dashes. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    public static Optional<MailEventType> fromWireName(String value) {
+        return Arrays.stream(values())
+            .filter(type -> type.wireName().equals(value.trim().toLowerCase(Locale.ROOT)))
+            .findFirst();
+    }
+
+    public static String allWireNames() {
+        return Arrays.stream(values()).map(MailEventType::wireName).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,72 @@
+package io.postbridge.mailets;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+
+import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.events.MailEvent;
+import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.events.MailEventType;
+
+/**
+ * Records a step of the message's life in the Postbridge event log (listed by WebAdmin
+ * {@code GET /postbridge/events}) and lets the mail continue unchanged.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="io.postbridge.mailets.RecordMailEvent">
+ *     <event>queued</event>                 <!-- required: received, queued, delivered, deferred, bounced, bounce-received, dropped -->
+ *     <detail>relay to MX</detail>          <!-- optional free text -->
+ * </mailet>
+ * }</pre>
+ */
+public class RecordMailEvent extends GenericMailet {
+    static final String EVENT = "event";
+    static final String DETAIL = "detail";
+
+    private final MailEventLog eventLog;
+    private MailEventType type;
+    private Optional<String> detail;
+
+    @Inject
+    public RecordMailEvent(MailEventLog eventLog) {
+        this.eventLog = eventLog;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of(EVENT, DETAIL));
+        String setting = "mailet " + getClass().getSimpleName() + " <" + EVENT + ">";
+        String value = getInitParameterAsOptional(EVENT)
+            .orElseThrow(() -> new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
+                "missing; one of " + MailEventType.allWireNames())));
+        type = MailEventType.fromWireName(value)
+            .orElseThrow(() -> new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
+                "unknown value '" + value + "'; expected one of " + MailEventType.allWireNames())));
+        detail = getInitParameterAsOptional(DETAIL);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(),
+            Optional.ofNullable(mail.getMessage().getMessageID()),
+            mail.getMaybeSender().asOptional().map(MailAddress::asString),
+            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
+            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class),
+            detail));
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Postbridge: records a mail event";
+    }
+}
