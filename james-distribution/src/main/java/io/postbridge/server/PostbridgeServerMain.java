@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import com.google.inject.Module;
 import com.google.inject.multibindings.Multibinder;
 
-import io.postbridge.server.startup.SmtpServerXml;
 import io.postbridge.server.startup.StartupFailure;
 import io.postbridge.server.startup.StartupPreflight;
 
@@ -58,7 +57,7 @@ public final class PostbridgeServerMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
 
-        server.getProbe(ListenerReport.class).lines(SmtpServerXml.read(confDirectory.resolve(SmtpServerXml.FILE)))
+        server.getProbe(ListenerReport.class).lines()
             .forEach(line -> LOGGER.info("Postbridge: {}", line));
         LOGGER.info("Postbridge: ready. Next: add your domain and users (README, 'First steps'), "
             + "then follow mail with GET /postbridge/events on WebAdmin");
