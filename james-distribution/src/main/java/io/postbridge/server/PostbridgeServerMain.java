@@ -71,8 +71,8 @@ public final class PostbridgeServerMain {
             .overrideWith(new RunArgumentsModule(args), new DurableSpoolModule());
     }
 
+    /** On stderr, after James's own log output (which has the stack trace), so it is the last thing the operator reads. */
     private static void fail(String line) {
-        LOGGER.error("Postbridge: start-up failed: {}", line);
         System.err.println("Postbridge: start-up failed: " + line);
     }
 
