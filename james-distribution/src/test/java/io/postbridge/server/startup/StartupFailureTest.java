@@ -26,6 +26,17 @@ class StartupFailureTest {
     }
 
     @Test
+    void missingBindingPointsAtTheGuiceModuleSetting() {
+        com.google.inject.ProvisionException failure = new com.google.inject.ProvisionException(java.util.List.of(
+            new com.google.inject.spi.Message("No implementation for io.postbridge.core.events.MailEventLog was bound.\n\nRequested by: X")));
+
+        assertThat(StartupFailure.oneLine(new RuntimeException("wrapper", failure)))
+            .contains("No implementation for io.postbridge.core.events.MailEventLog was bound.")
+            .contains("guice.extension.module=io.postbridge.auth.PostbridgeModule")
+            .doesNotContain("\n");
+    }
+
+    @Test
     void causesWithoutMessageAreNamedByType() {
         assertThat(StartupFailure.oneLine(new NullPointerException())).isEqualTo("NullPointerException");
     }
