@@ -1,8 +1,12 @@
 package io.postbridge.auth;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 
+import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
 
@@ -17,5 +21,13 @@ public class PostbridgeModule extends AbstractModule {
     protected void configure() {
         bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
         bind(MailEventLog.class).to(InMemoryMailEventLog.class);
+        bind(PostbridgeBackendHolder.class).in(Scopes.SINGLETON);
+    }
+
+    /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */
+    @Provides
+    @Singleton
+    PostbridgeBackend backend(PostbridgeBackendHolder holder) {
+        return holder.backend();
     }
 }

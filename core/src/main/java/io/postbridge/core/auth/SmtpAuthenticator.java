@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.SenderPolicy;
+import io.postbridge.core.apikeys.ApiKeyFormat;
 import io.postbridge.core.apikeys.ApiKeyRecord;
 import io.postbridge.core.apikeys.ApiKeys;
 import io.postbridge.core.microsoft.MicrosoftAppId;
@@ -64,6 +65,34 @@ public final class SmtpAuthenticator {
                 break;
         }
         return outcome;
+    }
+
+    /** Whether AUTH from this client or for this username is refused right now, whoever checks the credentials. */
+    public Optional<AuthFailureThrottle.Block> blocked(String clientIp, String username) {
+        return throttle.blocked(clientIp, username);
+    }
+
+    /** Counts a failure that another authenticator (James's users repository) found. */
+    public void recordFailure(String clientIp, String username) {
+        LOGGER.info("Postbridge: AUTH from {} as '{}' failed: invalid credentials (James user)", clientIp, username);
+        throttle.recordFailure(clientIp, username).ifPresent(newBlock ->
+            LOGGER.warn("Postbridge: too many failed AUTH attempts ({}): refusing AUTH from it until {}", newBlock.reason(), newBlock.until()));
+    }
+
+    public void recordSuccess(String username) {
+        throttle.recordSuccess(username);
+    }
+
+    /** Whether these credentials are Postbridge's to check (an API key, an account name, a Microsoft app). */
+    public boolean handles(String username, String password) {
+        if (ApiKeyFormat.keyIdOf(password).isPresent()) {
+            return true;
+        }
+        if (microsoft.isPresent() && MicrosoftAppId.parse(username).isPresent()) {
+            return true;
+        }
+        String normalized = username == null ? "" : username.trim().toLowerCase(java.util.Locale.ROOT);
+        return Account.isValidName(normalized) && accounts.findByName(normalized).isPresent();
     }
 
     private AuthOutcome check(String username, String password) {
