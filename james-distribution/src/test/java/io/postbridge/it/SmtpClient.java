@@ -119,6 +119,8 @@ public final class SmtpClient implements AutoCloseable {
         if (client.isConnected()) {
             try {
                 client.logout();
+            } catch (IOException e) {
+                // the server already closed the connection (e.g. after a 421 or a throttled AUTH)
             } finally {
                 client.disconnect();
             }

@@ -9,11 +9,9 @@ import org.apache.james.core.Username;
 import org.apache.james.protocols.api.OidcSASLConfiguration;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.AuthHook;
-import org.apache.james.protocols.smtp.hook.Hook;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookResultHook;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
-import org.apache.james.smtpserver.UsersRepositoryAuthHook;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.api.UsersRepositoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,16 +24,16 @@ import io.postbridge.core.auth.SmtpPrincipal;
 /**
  * SMTP AUTH (PLAIN and LOGIN) with Postbridge credentials: username = account name (or one of its sender
  * addresses), password = one of its API keys; or, with Microsoft pass-through, {@code tenant@client} and that app's
- * client secret. Other credentials go on to James's users repository (mailbox users), unless
- * {@code <fallbackToJamesUsers>false</fallbackToJamesUsers>}.
+ * client secret. Other credentials are checked against James's users repository (mailbox users, as James's own
+ * UsersRepositoryAuthHook does), unless {@code <fallbackToJamesUsers>false</fallbackToJamesUsers>}.
  *
- * <p>Also enforces, for every AUTH whoever checks it: TLS first ({@code 538 5.7.11}; James's
- * {@code auth.requireSSL} only hides AUTH from EHLO) and the brute-force throttle ({@code 454 4.7.0} and the
- * connection is closed). As a {@link HookResultHook} it counts the failures of James's users repository too.
+ * <p>For every AUTH it enforces TLS first ({@code 538 5.7.11}; James's {@code auth.requireSSL} only hides AUTH from
+ * EHLO) and the brute-force throttle ({@code 454 4.7.0}, then the connection is closed); wrong credentials of either
+ * kind get {@code 535 5.7.8} and count towards the throttle.
  *
  * <pre>{@code <handler class="io.postbridge.auth.smtp.ApiKeyAuthHook"/>}</pre>
  */
-public class ApiKeyAuthHook implements AuthHook, HookResultHook {
+public class ApiKeyAuthHook implements AuthHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(ApiKeyAuthHook.class);
     static final HookResult ENCRYPTION_REQUIRED = SmtpReplies.deny("538", "5.7.11 Encryption required for requested authentication mechanism");
     static final HookResult INVALID = SmtpReplies.deny("535", "5.7.8 Authentication credentials invalid");
@@ -45,12 +43,14 @@ public class ApiKeyAuthHook implements AuthHook, HookResultHook {
     static final HookResult UNAVAILABLE = SmtpReplies.denySoft("454", "4.7.0 Temporary authentication failure, try again later");
 
     private final SmtpAuthenticator authenticator;
+    private final UsersRepository users;
     private boolean allowPlaintextAuth;
     private boolean fallbackToJamesUsers = true;
 
     @Inject
-    public ApiKeyAuthHook(PostbridgeBackend backend) {
+    public ApiKeyAuthHook(PostbridgeBackend backend, UsersRepository users) {
         this.authenticator = backend.authenticator();
+        this.users = users;
     }
 
     @Override
@@ -78,8 +78,7 @@ public class ApiKeyAuthHook implements AuthHook, HookResultHook {
                 return THROTTLED;
             }
             if (fallbackToJamesUsers) {
-                SmtpSessions.rememberDeclinedAuth(session, user);
-                return HookResult.DECLINED;
+                return jamesUser(session, username, password, clientIp);
             }
         }
         AuthOutcome outcome = authenticator.authenticate(user, password, clientIp);
@@ -108,21 +107,20 @@ public class ApiKeyAuthHook implements AuthHook, HookResultHook {
         return HookResult.DECLINED;
     }
 
-    /** Sees the answer of James's users repository to an AUTH this hook declined, to count its failures. */
-    @Override
-    public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
-        if (!(hook instanceof UsersRepositoryAuthHook)) {
-            return result;
+    /** A James mailbox user with its James password. */
+    private HookResult jamesUser(SMTPSession session, Username username, String password, String clientIp) {
+        try {
+            if (users.test(username, password)) {
+                authenticator.recordSuccess(username.asString());
+                session.setUsername(username);
+                session.setRelayingAllowed(true);
+                return SmtpReplies.ok("235", "2.7.0 Authentication successful");
+            }
+        } catch (UsersRepositoryException e) {
+            LOGGER.warn("Postbridge: cannot check James user {}: {}", username.asString(), e.getMessage());
+            return UNAVAILABLE;
         }
-        Optional<String> user = SmtpSessions.takeDeclinedAuth(session);
-        if (user.isEmpty()) {
-            return result;
-        }
-        if (result.getResult().getAction() == HookReturnCode.Action.OK) {
-            authenticator.recordSuccess(user.get());
-            return result;
-        }
-        authenticator.recordFailure(SmtpSessions.clientIp(session), user.get());
+        authenticator.recordFailure(clientIp, username.asString());
         return INVALID;
     }
 }

@@ -12,8 +12,6 @@ import io.postbridge.core.auth.SmtpPrincipal;
 final class SmtpSessions {
     private static final ProtocolSession.AttachmentKey<SmtpPrincipal> PRINCIPAL =
         ProtocolSession.AttachmentKey.of("io.postbridge.principal", SmtpPrincipal.class);
-    private static final ProtocolSession.AttachmentKey<String> DECLINED_AUTH =
-        ProtocolSession.AttachmentKey.of("io.postbridge.declinedAuthUsername", String.class);
 
     private SmtpSessions() {
     }
@@ -24,15 +22,6 @@ final class SmtpSessions {
 
     static void setPrincipal(SMTPSession session, SmtpPrincipal principal) {
         session.setAttachment(PRINCIPAL, principal, ProtocolSession.State.Connection);
-    }
-
-    /** An AUTH attempt Postbridge left to James's users repository: its result is counted when it comes. */
-    static void rememberDeclinedAuth(SMTPSession session, String username) {
-        session.setAttachment(DECLINED_AUTH, username, ProtocolSession.State.Connection);
-    }
-
-    static Optional<String> takeDeclinedAuth(SMTPSession session) {
-        return session.removeAttachment(DECLINED_AUTH, ProtocolSession.State.Connection);
     }
 
     static String clientIp(SMTPSession session) {
