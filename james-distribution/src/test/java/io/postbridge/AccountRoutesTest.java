@@ -25,12 +25,14 @@ class AccountRoutesTest {
 
     private static WebAdmin webAdmin;
     private static int submissionPort;
+    private static int webAdminPort;
 
     @BeforeAll
     static void setUp() throws Exception {
         GuiceJamesServer server = james.getGuiceJamesServer();
         webAdmin = PostbridgeJames.webAdmin(server);
         submissionPort = PostbridgeJames.smtpPorts(server).get(SUBMISSION);
+        webAdminPort = server.getProbe(org.apache.james.utils.WebAdminGuiceProbe.class).getWebAdminPort().getValue();
     }
 
     private static void assertError(HttpResponse<String> response, int status, String messagePart) throws Exception {
@@ -71,6 +73,15 @@ class AccountRoutesTest {
         assertError(webAdmin.put("/postbridge/accounts/ok-name", "{\"fromOverride\": \"@example.com\"}"), 400, "not a domain");
         assertError(webAdmin.put("/postbridge/accounts/ok-name", "{\"fromOverride\": \"not an address\"}"), 400, "fromOverride");
         assertError(webAdmin.get("/postbridge/accounts/ok-name"), 404, "does not exist");
+
+        // curl -d without -H 'Content-Type: application/json': the body must not be silently ignored
+        java.net.http.HttpResponse<String> form = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+            .newBuilder(java.net.URI.create("http://127.0.0.1:" + webAdminPort + "/postbridge/accounts/form-sent"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"messagesPerMinute\": 10}")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertError(form, 400, "Content-Type: application/json");
+        assertError(webAdmin.get("/postbridge/accounts/form-sent"), 404, "does not exist");
     }
 
     @Test

@@ -97,7 +97,7 @@ public class AccountRoutes implements Routes {
         if (!Account.isValidName(name)) {
             throw JsonBody.badRequest("account name must be 1 to 64 characters a-z 0-9 . _ - (lower case, starting with a letter or digit), was '" + name + "'");
         }
-        JsonBody body = JsonBody.parse(request.body(), Set.of("enabled", "fromOverride", "messagesPerMinute", "recipientsPerDay"));
+        JsonBody body = JsonBody.parse(request, Set.of("enabled", "fromOverride", "messagesPerMinute", "recipientsPerDay"));
         Optional<Account> existing = backend.accounts().findByName(name);
         Account account;
         boolean created = existing.isEmpty();
@@ -184,7 +184,7 @@ public class AccountRoutes implements Routes {
 
     private Object createKey(Request request, Response response) {
         Account account = account(request);
-        JsonBody.parse(request.body(), Set.of());
+        JsonBody.parse(request, Set.of());
         ApiKeys.IssuedApiKey issued = backend.apiKeys().issue(account.id());
         response.status(201);
         return issuedKey(account, issued);
@@ -339,7 +339,7 @@ public class AccountRoutes implements Routes {
      */
     private Object putProvider(Request request, Response response) {
         Account account = account(request);
-        JsonBody body = JsonBody.parse(request.body(), Set.of("provider", "settings", "secrets"));
+        JsonBody body = JsonBody.parse(request, Set.of("provider", "settings", "secrets"));
         String providerName = body.string("provider").orElseThrow(() -> JsonBody.badRequest("'provider' is required: one of "
             + ProviderSettings.Provider.allWireNames()));
         ProviderSettings.Provider provider;
@@ -416,7 +416,7 @@ public class AccountRoutes implements Routes {
     /** Body: {@code {"messagesPerMinute": 30, "recipientsPerDay": null}}; null or absent = the server default. */
     private Object putLimits(Request request, Response response) {
         Account account = account(request);
-        JsonBody body = JsonBody.parse(request.body(), Set.of("messagesPerMinute", "recipientsPerDay"));
+        JsonBody body = JsonBody.parse(request, Set.of("messagesPerMinute", "recipientsPerDay"));
         Account updated = account.withLimits(body.integer("messagesPerMinute", 1, RateLimitPolicy.MAX_LIMIT),
             body.integer("recipientsPerDay", 1, RateLimitPolicy.MAX_LIMIT));
         backend.accounts().update(updated);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import spark.HaltException;
+import spark.Request;
 
 /** Reads a JSON request body field by field, answering 400 with a message that names the field. */
 final class JsonBody {
@@ -25,6 +26,16 @@ final class JsonBody {
     }
 
     /** Parses an object body; an empty body is an empty object. */
+    static JsonBody parse(Request request, Set<String> allowedFields) {
+        String body = request.body();
+        if ((body == null || body.isBlank()) && request.contentLength() > 0) {
+            // Jetty consumed it as a form (curl -d without -H): say so instead of ignoring what was sent
+            throw badRequest("the request body could not be read: send it as JSON with the header 'Content-Type: application/json'"
+                + " (it was sent as " + request.contentType() + ")");
+        }
+        return parse(body, allowedFields);
+    }
+
     static JsonBody parse(String body, Set<String> allowedFields) {
         if (body == null || body.isBlank()) {
             return new JsonBody(JSON.createObjectNode());
