@@ -258,6 +258,12 @@ public final class PostbridgeBackend implements AutoCloseable {
         database.close();
     }
 
+    /** The production Microsoft client: msal4j against the configured authority. */
+    public static MicrosoftTokenClient msal(PostbridgeSettings settings) {
+        return new io.postbridge.core.microsoft.MsalTokenClient(settings.microsoftAuthority(), settings.microsoftScope(),
+            settings.microsoftTokenEndpoint());
+    }
+
     /** For callers that build no Microsoft client (pass-through disabled, unit tests). */
     public static Function<PostbridgeSettings, MicrosoftTokenClient> noMicrosoft() {
         return settings -> (app, secret) -> {

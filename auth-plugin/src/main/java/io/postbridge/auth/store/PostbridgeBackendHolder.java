@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.settings.PostbridgeSettings;
-import io.postbridge.auth.microsoft.MicrosoftTokenClients;
 
 /**
  * Builds the Postbridge backend once per server from {@code conf/postbridge.properties} (read the James way,
@@ -41,7 +40,7 @@ public class PostbridgeBackendHolder {
             throw new IllegalStateException("James has no working directory", e);
         }
         PostbridgeSettings settings = PostbridgeSettings.from(values(properties), workingDirectory.toPath());
-        this.backend = PostbridgeBackend.start(settings, System.getenv(), Clock.systemUTC(), MicrosoftTokenClients::create);
+        this.backend = PostbridgeBackend.start(settings, System.getenv(), Clock.systemUTC(), PostbridgeBackend::msal);
     }
 
     private static Map<String, String> values(PropertiesProvider properties) throws ConfigurationException {

@@ -89,6 +89,14 @@ public final class MicrosoftAppId {
         return tenantId + "@" + clientId;
     }
 
+    /**
+     * {@code tenant:client}, one of the accepted username forms, and one James accepts as a user name (a domain
+     * part may not start with a digit, as most client ids do): the SMTP user recorded on the mail.
+     */
+    public String asUsername() {
+        return tenantId + ":" + clientId;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof MicrosoftAppId && tenantId.equals(((MicrosoftAppId) o).tenantId) && clientId.equals(((MicrosoftAppId) o).clientId);
