@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.postbridge.core.testing.FakeEntra;
 import io.postbridge.it.FakeMx;
 import io.postbridge.it.Ports;
 import io.postbridge.it.ServerProcess;
@@ -25,11 +26,14 @@ import io.postbridge.it.WebAdmin;
 /**
  * Accounts in the assembled server (the shaded bundle in extensions-jars/, H2 under var/), driven by swaks as an
  * independent SMTP client: an account sends with its API key over STARTTLS; wrong keys and foreign senders are
- * refused; after a restart the key still works; and neither the database files nor the logs contain a provider
- * secret or an API key.
+ * refused; a Microsoft pass-through app (fake Entra) sends too; after a restart the key still works; and neither
+ * the database files, the durable queue nor the logs contain a provider secret, an app secret or an API key.
  */
 class AccountsEndToEndIT {
     private static final String PROVIDER_SECRET = "Graph~client.secret_7f3kQz9";
+    private static final String TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    private static final String CLIENT = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+    private static final String APP_SECRET = "Pass~through.secret_Q9w8e7r6";
 
     @TempDir
     Path tmp;
@@ -39,8 +43,10 @@ class AccountsEndToEndIT {
         FakeMx mx = new FakeMx();
         mx.start();
         Ports ports = new Ports();
-        try (ServerProcess server = ServerProcess.postbridge(tmp.resolve("postbridge"))) {
-            ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second");
+        try (ServerProcess server = ServerProcess.postbridge(tmp.resolve("postbridge"));
+             FakeEntra entra = new FakeEntra().register(TENANT, CLIENT, APP_SECRET)) {
+            ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second")
+                .property("postbridge.properties", "microsoft.tokenEndpointOverride", entra.baseUrl().toString());
             server.start().awaitLog(ServerProcess.READY);
             assertThat(server.logSinceLastStart()).contains("generated a new master key").contains("BACK THIS FILE UP");
 
@@ -66,7 +72,18 @@ class AccountsEndToEndIT {
             assertThat(foreign.exitCode).as(foreign.toString()).isEqualTo(23);
             assertThat(foreign.transcript).contains("550 5.7.1");
 
+            Swaks.Result passThrough = swaks(ports, TENANT + "@" + CLIENT, APP_SECRET, "reports@contoso.test", "swaks-e2e-ms@test");
+            assertThat(passThrough.exitCode).as(passThrough.toString()).isZero();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<swaks-e2e-ms@test>"));
+            assertThat(entra.tokenRequests()).hasSize(1);
+
             assertThat(server.stop()).isIn(0, 143);
+
+            byte[] queue = allBytes(server.home().resolve("var/store"));
+            // the KahaDB journal keeps each queued mail's envelope and attributes (the body goes to blob-transfer)
+            assertThat(contains(queue, TENANT + "@" + CLIENT)).as("sanity: the queue journal holds the pass-through mail's attributes").isTrue();
+            assertThat(contains(queue, "io.postbridge.microsoftAppSecret")).as("sanity: including its sealed secret").isTrue();
+            assertThat(contains(queue, APP_SECRET)).as("Microsoft app secret in plaintext in the queue").isFalse();
 
             server.start().awaitLog(ServerProcess.READY);
             Swaks.Result afterRestart = swaks(ports, "erp", key, "app@example.com", "swaks-e2e-4@test");
@@ -85,6 +102,8 @@ class AccountsEndToEndIT {
                 .getBytes(StandardCharsets.ISO_8859_1);
             assertThat(contains(logs, PROVIDER_SECRET)).as("provider secret in the logs").isFalse();
             assertThat(contains(logs, keySecret)).as("API key in the logs").isFalse();
+            assertThat(contains(logs, APP_SECRET)).as("Microsoft app secret in the logs").isFalse();
+            assertThat(contains(database, APP_SECRET)).as("Microsoft app secret in the database files").isFalse();
         } finally {
             mx.stop();
         }
