@@ -257,6 +257,7 @@ class AccountsSmtpTest {
         }
         assertThat(delivered("printer-1@test").getEnvelopeSender()).isEqualTo("printer@example.com");
         AWAIT.until(() -> Events.typesFor(webAdmin, "printer-1@test").contains("delivered"));
+        assertThat(Events.eventsFor(webAdmin, "printer-1@test").get(0).path("account").asText()).isEqualTo("printers");
 
         accounts.update("printers", "{\"enabled\": false}");
         try (SmtpClient smtp = SmtpClient.connectFrom(ports.get(INBOUND), "127.0.0.8", false)) {
