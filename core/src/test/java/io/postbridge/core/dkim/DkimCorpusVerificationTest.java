@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.postbridge.core.dkim.mime.SigningPreparation;
+
 /**
  * Every corpus message, signed by {@link DkimSigner}, must verify with dkimpy, OpenDKIM and Mail::DKIM
  * (Mail::DKIM in Debian 12 skips Ed25519; the other two check it).
@@ -52,6 +54,20 @@ class DkimCorpusVerificationTest {
         assertThat(verdict.output)
             .contains("s=pb-rsa a=rsa-sha256 result=pass")
             .contains("s=pb-ed a=ed25519-sha256 result=pass");
+    }
+
+    /** The DkimSign mailet's path: re-encode 8-bit parts and settle headers first, then sign. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpus")
+    void preparedForTransportThenDualSignedVerifies(Path message) throws Exception {
+        ExternalDkimVerifiers.assumeInstalled();
+        byte[] prepared = new SigningPreparation(true).prepare(Files.readAllBytes(message));
+
+        byte[] signed = DkimSigner.withDefaults(Clock.systemUTC()).sign(prepared, List.of(TestKeys.rsa(), TestKeys.ed25519()));
+
+        ExternalDkimVerifiers.Verdict verdict = verify("prepared", message, signed);
+        assertThat(verdict.passed()).as(verdict.toString()).isTrue();
+        assertThat(verdict.output).contains("s=pb-ed a=ed25519-sha256 result=pass");
     }
 
     @ParameterizedTest(name = "{0}")
