@@ -1,0 +1,82 @@
+package io.postbridge.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.subethamail.wiser.Wiser;
+import org.subethamail.wiser.WiserMessage;
+
+/**
+ * A local SMTP server standing in for the outside world (a remote MX or an upstream relay).
+ * Register it before the James extension so its port is known when the configuration is written.
+ */
+public class FakeMx implements BeforeAllCallback, AfterAllCallback {
+    private final int port = freePort();
+    private Wiser wiser;
+
+    public int port() {
+        return port;
+    }
+
+    public String hostAndPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    public void start() {
+        wiser = new Wiser(port);
+        wiser.setHostname("mx.test");
+        wiser.getServer().setBindAddress(java.net.InetAddress.getLoopbackAddress());
+        wiser.start();
+    }
+
+    public void stop() {
+        if (wiser != null) {
+            wiser.stop();
+            wiser = null;
+        }
+    }
+
+    public List<WiserMessage> messages() {
+        return wiser == null ? List.of() : wiser.getMessages();
+    }
+
+    public List<String> messageIds() {
+        return messages().stream().map(FakeMx::messageId).collect(Collectors.toList());
+    }
+
+    public static String messageId(WiserMessage message) {
+        try {
+            MimeMessage mime = message.getMimeMessage();
+            return mime.getMessageID();
+        } catch (MessagingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
