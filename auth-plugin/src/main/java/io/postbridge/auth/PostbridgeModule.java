@@ -3,6 +3,7 @@ package io.postbridge.auth;
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 
+import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
 
@@ -17,5 +18,6 @@ public class PostbridgeModule extends AbstractModule {
     protected void configure() {
         bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
         bind(MailEventLog.class).to(InMemoryMailEventLog.class);
+        install(new DkimModule());
     }
 }

@@ -15,7 +15,12 @@ public final class DkimCorpus {
     private DkimCorpus() {
     }
 
+    /** System property {@code postbridge.dkim.corpus.dir} (other modules' tests), else the test classpath. */
     public static Path directory() {
+        String configured = System.getProperty("postbridge.dkim.corpus.dir");
+        if (configured != null && !configured.isEmpty()) {
+            return Paths.get(configured);
+        }
         try {
             return Paths.get(DkimCorpus.class.getResource("/dkim-corpus/01-plain-ascii-crlf.eml").toURI()).getParent();
         } catch (URISyntaxException e) {

@@ -120,13 +120,38 @@ public final class DkimKeyTable implements DkimKeySource {
         return rows.stream().map(r -> r.entry).collect(Collectors.toList());
     }
 
-    /** The DNS records for the keys that are loaded (for listing through WebAdmin). */
-    public List<DkimSigningKey> loadedKeys() {
-        List<DkimSigningKey> keys = new ArrayList<>();
-        for (Row row : rows) {
-            row.file.current().ifPresent(key -> keys.add(
-                new DkimSigningKey(row.entry.domain.signingDomain(), row.entry.selector, key)));
+    /** One row as WebAdmin lists it: the entry, its key if loaded (for the DNS record), and what is wrong. */
+    public static final class RowStatus {
+        private final Entry entry;
+        private final Optional<DkimSigningKey> key;
+        private final Optional<String> problem;
+
+        RowStatus(Entry entry, Optional<DkimSigningKey> key, Optional<String> problem) {
+            this.entry = entry;
+            this.key = key;
+            this.problem = problem;
         }
-        return keys;
+
+        public Entry entry() {
+            return entry;
+        }
+
+        public Optional<DkimSigningKey> key() {
+            return key;
+        }
+
+        public Optional<String> problem() {
+            return problem;
+        }
+    }
+
+    public List<RowStatus> statuses() {
+        List<RowStatus> statuses = new ArrayList<>();
+        for (Row row : rows) {
+            Optional<DkimSigningKey> key = row.file.current()
+                .map(k -> new DkimSigningKey(row.entry.domain.signingDomain(), row.entry.selector, k));
+            statuses.add(new RowStatus(row.entry, key, Optional.ofNullable(row.file.problem())));
+        }
+        return statuses;
     }
 }

@@ -60,13 +60,7 @@ public final class DkimSigningService {
      */
     public SigningOutcome sign(byte[] message, Optional<String> envelopeSender) {
         RawMessage raw = RawMessage.parse(message);
-        List<String> candidates = new ArrayList<>(2);
-        if (signingDomains != SigningDomains.ENVELOPE) {
-            AuthorDomain.of(raw).ifPresent(candidates::add);
-        }
-        if (signingDomains != SigningDomains.FROM) {
-            envelopeSender.flatMap(AuthorDomain::domainOf).filter(d -> !candidates.contains(d)).ifPresent(candidates::add);
-        }
+        List<String> candidates = candidates(raw, envelopeSender);
         for (String domain : candidates) {
             KeyLookup lookup = keys.lookup(domain);
             switch (lookup.outcome()) {
@@ -84,6 +78,44 @@ public final class DkimSigningService {
         }
         return SigningOutcome.notOurs(raw, candidates.isEmpty()
             ? "no author or envelope domain" : "no DKIM key configured for " + String.join(" or ", candidates));
+    }
+
+    /**
+     * False when {@link #sign} would certainly answer {@link SigningOutcome.Kind#NOT_OURS}: lets the caller skip
+     * preparing mail that is not ours to sign. Reads only the header fields.
+     */
+    public boolean concerns(byte[] message, Optional<String> envelopeSender) {
+        for (String domain : candidates(RawMessage.parse(headerBlock(message)), envelopeSender)) {
+            if (policy.isRequired(domain) || keys.lookup(domain).outcome() != KeyLookup.Outcome.NOT_CONFIGURED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private List<String> candidates(RawMessage raw, Optional<String> envelopeSender) {
+        List<String> candidates = new ArrayList<>(2);
+        if (signingDomains != SigningDomains.ENVELOPE) {
+            AuthorDomain.of(raw).ifPresent(candidates::add);
+        }
+        if (signingDomains != SigningDomains.FROM) {
+            envelopeSender.flatMap(AuthorDomain::domainOf).filter(d -> !candidates.contains(d)).ifPresent(candidates::add);
+        }
+        return candidates;
+    }
+
+    /** The bytes up to the first empty line (any line ending), so big bodies are not copied to read headers. */
+    private static byte[] headerBlock(byte[] message) {
+        for (int i = 0; i + 1 < message.length; i++) {
+            if (message[i] == '\n' && (message[i + 1] == '\n' || (message[i + 1] == '\r' && i + 2 < message.length
+                && message[i + 2] == '\n'))) {
+                return java.util.Arrays.copyOf(message, i + 1);
+            }
+            if (message[i] == '\r' && message[i + 1] == '\r') {
+                return java.util.Arrays.copyOf(message, i + 1);
+            }
+        }
+        return message;
     }
 
     private SigningOutcome signWith(RawMessage raw, String domain, KeyLookup lookup) {
