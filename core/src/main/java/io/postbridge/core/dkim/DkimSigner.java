@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -216,14 +215,5 @@ public final class DkimSigner {
         String text() {
             return text.toString();
         }
-    }
-
-    /** One signature per algorithm at most, the first key of each algorithm in {@code keys} winning. */
-    public static List<DkimSigningKey> onePerAlgorithm(List<DkimSigningKey> keys) {
-        Map<DkimAlgorithm, DkimSigningKey> chosen = new EnumMap<>(DkimAlgorithm.class);
-        for (DkimSigningKey key : keys) {
-            chosen.putIfAbsent(key.algorithm(), key);
-        }
-        return new ArrayList<>(chosen.values());
     }
 }
