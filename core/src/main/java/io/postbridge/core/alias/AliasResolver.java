@@ -84,15 +84,15 @@ public final class AliasResolver {
     public Resolution resolve(String recipient) {
         Optional<Match> top = lookup(recipient);
         if (top.isEmpty()) {
-            return new Resolution(Resolution.Outcome.NOT_ALIAS, recipient, Optional.empty(), List.of(), "");
+            return new Resolution(Resolution.Outcome.NOT_ALIAS, recipient, Optional.empty(), "", List.of(), "");
         }
         AliasCatalog.Entry entry = top.get().entry;
         switch (entry.definition().disabled()) {
             case REJECT:
-                return new Resolution(Resolution.Outcome.DISABLED_REJECT, recipient, Optional.of(entry), List.of(),
+                return new Resolution(Resolution.Outcome.DISABLED_REJECT, recipient, Optional.of(entry), top.get().address, List.of(),
                     "alias " + entry.definition().source().key() + " is disabled");
             case DROP:
-                return new Resolution(Resolution.Outcome.DISABLED_DROP, recipient, Optional.of(entry), List.of(),
+                return new Resolution(Resolution.Outcome.DISABLED_DROP, recipient, Optional.of(entry), top.get().address, List.of(),
                     "alias " + entry.definition().source().key() + " is disabled (mail dropped)");
             default:
                 break;
@@ -103,9 +103,9 @@ public final class AliasResolver {
         try {
             expand(top.get(), path, targets);
         } catch (Stop stop) {
-            return new Resolution(stop.outcome, recipient, Optional.of(entry), List.of(), stop.detail);
+            return new Resolution(stop.outcome, recipient, Optional.of(entry), top.get().address, List.of(), stop.detail);
         }
-        return new Resolution(Resolution.Outcome.FORWARD, recipient, Optional.of(entry),
+        return new Resolution(Resolution.Outcome.FORWARD, recipient, Optional.of(entry), top.get().address,
             new ArrayList<>(targets.values()), "");
     }
 
@@ -168,7 +168,7 @@ public final class AliasResolver {
         }
         Optional<AliasCatalog.Entry> exact = catalog.exact(lower(local) + "@" + domain);
         if (exact.isPresent()) {
-            return Optional.of(new Match(exact.get(), List.of(), null));
+            return Optional.of(new Match(exact.get(), List.of(), null, lower(local) + "@" + domain));
         }
         int tagAt = settings.delimiter.isEmpty() ? -1 : local.indexOf(settings.delimiter);
         String base = tagAt > 0 ? local.substring(0, tagAt) : local;
@@ -176,7 +176,7 @@ public final class AliasResolver {
         if (tag != null) {
             Optional<AliasCatalog.Entry> untagged = catalog.exact(lower(base) + "@" + domain);
             if (untagged.isPresent()) {
-                return Optional.of(new Match(untagged.get(), List.of(), tag));
+                return Optional.of(new Match(untagged.get(), List.of(), tag, lower(base) + "@" + domain));
             }
         }
         if (mailboxes.isLocalUser(address) || (tag != null && mailboxes.isLocalUser(base + "@" + domain))) {
@@ -184,9 +184,9 @@ public final class AliasResolver {
         }
         Optional<AliasCatalog.PatternHit> pattern = catalog.bestPattern(lower(base), domain);
         if (pattern.isPresent()) {
-            return Optional.of(new Match(pattern.get().entry, pattern.get().captures, tag));
+            return Optional.of(new Match(pattern.get().entry, pattern.get().captures, tag, lower(base) + "@" + domain));
         }
-        return catalog.catchAll(domain).map(entry -> new Match(entry, List.of(), tag));
+        return catalog.catchAll(domain).map(entry -> new Match(entry, List.of(), tag, lower(base) + "@" + domain));
     }
 
     private String withTag(String address, String tag) {
@@ -206,11 +206,14 @@ public final class AliasResolver {
         final AliasCatalog.Entry entry;
         final List<String> captures;
         final String tag;
+        /** The address the alias answered for: lower case, without the tag. */
+        final String address;
 
-        Match(AliasCatalog.Entry entry, List<String> captures, String tag) {
+        Match(AliasCatalog.Entry entry, List<String> captures, String tag, String address) {
             this.entry = entry;
             this.captures = captures;
             this.tag = tag;
+            this.address = address;
         }
     }
 

@@ -53,13 +53,16 @@ public final class Resolution {
     private final Outcome outcome;
     private final String recipient;
     private final Optional<AliasCatalog.Entry> alias;
+    private final String aliasAddress;
     private final List<Target> targets;
     private final String detail;
 
-    Resolution(Outcome outcome, String recipient, Optional<AliasCatalog.Entry> alias, List<Target> targets, String detail) {
+    Resolution(Outcome outcome, String recipient, Optional<AliasCatalog.Entry> alias, String aliasAddress,
+               List<Target> targets, String detail) {
         this.outcome = outcome;
         this.recipient = recipient;
         this.alias = alias;
+        this.aliasAddress = aliasAddress;
         this.targets = List.copyOf(targets);
         this.detail = detail;
     }
@@ -76,6 +79,14 @@ public final class Resolution {
     /** The alias that matched the recipient (absent for {@link Outcome#NOT_ALIAS}). */
     public Optional<AliasCatalog.Entry> alias() {
         return alias;
+    }
+
+    /**
+     * The address the alias answered for, lower case and without a {@code +tag} ({@code sales@example.com} for
+     * {@code Sales+news@example.com}); what a forwarded copy's Delivered-To names. Empty for NOT_ALIAS.
+     */
+    public String aliasAddress() {
+        return aliasAddress;
     }
 
     public List<Target> targets() {
