@@ -338,6 +338,12 @@ class AliasForwardingTest {
         assertThat(resolution.path("origin").asText()).isEqualTo("mailetcontainer.xml");
         assertThat(resolution.path("targets").findValuesAsText("address"))
             .containsExactly("alice@example.com", "carol@remote.test", "erin@remote.test");
+        assertThat(resolution.path("targets").findValuesAsText("deliverable")).containsOnly("true");
+        assertThat(webAdmin.put("/postbridge/aliases/typo@example.com", "{\"targets\":[\"alcie@example.com\"]}")
+            .statusCode()).isEqualTo(204);
+        JsonNode typo = webAdmin.getJson("/postbridge/aliases/typo@example.com/resolution").path("targets").get(0);
+        assertThat(typo.path("local").asBoolean()).isTrue();
+        assertThat(typo.path("deliverable").asBoolean()).isFalse();
         assertThat(webAdmin.getJson("/postbridge/aliases/ping-x@example.com/resolution").path("detail").asText())
             .contains("alias loop");
     }

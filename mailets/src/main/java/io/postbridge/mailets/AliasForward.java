@@ -58,6 +58,7 @@ public class AliasForward extends GenericMailet {
     private final AliasForwardingSource forwardingSource;
     private final MailEventLog eventLog;
     private AliasForwarding forwarding;
+    private volatile boolean srsDomainChecked;
 
     @Inject
     public AliasForward(AliasForwardingSource forwardingSource, MailEventLog eventLog) {
@@ -94,6 +95,7 @@ public class AliasForward extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        warnOnceWhenSrsDomainIsNotLocal();
         List<MailAddress> untouched = new ArrayList<>();
         List<Resolution> forwards = new ArrayList<>();
         List<MailAddress> srsRecipients = new ArrayList<>();
@@ -156,6 +158,24 @@ public class AliasForward extends GenericMailet {
         if (untouched.isEmpty()) {
             mail.setState(Mail.GHOST);
         }
+    }
+
+    /** Checked on the first mail, once James's domain list is surely loaded (it may not be during init). */
+    private void warnOnceWhenSrsDomainIsNotLocal() {
+        if (srsDomainChecked) {
+            return;
+        }
+        srsDomainChecked = true;
+        forwarding.config().srs().ifPresent(srs -> {
+            try {
+                if (!getMailetContext().isLocalServer(org.apache.james.core.Domain.of(srs.domain()))) {
+                    LOGGER.warn("Postbridge: the SRS domain {} is not one of this server's domains (domainlist.xml): "
+                        + "bounces of forwarded mail will be refused at RCPT. Add it as a domain.", srs.domain());
+                }
+            } catch (RuntimeException e) {
+                LOGGER.warn("Postbridge: cannot check the SRS domain {}", srs.domain(), e);
+            }
+        });
     }
 
     private void forward(Mail mail, MailAddress recipient, Resolution resolution) throws MessagingException {

@@ -26,6 +26,7 @@ import io.postbridge.core.alias.AliasSource;
 import io.postbridge.core.alias.DisabledMode;
 import io.postbridge.core.alias.ForwardingConfigException;
 import io.postbridge.core.alias.InvalidAliasException;
+import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.alias.Resolution;
 import spark.Request;
 import spark.Response;
@@ -40,7 +41,8 @@ import spark.Service;
  * GET    /postbridge/aliases/{address}                one alias (404 if none)
  * PUT    /postbridge/aliases/{address}                {"targets":["a@x"],"keepTag":false,"disabled":"no|reject|drop"} -> 204
  * DELETE /postbridge/aliases/{address}                removes the run-time alias -> 204
- * GET    /postbridge/aliases/{address}/resolution     what mail to this recipient would do now
+ * GET    /postbridge/aliases/{address}/resolution     what mail to this recipient would do now (targets, and
+ *                                                     whether each local target has a mailbox)
  * </pre>
  * {@code {address}} is an address, a pattern ({@code support-*@example.com}) or a catch-all ({@code @example.com}),
  * URL-encoded.
@@ -51,12 +53,15 @@ public class AliasRoutes implements Routes {
 
     private final AliasRepository runtimeAliases;
     private final AliasForwardingSource forwardingSource;
+    private final LocalMailboxes mailboxes;
     private final JsonTransformer jsonTransformer;
 
     @Inject
-    public AliasRoutes(AliasRepository runtimeAliases, AliasForwardingSource forwardingSource, JsonTransformer jsonTransformer) {
+    public AliasRoutes(AliasRepository runtimeAliases, AliasForwardingSource forwardingSource, LocalMailboxes mailboxes,
+                       JsonTransformer jsonTransformer) {
         this.runtimeAliases = runtimeAliases;
         this.forwardingSource = forwardingSource;
+        this.mailboxes = mailboxes;
         this.jsonTransformer = jsonTransformer;
     }
 
@@ -176,6 +181,8 @@ public class AliasRoutes implements Routes {
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("address", target.address());
             t.put("local", target.isLocal());
+            // a local target nobody owns would bounce after acceptance: show it before mail does
+            t.put("deliverable", !target.isLocal() || mailboxes.isLocalUser(target.address()));
             return t;
         }).collect(Collectors.toList()));
         json.put("detail", resolution.detail().isEmpty() ? null : resolution.detail());
