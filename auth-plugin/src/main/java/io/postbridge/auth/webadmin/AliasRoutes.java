@@ -88,14 +88,16 @@ public class AliasRoutes implements Routes {
 
     private Object put(Request request, Response response) {
         AliasSource source = source(request);
+        String hint = "the body must be a JSON object sent with Content-Type: application/json, "
+            + "like {\"targets\":[\"alice@example.com\"]}";
         JsonNode body;
         try {
             body = JSON.readTree(request.body());
         } catch (Exception e) {
-            throw badRequest("the body must be JSON like {\"targets\":[\"alice@example.com\"]}");
+            throw badRequest(hint);
         }
         if (body == null || !body.isObject()) {
-            throw badRequest("the body must be a JSON object like {\"targets\":[\"alice@example.com\"]}");
+            throw badRequest(hint);
         }
         List<String> unknown = new ArrayList<>();
         body.fieldNames().forEachRemaining(name -> {
