@@ -1,5 +1,6 @@
 package io.postbridge.server;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -41,8 +42,13 @@ public final class PostbridgeServerMain {
         Path workingDirectory = Path.of(configuration.directories().getRootDirectory());
         Path confDirectory = workingDirectory.resolve("conf");
 
-        List<String> problems = new StartupPreflight(workingDirectory, confDirectory,
-            RunArguments.from(args).contain(RunArguments.Argument.GENERATE_KEYSTORE)).problems();
+        List<String> problems;
+        try {
+            problems = new StartupPreflight(workingDirectory, confDirectory,
+                RunArguments.from(args).contain(RunArguments.Argument.GENERATE_KEYSTORE)).problems();
+        } catch (IOException e) {
+            problems = List.of(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             problems.forEach(problem -> fail(problem));
             System.exit(1);
@@ -71,8 +77,8 @@ public final class PostbridgeServerMain {
             .overrideWith(new RunArgumentsModule(args), new DurableSpoolModule());
     }
 
+    /** On stderr, after James's own log output (which has the stack trace), so it is the last thing the operator reads. */
     private static void fail(String line) {
-        LOGGER.error("Postbridge: start-up failed: {}", line);
         System.err.println("Postbridge: start-up failed: " + line);
     }
 

@@ -58,6 +58,11 @@ public final class ConfFolder {
         }
     }
 
+    /** An existing conf/ folder (for instance an installed server's) to edit in place. */
+    public static ConfFolder at(Path dir) {
+        return new ConfFolder(dir);
+    }
+
     public Path dir() {
         return dir;
     }

@@ -1,0 +1,95 @@
+package io.postbridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.postbridge.it.FakeMx;
+import io.postbridge.it.Ports;
+import io.postbridge.it.ServerProcess;
+import io.postbridge.it.SmtpClient;
+import io.postbridge.it.WebAdmin;
+
+/**
+ * Nothing that got a 250 is lost: with the remote MX down, the server accepts mail, is killed with SIGKILL,
+ * and after a restart delivers every message once the MX is back.
+ */
+class DurabilityIT {
+    private static final int WAITING_FOR_RETRY = 15;
+    private static final int IN_FLIGHT = 10;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void mailAcceptedBeforeKillNineIsDeliveredAfterRestart() throws Exception {
+        FakeMx mx = new FakeMx(); // not started yet: the MX is down
+        Ports ports = new Ports();
+        try (ServerProcess server = ServerProcess.postbridge(tmp.resolve("postbridge"))) {
+            ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second");
+            server.start().awaitLog(ServerProcess.READY);
+            WebAdmin webAdmin = ports.webAdmin();
+            webAdmin.addUser("app@example.com", "app-secret");
+
+            // batch 1: accepted, tried against the dead MX, now waiting in the outgoing queue for a retry
+            List<String> waiting = send(ports.submission, "waiting", WAITING_FOR_RETRY);
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> outgoingSize(webAdmin) == WAITING_FOR_RETRY);
+            // batch 2: killed right after the last 250, wherever the mail is in the pipeline
+            List<String> inFlight = send(ports.submission, "inflight", IN_FLIGHT);
+            server.kill9();
+
+            mx.start();
+            server.start().awaitLog(ServerProcess.READY);
+
+            List<String> expected = new ArrayList<>(waiting);
+            expected.addAll(inFlight);
+            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> new HashSet<>(mx.messageIds()).containsAll(expected));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> outgoingSize(webAdmin) == 0);
+
+            Map<String, Long> copies = mx.messageIds().stream()
+                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+            assertThat(copies.keySet()).as("only the messages we sent reached the MX").containsExactlyInAnyOrderElementsOf(expected);
+            // James's queues deliver at least once: a mail caught between two queues (or between a retry's
+            // re-enqueue and its acknowledgement) when the process dies may arrive twice, but never zero times
+            // and never more than twice
+            expected.forEach(id -> assertThat(copies.get(id)).as(id).isBetween(1L, 2L));
+            mx.messages().forEach(m -> assertThat(m.getEnvelopeReceiver()).isEqualTo("dest@remote.test"));
+        } finally {
+            mx.stop();
+        }
+    }
+
+    private static List<String> send(int port, String prefix, int count) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (SmtpClient smtp = SmtpClient.connect(port)) {
+            smtp.ehlo();
+            smtp.startTls();
+            assertThat(smtp.authPlain("app@example.com", "app-secret")).startsWith("235");
+            for (int i = 0; i < count; i++) {
+                String id = prefix + "-" + i + "@durability.test";
+                assertThat(smtp.send("app@example.com", "dest@remote.test",
+                    SmtpClient.message("app@example.com", "dest@remote.test", "durable " + i, id, "message " + i)))
+                    .startsWith("250");
+                ids.add("<" + id + ">");
+            }
+        }
+        return ids;
+    }
+
+    private static long outgoingSize(WebAdmin webAdmin) throws Exception {
+        return webAdmin.getJson("/mailQueues/outgoing").path("size").asLong();
+    }
+}
