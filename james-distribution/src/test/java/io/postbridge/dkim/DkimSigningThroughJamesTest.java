@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.postbridge.core.dkim.DkimCorpus;
 import io.postbridge.core.dkim.ExternalDkimVerifiers;
+import io.postbridge.it.ConfFolder;
 import io.postbridge.it.FakeMx;
 import io.postbridge.it.PostbridgeJames;
 import io.postbridge.it.SmtpClient;
@@ -43,6 +44,7 @@ class DkimSigningThroughJamesTest {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200));
     private static final DkimTestKeys KEYS = new DkimTestKeys("example.com");
+    private static final String MODIFIED_MATCH = "RecipientIs=modified0@remote.test,modified1@remote.test,modified2@remote.test";
 
     @RegisterExtension
     @Order(1)
@@ -53,6 +55,22 @@ class DkimSigningThroughJamesTest {
     static JamesServerExtension james = PostbridgeJames.extension(conf -> {
         conf.relayThrough(mx.hostAndPort(), "1 second");
         KEYS.install(conf);
+        // mailets that change header and body before DkimSign (only for one recipient: James would rewrite the
+        // corpus' raw 8-bit headers as '?' when an earlier mailet touches headers)
+        conf.xml("mailetcontainer.xml", doc -> {
+            org.w3c.dom.Node dkimSign = ConfFolder.select(doc, "//mailet[@class='" + DkimTestKeys.DKIM_SIGN + "']").item(0);
+            org.w3c.dom.Element header = doc.createElement("mailet");
+            header.setAttribute("match", MODIFIED_MATCH);
+            header.setAttribute("class", "SetMimeHeader");
+            ConfFolder.appendChild(header, "name", "X-Relayed-By");
+            ConfFolder.appendChild(header, "value", "an earlier mailet");
+            org.w3c.dom.Element footer = doc.createElement("mailet");
+            footer.setAttribute("match", MODIFIED_MATCH);
+            footer.setAttribute("class", "AddFooter");
+            ConfFolder.appendChild(footer, "text", "-- footer added by an earlier mailet");
+            dkimSign.getParentNode().insertBefore(header, dkimSign);
+            dkimSign.getParentNode().insertBefore(footer, dkimSign);
+        });
     });
 
     @TempDir
@@ -114,6 +132,26 @@ class DkimSigningThroughJamesTest {
         assertThat(verify(keys, received.replace("Subject: Invoice", "Subject: Invoicf")).passed()).isFalse();
         assertThat(verify(keys, received.replace("account DE00 1111", "account DE99 6666")).passed()).isFalse();
         assertThat(verify(keys, "From: Mallory <mallory@example.com>\r\n" + received).passed()).isFalse();
+    }
+
+    @Test
+    void mailChangedByEarlierMailetsIsSignedAsItLeaves() throws Exception {
+        ExternalDkimVerifiers.assumeInstalled();
+        Path keys = KEYS.keyFile(dir);
+        List<String> messages = List.of("21-nested-multipart.eml", "12-utf8-8bit-body.eml", "02-plain-ascii-lf-only.eml");
+        for (int i = 0; i < messages.size(); i++) {
+            String recipient = "modified" + i + "@remote.test";
+            try (SmtpClient smtp = submission()) {
+                assertThat(smtp.send("alice@example.com", recipient, new String(
+                    Files.readAllBytes(DkimCorpus.directory().resolve(messages.get(i))), StandardCharsets.ISO_8859_1)))
+                    .startsWith("250");
+            }
+            String received = new String(awaitMessageFor(recipient).getData(), StandardCharsets.ISO_8859_1);
+
+            assertThat(received).contains("X-Relayed-By: an earlier mailet").contains("footer added by an earlier mailet");
+            ExternalDkimVerifiers.Verdict verdict = verify(keys, received);
+            assertThat(verdict.passed()).as(messages.get(i) + "\n" + verdict).isTrue();
+        }
     }
 
     @Test

@@ -104,7 +104,7 @@ public class DkimSign extends GenericMailet {
     public void init() throws MessagingException {
         checkParameterNames();
         try {
-            configuration = DkimSignConfiguration.parse(getInitParameterAsOptional(), this::keyFile);
+            configuration = DkimSignConfiguration.parse(this::parameter, this::keyFile);
         } catch (DkimSignConfigurationException e) {
             throw problem(e.setting(), e.getMessage());
         }
@@ -112,8 +112,8 @@ public class DkimSign extends GenericMailet {
         if (!table.invalidKeys().isEmpty()) {
             throw problem("key", String.join("; ", table.invalidKeys()));
         }
-        table.missingKeys().forEach(missing -> LOGGER.warn("DKIM key not available yet ({} applies until it is): {}",
-            "whenKeyMissing", missing));
+        table.missingKeys().forEach(missing -> LOGGER.warn(
+            "DKIM key not available yet (the whenKeyMissing policy applies until it is): {}", missing));
         registry.register(getMailetName(), table);
         DkimKeySource keys = configuration.managedKeys() ? DkimKeySource.firstConfigured(table, managedKeys) : table;
         DkimSigner signer = new DkimSigner(configuration.headerCanonicalization(), configuration.bodyCanonicalization(),
@@ -123,8 +123,9 @@ public class DkimSign extends GenericMailet {
         spool = queues.createQueue(MailQueueFactory.SPOOL);
     }
 
-    private java.util.function.Function<String, Optional<String>> getInitParameterAsOptional() {
-        return name -> Optional.ofNullable(getInitParameter(name)).filter(v -> !v.trim().isEmpty());
+    /** A parameter's value; blank counts as absent. */
+    private Optional<String> parameter(String name) {
+        return Optional.ofNullable(getInitParameter(name)).filter(v -> !v.trim().isEmpty());
     }
 
     /** James strips attribute suffixes from parameter names, test configs may not: compare the bare names. */
