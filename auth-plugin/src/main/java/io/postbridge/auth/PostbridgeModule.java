@@ -5,6 +5,7 @@ import com.google.inject.Scopes;
 
 import io.postbridge.auth.alias.JamesLocalMailboxes;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
+import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.alias.InMemoryAliasRepository;
@@ -32,5 +33,8 @@ public class PostbridgeModule extends AbstractModule {
         bind(LocalMailboxes.class).to(JamesLocalMailboxes.class);
         bind(MailetContainerAliasForwarding.class).in(Scopes.SINGLETON);
         bind(AliasForwardingSource.class).to(MailetContainerAliasForwarding.class);
+
+        // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
+        install(new DkimModule());
     }
 }
