@@ -5,8 +5,15 @@ import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 
+import io.postbridge.auth.alias.JamesLocalMailboxes;
+import io.postbridge.auth.alias.MailetContainerAliasForwarding;
+import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.store.PostbridgeBackendHolder;
 import io.postbridge.core.PostbridgeBackend;
+import io.postbridge.core.alias.AliasForwardingSource;
+import io.postbridge.core.alias.AliasRepository;
+import io.postbridge.core.alias.InMemoryAliasRepository;
+import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
 
@@ -21,7 +28,21 @@ public class PostbridgeModule extends AbstractModule {
     protected void configure() {
         bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
         bind(MailEventLog.class).to(InMemoryMailEventLog.class);
+
+        // accounts, API keys, secrets, rate limits: the store built from conf/postbridge.properties
         bind(PostbridgeBackendHolder.class).in(Scopes.SINGLETON);
+
+        // alias forwarding: run-time aliases (the JDBC store replaces this binding), James's users and domains,
+        // and the AliasForward element of mailetcontainer.xml read once for the mailet, the RCPT hook and WebAdmin
+        bind(InMemoryAliasRepository.class).in(Scopes.SINGLETON);
+        bind(AliasRepository.class).to(InMemoryAliasRepository.class);
+        bind(JamesLocalMailboxes.class).in(Scopes.SINGLETON);
+        bind(LocalMailboxes.class).to(JamesLocalMailboxes.class);
+        bind(MailetContainerAliasForwarding.class).in(Scopes.SINGLETON);
+        bind(AliasForwardingSource.class).to(MailetContainerAliasForwarding.class);
+
+        // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
+        install(new DkimModule());
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */
