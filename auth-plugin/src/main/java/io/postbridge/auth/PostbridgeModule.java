@@ -1,11 +1,15 @@
 package io.postbridge.auth;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 
 import io.postbridge.auth.alias.JamesLocalMailboxes;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
+import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.alias.InMemoryAliasRepository;
@@ -25,6 +29,9 @@ public class PostbridgeModule extends AbstractModule {
         bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
         bind(MailEventLog.class).to(InMemoryMailEventLog.class);
 
+        // accounts, API keys, secrets, rate limits: the store built from conf/postbridge.properties
+        bind(PostbridgeBackendHolder.class).in(Scopes.SINGLETON);
+
         // alias forwarding: run-time aliases (the JDBC store replaces this binding), James's users and domains,
         // and the AliasForward element of mailetcontainer.xml read once for the mailet, the RCPT hook and WebAdmin
         bind(InMemoryAliasRepository.class).in(Scopes.SINGLETON);
@@ -36,5 +43,12 @@ public class PostbridgeModule extends AbstractModule {
 
         // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
         install(new DkimModule());
+    }
+
+    /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */
+    @Provides
+    @Singleton
+    PostbridgeBackend backend(PostbridgeBackendHolder holder) {
+        return holder.backend();
     }
 }
