@@ -48,6 +48,8 @@ public final class Swaks {
                 return candidate;
             }
         }
-        throw new AssertionError("swaks is not installed: apt-get install -y swaks (it is the independent SMTP client of these tests)");
+        io.postbridge.core.testing.ExternalTools.require(false,
+            "swaks is not installed: apt-get install -y swaks (it is the independent SMTP client of these tests)");
+        throw new IllegalStateException("unreachable");
     }
 }

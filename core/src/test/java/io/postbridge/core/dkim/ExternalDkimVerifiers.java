@@ -1,6 +1,5 @@
 package io.postbridge.core.dkim;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +56,8 @@ public final class ExternalDkimVerifiers {
     /** Skips the calling test (JUnit assumption) unless all three verifiers can run here. */
     public static void assumeInstalled() {
         String problem = probe();
-        assumeTrue(problem == null, () -> "DKIM verifiers not available (" + problem + "); install them with: "
-            + APT_LINE + " (and set -Dpostbridge.dkim.verify.dir if ../shared/tools/dkim-verify is elsewhere)");
+        io.postbridge.core.testing.ExternalTools.require(problem == null, "DKIM verifiers not available (" + problem
+            + "); install them with: " + APT_LINE + " (and set -Dpostbridge.dkim.verify.dir if ../shared/tools/dkim-verify is elsewhere)");
     }
 
     private static synchronized String probe() {

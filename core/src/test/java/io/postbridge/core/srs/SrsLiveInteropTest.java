@@ -1,7 +1,6 @@
 package io.postbridge.core.srs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +35,8 @@ class SrsLiveInteropTest {
 
     @BeforeAll
     static void referencesInstalled() {
-        assumeTrue(Files.isExecutable(SRS) && Files.isExecutable(POSTSRSD) && Files.exists(FAKETIME),
-            "Debian packages srs, postsrsd and faketime are not installed");
+        io.postbridge.core.testing.ExternalTools.require(Files.isExecutable(SRS) && Files.isExecutable(POSTSRSD) && Files.exists(FAKETIME),
+            "Debian packages srs, postsrsd and faketime are not installed: apt-get install -y srs postsrsd faketime");
     }
 
     @Test
