@@ -142,7 +142,7 @@ public final class DeliveryStatusNotification {
 
     /** A delivery-status field is US-ASCII on one line (RFC 3464 §2.1.3). */
     static String asciiOneLine(String text) {
-        String oneLine = text.replaceAll("[\\r\\n\\t]+", " ").trim();
+        String oneLine = text.replaceAll("\\s+", " ").trim();
         StringBuilder out = new StringBuilder();
         for (char c : oneLine.toCharArray()) {
             out.append(c >= 32 && c < 127 ? c : '?');
