@@ -77,6 +77,19 @@ final class MimeSplitter {
             || (Part.INLINE.equalsIgnoreCase(part.getDisposition()) && !part.isMimeType("text/*"));
     }
 
+    /** javax.mail's decoder streams may return 0 from read() before the end, which InputStream.readAllBytes takes for EOF. */
+    private static byte[] decoded(BodyPart part) throws MessagingException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(part.getSize(), 1024));
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = part.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
     private static byte[] bytes(MimeMessage mime) throws MessagingException, IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         mime.writeTo(out);
@@ -95,10 +108,7 @@ final class MimeSplitter {
         }
 
         DetachedAttachment detach() throws MessagingException, IOException {
-            byte[] content;
-            try (InputStream in = part.getInputStream()) {
-                content = in.readAllBytes();
-            }
+            byte[] content = decoded(part);
             String name = part.getFileName() == null ? "attachment" : MimeUtility.decodeText(part.getFileName());
             String contentType = new ContentType(part.getContentType()).getBaseType();
             String[] ids = part.getHeader("Content-ID");
