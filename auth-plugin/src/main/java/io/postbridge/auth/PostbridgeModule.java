@@ -3,6 +3,8 @@ package io.postbridge.auth;
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 
+import io.postbridge.core.delivery.InMemoryProviderAccounts;
+import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
 
@@ -17,5 +19,8 @@ public class PostbridgeModule extends AbstractModule {
     protected void configure() {
         bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
         bind(MailEventLog.class).to(InMemoryMailEventLog.class);
+        // How accounts deliver (Gmail / Graph settings and secrets). In memory until the account store is wired in.
+        bind(InMemoryProviderAccounts.class).in(Scopes.SINGLETON);
+        bind(ProviderAccounts.class).to(InMemoryProviderAccounts.class);
     }
 }

@@ -30,7 +30,8 @@ public final class TestMessages {
         byte[] attachment = new byte[attachmentBytes];
         new Random(attachmentBytes).nextBytes(attachment);
         String base64 = Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(attachment);
-        String text = "From: \"Ünïcode Sender\" <" + from + ">\r\n"
+        // headers are ASCII (RFC 2047 words): James 3.8.1 announces no SMTPUTF8 and rewrites raw 8-bit headers
+        String text = "From: =?UTF-8?Q?=C3=9Cn=C3=AFcode_Sender?= <" + from + ">\r\n"
             + "To: " + to + "\r\n"
             + (cc == null ? "" : "Cc: " + cc + "\r\n")
             + "Subject: =?UTF-8?Q?R=C3=A9sum=C3=A9?= " + subject + "\r\n"
