@@ -67,6 +67,7 @@ final class ApiDeliveryWorker implements AutoCloseable {
     private final Scheduler blocking;
     private Disposable subscription;
     private Scheduler dequeue;
+    private volatile boolean closed;
 
     ApiDeliveryWorker(MailQueue queue, ApiSender sender, ProviderAccounts accounts, MailEventLog events, MailetContext context,
                       RetryPolicy retryPolicy, java.util.function.Supplier<DeliveryStatusNotification> dsn, Clock clock) {
@@ -83,13 +84,22 @@ final class ApiDeliveryWorker implements AutoCloseable {
 
     void start(int concurrency) {
         dequeue = Schedulers.newSingle("postbridge-api-dequeue");
-        subscription = Flux.from(queue.deQueue())
+        // a failing queue (broker restart) must not stop delivery for good: subscribe again, backing off
+        subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
+            .retryWhen(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                .filter(error -> !closed)
+                .doBeforeRetry(signal -> LOGGER.warn("Postbridge API delivery: reading queue {} failed, retrying",
+                    queue.getName().asString(), signal.failure())))
             .flatMap(item -> Mono.fromFuture(() -> process(item)).onErrorResume(error -> {
                 LOGGER.error("API delivery of {} failed unexpectedly; it stays queued", item.getMail().getName(), error);
                 return Mono.empty();
             }), concurrency)
             .subscribeOn(dequeue)
-            .subscribe();
+            .subscribe(ignored -> { }, error -> {
+                if (!closed) {
+                    LOGGER.error("Postbridge API delivery stopped reading queue {}", queue.getName().asString(), error);
+                }
+            });
     }
 
     private CompletableFuture<Void> process(MailQueue.MailQueueItem item) {
@@ -226,6 +236,7 @@ final class ApiDeliveryWorker implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (subscription != null) {
             subscription.dispose();
         }
