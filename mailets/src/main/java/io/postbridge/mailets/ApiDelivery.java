@@ -137,6 +137,13 @@ public class ApiDelivery extends GenericMailet {
         }
         queue = queues.createQueue(MailQueueName.of(queueName));
         sender = new ApiSender(accounts, endpoints, perAccount, perMailbox, Clock.systemUTC());
+        try {
+            sender.selfCheck();
+        } catch (RuntimeException | LinkageError e) {
+            QUEUES_IN_USE.remove(queueName);
+            throw new MessagingException("Postbridge API delivery cannot load its token libraries (google-auth-library,"
+                + " msal4j): " + e, e instanceof Exception ? (Exception) e : null);
+        }
         worker = new ApiDeliveryWorker(queue, sender, accounts, events, getMailetContext(),
             new RetryPolicy(initial, maximum, window),
             // the postmaster is known only once the whole mailet container is configured: read it when bouncing

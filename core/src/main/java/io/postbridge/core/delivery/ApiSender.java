@@ -175,6 +175,15 @@ public final class ApiSender implements AutoCloseable {
         return Optional.of(sender);
     }
 
+    /**
+     * Builds a Google credential and an msal4j application without contacting anyone, so that a broken installation
+     * (a token library that cannot load next to the server's own libraries) fails at start-up, not at the first mail.
+     */
+    public void selfCheck() {
+        new GoogleRefreshTokenSource(endpoints.googleTokenUri(), "self-check", "self-check", "self-check", blockingCalls, rt -> { });
+        microsoft.selfCheck();
+    }
+
     /** Token requests made so far for {@code account} (for tests and the benchmark). */
     public long tokenRequests(String account) {
         AtomicLong counter = tokenRequests.get(account);

@@ -19,8 +19,14 @@ public final class InMemoryProviderAccounts implements ProviderAccounts {
         return this;
     }
 
-    public void remove(String account) {
-        accounts.remove(account);
+    public boolean remove(String account) {
+        reconsent.remove(account);
+        return accounts.remove(account) != null;
+    }
+
+    /** Every account, by name. */
+    public java.util.SortedMap<String, ProviderAccount> all() {
+        return new java.util.TreeMap<>(accounts);
     }
 
     @Override

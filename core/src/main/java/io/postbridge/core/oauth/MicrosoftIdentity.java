@@ -45,6 +45,11 @@ public final class MicrosoftIdentity {
         return scopes;
     }
 
+    /** Builds an application offline (no request is made): proves msal4j loads. */
+    public void selfCheck() {
+        application("common", "00000000-0000-0000-0000-000000000000", "self-check");
+    }
+
     ConfidentialClientApplication application(String tenant, String clientId, String clientSecret) {
         try {
             String base = authority.toString().endsWith("/") ? authority.toString() : authority + "/";
