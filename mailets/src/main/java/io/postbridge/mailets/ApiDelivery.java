@@ -156,7 +156,8 @@ public class ApiDelivery extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
-        Optional<ProviderAccount> settings = account.flatMap(accounts::forAccount).filter(a -> a.kind() != ProviderAccount.Kind.SMTP);
+        Optional<ProviderAccount> settings = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
+            .filter(a -> a.kind() != ProviderAccount.Kind.SMTP);
         if (settings.isEmpty()) {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }

@@ -110,7 +110,7 @@ final class ApiDeliveryWorker implements AutoCloseable {
             return holdUntilDue(item, Instant.ofEpochMilli(notBefore.get()));
         }
         String account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class).orElse("");
-        Optional<ProviderAccount> settings = accounts.forAccount(account)
+        Optional<ProviderAccount> settings = accounts.forMail(account, sealedAppSecret(mail))
             .filter(a -> a.kind() != ProviderAccount.Kind.SMTP);
         if (settings.isEmpty()) {
             // the account may come back (store briefly unavailable, settings being edited): retry within the window
@@ -213,6 +213,10 @@ final class ApiDeliveryWorker implements AutoCloseable {
             mail.getMaybeSender().asOptional().map(MailAddress::asString),
             mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
             AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class), Optional.of(detail)));
+    }
+
+    static Optional<String> sealedAppSecret(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, AttributeName.of(ProviderAccounts.SEALED_APP_SECRET), String.class);
     }
 
     static byte[] bytes(MimeMessage message) throws Exception {

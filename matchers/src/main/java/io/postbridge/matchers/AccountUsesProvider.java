@@ -57,7 +57,9 @@ public class AccountUsesProvider extends GenericMatcher {
     @Override
     public Collection<MailAddress> match(Mail mail) {
         Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
-        boolean matches = account.flatMap(accounts::forAccount)
+        Optional<String> sealedSecret = AttributeUtils.getValueAndCastFromMail(mail,
+            org.apache.mailet.AttributeName.of(ProviderAccounts.SEALED_APP_SECRET), String.class);
+        boolean matches = account.flatMap(name -> accounts.forMail(name, sealedSecret))
             .map(settings -> providers.contains(settings.provider()))
             .orElse(false);
         return matches ? mail.getRecipients() : null;

@@ -11,6 +11,20 @@ public interface ProviderAccounts {
     Optional<ProviderAccount> forAccount(String account);
 
     /**
+     * The settings for one message. Microsoft pass-through sessions (SMTP user {@code tenant@client}, password the
+     * app's client secret) have no stored account: their secret travels with the mail, sealed with the master key
+     * (mail attribute {@link #SEALED_APP_SECRET}), and the implementation that can unseal it returns
+     * {@link ProviderAccount#graphApp} for it. App-only tokens are cached per tenant, client and secret, so all
+     * pass-through sessions of one app share one token.
+     */
+    default Optional<ProviderAccount> forMail(String account, Optional<String> sealedAppSecret) {
+        return forAccount(account);
+    }
+
+    /** Mail attribute (String) holding a pass-through application's sealed client secret. */
+    String SEALED_APP_SECRET = "postbridge.microsoft-app.sealed-secret";
+
+    /**
      * The provider refused the account's grant ({@code invalid_grant}, consent revoked, scope missing): its mail
      * bounces until someone consents again. Implementations flag the account so operators see it.
      */
