@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import io.postbridge.core.delivery.ApiSender;
 import io.postbridge.core.delivery.DeliveryOutcome;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
+import io.postbridge.core.delivery.MemoryBudget;
 import io.postbridge.core.delivery.NextStep;
 import io.postbridge.core.delivery.OutgoingMail;
 import io.postbridge.core.delivery.ProviderAccount;
@@ -65,6 +66,9 @@ final class ApiDeliveryWorker implements AutoCloseable {
     private final java.util.function.Supplier<DeliveryStatusNotification> dsn;
     private final Clock clock;
     private final Scheduler blocking;
+    /** Message content in memory for deliveries in progress: a quarter of the heap, counted three times per message
+     *  (its bytes, the upload copy, and for large Graph mail the parsed parts). */
+    private final MemoryBudget memory = MemoryBudget.shareOfHeap(0.25);
     private Disposable subscription;
     private Scheduler dequeue;
     private volatile boolean closed;
@@ -117,14 +121,29 @@ final class ApiDeliveryWorker implements AutoCloseable {
             return decide(item, DeliveryOutcome.transientFailure("account '" + account + "' has no Gmail or Graph settings",
                 Optional.empty()));
         }
-        OutgoingMail outgoing;
+        long weight = 3 * Math.max(messageSize(mail), 1);
+        return memory.acquire(weight)
+            .thenCompose(ignored -> {
+                OutgoingMail outgoing;
+                try {
+                    outgoing = new OutgoingMail(mail.getName(), mail.getMaybeSender().asOptional().map(MailAddress::asString),
+                        mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), bytes(mail.getMessage()));
+                } catch (Exception e) {
+                    return CompletableFuture.completedFuture(DeliveryOutcome.permanentFailure(
+                        "the queued message cannot be read: " + e.getMessage(), "5.6.0"));
+                }
+                return sender.deliver(settings.get(), outgoing);
+            })
+            .whenComplete((outcome, error) -> memory.release(weight))
+            .thenCompose(outcome -> decide(item, outcome));
+    }
+
+    private static long messageSize(Mail mail) {
         try {
-            outgoing = new OutgoingMail(mail.getName(), mail.getMaybeSender().asOptional().map(MailAddress::asString),
-                mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), bytes(mail.getMessage()));
-        } catch (Exception e) {
-            return decide(item, DeliveryOutcome.permanentFailure("the queued message cannot be read: " + e.getMessage(), "5.6.0"));
+            return mail.getMessageSize();
+        } catch (MessagingException e) {
+            return 1024 * 1024;
         }
-        return sender.deliver(settings.get(), outgoing).thenCompose(outcome -> decide(item, outcome));
     }
 
     /** The rest is blocking (queue, DSN): off the HTTP client's threads. */
