@@ -1,8 +1,19 @@
 package io.postbridge.auth;
 
 import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
 import com.google.inject.Scopes;
+import com.google.inject.Singleton;
 
+import io.postbridge.auth.alias.JamesLocalMailboxes;
+import io.postbridge.auth.alias.MailetContainerAliasForwarding;
+import io.postbridge.auth.dkim.DkimModule;
+import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.core.PostbridgeBackend;
+import io.postbridge.core.alias.AliasForwardingSource;
+import io.postbridge.core.alias.AliasRepository;
+import io.postbridge.core.alias.InMemoryAliasRepository;
+import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.events.InMemoryMailEventLog;
@@ -22,5 +33,27 @@ public class PostbridgeModule extends AbstractModule {
         // How accounts deliver (Gmail / Graph settings and secrets). In memory until the account store is wired in.
         bind(InMemoryProviderAccounts.class).in(Scopes.SINGLETON);
         bind(ProviderAccounts.class).to(InMemoryProviderAccounts.class);
+
+        // accounts, API keys, secrets, rate limits: the store built from conf/postbridge.properties
+        bind(PostbridgeBackendHolder.class).in(Scopes.SINGLETON);
+
+        // alias forwarding: run-time aliases (the JDBC store replaces this binding), James's users and domains,
+        // and the AliasForward element of mailetcontainer.xml read once for the mailet, the RCPT hook and WebAdmin
+        bind(InMemoryAliasRepository.class).in(Scopes.SINGLETON);
+        bind(AliasRepository.class).to(InMemoryAliasRepository.class);
+        bind(JamesLocalMailboxes.class).in(Scopes.SINGLETON);
+        bind(LocalMailboxes.class).to(JamesLocalMailboxes.class);
+        bind(MailetContainerAliasForwarding.class).in(Scopes.SINGLETON);
+        bind(AliasForwardingSource.class).to(MailetContainerAliasForwarding.class);
+
+        // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
+        install(new DkimModule());
+    }
+
+    /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */
+    @Provides
+    @Singleton
+    PostbridgeBackend backend(PostbridgeBackendHolder holder) {
+        return holder.backend();
     }
 }

@@ -35,6 +35,14 @@ public final class SmtpClient implements AutoCloseable {
         return smtp;
     }
 
+    /** Connects from a given loopback address (127.0.0.2, ...), to test per-client-IP behaviour. */
+    public static SmtpClient connectFrom(int port, String localAddress, boolean implicitTls) throws IOException {
+        SmtpClient smtp = new SmtpClient(implicitTls);
+        smtp.client.connect(java.net.InetAddress.getByName("127.0.0.1"), port, java.net.InetAddress.getByName(localAddress), 0);
+        smtp.client.setSoTimeout(30_000);
+        return smtp;
+    }
+
     public String ehlo() throws IOException {
         client.ehlo("client.test");
         return reply();
@@ -64,6 +72,11 @@ public final class SmtpClient implements AutoCloseable {
 
     public String rcptTo(String recipient) throws IOException {
         client.sendCommand("RCPT TO:<" + recipient + ">");
+        return reply();
+    }
+
+    public String rset() throws IOException {
+        client.sendCommand("RSET");
         return reply();
     }
 
@@ -106,6 +119,8 @@ public final class SmtpClient implements AutoCloseable {
         if (client.isConnected()) {
             try {
                 client.logout();
+            } catch (IOException e) {
+                // the server already closed the connection (e.g. after a 421 or a throttled AUTH)
             } finally {
                 client.disconnect();
             }

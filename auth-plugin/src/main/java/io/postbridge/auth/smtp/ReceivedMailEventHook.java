@@ -12,15 +12,17 @@ import org.apache.james.core.Username;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.Mail;
 
+import io.postbridge.core.auth.SubmissionAttributes;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 
 /**
  * Records a {@code received} event for each message at the end of DATA, with the client address and the
- * authenticated user, then lets James spool it. Always returns DECLINED: an OK here would make James
+ * authenticated user (or the account of a trusted network), then lets James spool it. Always returns DECLINED: an OK here would make James
  * answer 250 without spooling the mail.
  */
 public class ReceivedMailEventHook implements JamesMessageHook {
@@ -37,9 +39,15 @@ public class ReceivedMailEventHook implements JamesMessageHook {
             messageId(mail),
             mail.getMaybeSender().asOptional().map(MailAddress::asString),
             mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
-            Optional.ofNullable(session.getUsername()).map(Username::asString),
+            Optional.ofNullable(session.getUsername()).map(Username::asString).or(() -> account(mail)),
             Optional.of("from " + session.getRemoteAddress().getAddress().getHostAddress())));
         return HookResult.DECLINED;
+    }
+
+    /** A device in a trusted network has no SMTP user: its account is on the mail (set by SenderPolicyHook). */
+    private static Optional<String> account(Mail mail) {
+        return mail.getAttribute(AttributeName.of(SubmissionAttributes.ACCOUNT)).map(attribute -> attribute.getValue().value())
+            .filter(String.class::isInstance).map(String.class::cast);
     }
 
     private static Optional<String> messageId(Mail mail) {

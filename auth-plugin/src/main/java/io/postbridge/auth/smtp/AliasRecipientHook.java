@@ -1,0 +1,129 @@
+package io.postbridge.auth.smtp;
+
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.smtpserver.fastfail.ValidRcptHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postbridge.core.alias.AliasForwarding;
+import io.postbridge.core.alias.AliasForwardingSource;
+import io.postbridge.core.alias.LocalMailboxes;
+import io.postbridge.core.alias.Resolution;
+import io.postbridge.core.srs.SrsException;
+
+/**
+ * Decides at RCPT time, for recipients in our domains, so the server never accepts mail it would have to bounce:
+ * <ul>
+ *   <li>our SRS addresses (returning bounces): accepted only with a valid hash and age, else {@code 550 5.1.1};</li>
+ *   <li>aliases: accepted; disabled-reject aliases {@code 550 5.2.1}; broken aliases (loop, depth) {@code 550 5.4.6};
+ *       too many targets {@code 550 5.5.3}, or {@code 452 4.5.3} when earlier recipients of the same transaction used
+ *       up the cap (the client sends the rest in another transaction);</li>
+ *   <li>anything else is checked exactly like James's {@link ValidRcptHandler} (users and James's own mappings):
+ *       unknown recipients get {@code 550 5.1.1}.</li>
+ * </ul>
+ * Replaces ValidRcptHandler in smtpserver.xml. It only ever answers DENY, DENYSOFT or DECLINED: never OK, which
+ * would skip James's relay checks that follow.
+ */
+public class AliasRecipientHook implements RcptHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(AliasRecipientHook.class);
+    private static final ProtocolSession.AttachmentKey<Integer> TARGETS_IN_TRANSACTION =
+        ProtocolSession.AttachmentKey.of("io.postbridge.alias.targets", Integer.class);
+
+    private final AliasForwardingSource forwardingSource;
+    private final LocalMailboxes mailboxes;
+    private final ValidRcptHandler jamesRecipientCheck;
+
+    @Inject
+    public AliasRecipientHook(AliasForwardingSource forwardingSource, LocalMailboxes mailboxes,
+                              ValidRcptHandler jamesRecipientCheck) {
+        this.forwardingSource = forwardingSource;
+        this.mailboxes = mailboxes;
+        this.jamesRecipientCheck = jamesRecipientCheck;
+    }
+
+    /** Passes the handler's settings on to James's check (e.g. {@code <enableRecipientRewriteTable>false</...>}). */
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        jamesRecipientCheck.init(config);
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        try {
+            if (!mailboxes.isLocalDomain(rcpt.getDomain().asString())) {
+                return HookResult.DECLINED;
+            }
+            Optional<AliasForwarding> forwarding = forwardingSource.get();
+            if (forwarding.isEmpty()) {
+                return jamesRecipientCheck.doRcpt(session, sender, rcpt);
+            }
+            if (forwarding.get().isOurSrsAddress(rcpt.getLocalPart(), rcpt.getDomain().asString())) {
+                return checkSrs(forwarding.get(), rcpt);
+            }
+            return checkAlias(session, sender, rcpt, forwarding.get());
+        } catch (Exception e) {
+            LOGGER.error("Postbridge: recipient check failed for {}, answering 451", rcpt.asString(), e);
+            return reply(HookReturnCode.denySoft(), "451", "4.3.0 Temporary failure checking " + rcpt.asString());
+        }
+    }
+
+    private HookResult checkSrs(AliasForwarding forwarding, MailAddress rcpt) {
+        try {
+            forwarding.reverseSrs(rcpt.asString());
+            return HookResult.DECLINED;
+        } catch (SrsException e) {
+            LOGGER.info("Postbridge: refused SRS address {}: {}", rcpt.asString(), e.reason().text());
+            return reply(HookReturnCode.deny(), "550", "5.1.1 <" + rcpt.asString() + ">: " + e.reason().text());
+        }
+    }
+
+    private HookResult checkAlias(SMTPSession session, MaybeSender sender, MailAddress rcpt, AliasForwarding forwarding) {
+        Resolution resolution = forwarding.resolve(rcpt.asString());
+        switch (resolution.outcome()) {
+            case NOT_ALIAS:
+                return jamesRecipientCheck.doRcpt(session, sender, rcpt);
+            case DISABLED_DROP:
+                return HookResult.DECLINED;
+            case DISABLED_REJECT:
+                return reply(HookReturnCode.deny(), "550", "5.2.1 <" + rcpt.asString() + ">: this address is disabled");
+            case LOOP:
+            case TOO_DEEP:
+                // the detail names the alias chain: useful in our log, none of the sender's business
+                LOGGER.warn("Postbridge: refused {}: {}", rcpt.asString(), resolution.detail());
+                return reply(HookReturnCode.deny(), "550", "5.4.6 <" + rcpt.asString() + ">: alias routing loop detected");
+            case TOO_MANY_TARGETS:
+                LOGGER.warn("Postbridge: refused {}: {}", rcpt.asString(), resolution.detail());
+                return reply(HookReturnCode.deny(), "550", "5.5.3 <" + rcpt.asString() + ">: too many recipients");
+            case FORWARD:
+            default:
+                return countTargets(session, resolution, forwarding.config().resolverSettings().maxTargets());
+        }
+    }
+
+    private HookResult countTargets(SMTPSession session, Resolution resolution, int maxTargets) {
+        int before = session.getAttachment(TARGETS_IN_TRANSACTION, ProtocolSession.State.Transaction).orElse(0);
+        int after = before + resolution.targets().size();
+        if (after > maxTargets) {
+            return reply(HookReturnCode.denySoft(), "452", "4.5.3 Too many recipients for one message; send the rest separately");
+        }
+        session.setAttachment(TARGETS_IN_TRANSACTION, after, ProtocolSession.State.Transaction);
+        return HookResult.DECLINED;
+    }
+
+    private static HookResult reply(HookReturnCode code, String smtpCode, String description) {
+        return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtpCode).smtpDescription(description).build();
+    }
+}

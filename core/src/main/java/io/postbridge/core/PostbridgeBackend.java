@@ -1,0 +1,274 @@
+package io.postbridge.core;
+
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postbridge.core.accounts.AccountRepository;
+import io.postbridge.core.accounts.AllowedSenderRepository;
+import io.postbridge.core.accounts.ProviderSettingsRepository;
+import io.postbridge.core.accounts.SenderPolicy;
+import io.postbridge.core.accounts.TrustedNetworkRepository;
+import io.postbridge.core.accounts.TrustedNetworks;
+import io.postbridge.core.apikeys.ApiKeyHasher;
+import io.postbridge.core.apikeys.ApiKeys;
+import io.postbridge.core.apikeys.Pepper;
+import io.postbridge.core.auth.AuthFailureThrottle;
+import io.postbridge.core.auth.SmtpAuthenticator;
+import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.microsoft.MicrosoftPassThrough;
+import io.postbridge.core.microsoft.MicrosoftTokenClient;
+import io.postbridge.core.ratelimit.AccountRateLimits;
+import io.postbridge.core.ratelimit.InMemoryRateLimiter;
+import io.postbridge.core.ratelimit.RateLimiter;
+import io.postbridge.core.secrets.EnvironmentMasterKeySource;
+import io.postbridge.core.secrets.FileMasterKeySource;
+import io.postbridge.core.secrets.MasterKeyRing;
+import io.postbridge.core.secrets.MasterKeyRotation;
+import io.postbridge.core.secrets.MasterKeySource;
+import io.postbridge.core.secrets.MasterKeys;
+import io.postbridge.core.secrets.SecretCipher;
+import io.postbridge.core.secrets.SecretRepository;
+import io.postbridge.core.secrets.SecretVault;
+import io.postbridge.core.settings.PostbridgeSettings;
+import io.postbridge.core.store.Database;
+import io.postbridge.core.store.Jdbc;
+import io.postbridge.core.store.JdbcAccountRepository;
+import io.postbridge.core.store.JdbcAllowedSenderRepository;
+import io.postbridge.core.store.JdbcApiKeyRepository;
+import io.postbridge.core.store.JdbcProviderSettingsRepository;
+import io.postbridge.core.store.JdbcRateLimiter;
+import io.postbridge.core.store.JdbcSecretRepository;
+import io.postbridge.core.store.JdbcTrustedNetworkRepository;
+import io.postbridge.core.store.StoreSettings;
+
+/**
+ * Everything the accounts feature needs, built from {@code postbridge.properties}: the store (schema migrated), the
+ * master keys and pepper (generated on the first start of the embedded default), and the services on top.
+ */
+public final class PostbridgeBackend implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(PostbridgeBackend.class);
+
+    private final Database database;
+    private final AccountRepository accounts;
+    private final AllowedSenderRepository senders;
+    private final TrustedNetworkRepository trustedNetworkRepository;
+    private final ProviderSettingsRepository providerSettings;
+    private final SenderPolicy senderPolicy;
+    private final TrustedNetworks trustedNetworks;
+    private final ApiKeys apiKeys;
+    private final MasterKeys masterKeys;
+    private final SecretVault secretVault;
+    private final MasterKeyRotation rotation;
+    private final AccountRateLimits rateLimits;
+    private final SmtpAuthenticator authenticator;
+    private final Optional<MicrosoftPassThrough> microsoft;
+
+    private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
+                              Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
+        this.database = database;
+        Jdbc jdbc = new Jdbc(database.dataSource());
+        this.accounts = new JdbcAccountRepository(jdbc);
+        this.senders = new JdbcAllowedSenderRepository(jdbc);
+        this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
+        this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
+        this.senderPolicy = new SenderPolicy(senders);
+        this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
+        JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
+        this.apiKeys = new ApiKeys(keyRepository, new ApiKeyHasher(pepper(settings, environment, keyRepository, jdbc)), clock);
+        SecretRepository secretRepository = new JdbcSecretRepository(jdbc, clock);
+        this.masterKeys = masterKeys(settings, environment, secretRepository);
+        SecretCipher cipher = new SecretCipher(masterKeys);
+        this.secretVault = new SecretVault(secretRepository, cipher);
+        this.rotation = new MasterKeyRotation(masterKeys, secretVault);
+        RateLimiter limiter = settings.rateLimitStore() == PostbridgeSettings.RateLimitStore.DATABASE
+            ? new JdbcRateLimiter(jdbc, clock) : new InMemoryRateLimiter(clock);
+        this.rateLimits = new AccountRateLimits(limiter, settings.rateLimitPolicy(), clock);
+        this.microsoft = settings.microsoftEnabled()
+            ? Optional.of(new MicrosoftPassThrough(microsoftTokens.apply(settings), cipher)) : Optional.empty();
+        AuthFailureThrottle throttle = new AuthFailureThrottle(settings.authMaxFailures(), settings.authFailureWindow(),
+            settings.authLockout(), clock);
+        this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
+    }
+
+    /**
+     * Opens the store and loads (or, for the embedded default, creates) the key material.
+     *
+     * @param microsoftTokens builds the Microsoft token client (used when pass-through is enabled)
+     * @throws IllegalArgumentException with a one-line, operator-readable message when something is missing
+     */
+    public static PostbridgeBackend start(PostbridgeSettings settings, Map<String, String> environment, Clock clock,
+                                          Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
+        Database database = Database.open(settings.store());
+        try {
+            PostbridgeBackend backend = new PostbridgeBackend(settings, database, environment, clock, microsoftTokens);
+            LOGGER.info("Postbridge store ready: {} ({} master key(s) from {}, rate limits counted in {})", settings.store(),
+                backend.masterKeys.ids().size(), backend.masterKeys.source().describe(), settings.rateLimitStore().name().toLowerCase());
+            return backend;
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    private static boolean embedded(PostbridgeSettings settings) {
+        return settings.store().dialect() == StoreSettings.Dialect.H2;
+    }
+
+    private static MasterKeys masterKeys(PostbridgeSettings settings, Map<String, String> environment, SecretRepository secrets) {
+        EnvironmentMasterKeySource fromEnvironment = new EnvironmentMasterKeySource(settings.masterKeyEnv(), environment);
+        FileMasterKeySource fromFile = new FileMasterKeySource(settings.masterKeyFile());
+        MasterKeySource source;
+        MasterKeyRing ring;
+        boolean generated = false;
+        try {
+            if (fromEnvironment.isSet()) {
+                source = fromEnvironment;
+                ring = source.load();
+            } else if (fromFile.exists()) {
+                source = fromFile;
+                ring = source.load();
+            } else if (embedded(settings)) {
+                source = fromFile;
+                ring = fromFile.create();
+                generated = true;
+                LOGGER.warn("Postbridge: generated a new master key in {}. BACK THIS FILE UP, apart from the database: "
+                    + "without it no stored secret (provider client secrets, tokens, passwords) can be read.", fromFile.file());
+            } else {
+                throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.MASTER_KEY_FILE,
+                    "no master key: " + fromFile.file() + " does not exist and " + settings.masterKeyEnv() + " is not set. "
+                        + "With a shared database every node needs the same key: create it once (one line 'id:base64 of 32 random bytes', "
+                        + "e.g. k1:$(openssl rand -base64 32)) and give it to every node"));
+            }
+        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(PostbridgeSettings.FILE)) {
+                throw e;
+            }
+            throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.MASTER_KEY_FILE, e.getMessage()), e);
+        }
+        Set<String> unknown = new TreeSet<>(secrets.keyIdsInUse());
+        unknown.removeAll(ring.ids());
+        if (!unknown.isEmpty()) {
+            String problem = "the database holds secrets encrypted with master key(s) " + unknown + " that " + source.describe()
+                + " does not have (it has " + ring.ids() + ")";
+            if (generated) {
+                throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.MASTER_KEY_FILE,
+                    problem + ": the master key file was lost or moved. Restore it from your backup (the new file "
+                        + fromFile.file() + " was just generated: remove it first)"));
+            }
+            LOGGER.error("Postbridge: {}; those secrets cannot be read until the key is added back", problem);
+        }
+        return new MasterKeys(source, ring);
+    }
+
+    private static Pepper pepper(PostbridgeSettings settings, Map<String, String> environment, JdbcApiKeyRepository keys, Jdbc jdbc) {
+        String fromEnvironment = environment.get(settings.pepperEnv());
+        try {
+            if (fromEnvironment != null && !fromEnvironment.isBlank()) {
+                return Pepper.fromBase64(fromEnvironment);
+            }
+            if (Files.exists(settings.pepperFile())) {
+                return Pepper.readFile(settings.pepperFile());
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.PEPPER_FILE, e.getMessage()), e);
+        }
+        if (!embedded(settings)) {
+            throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.PEPPER_FILE,
+                "no API key pepper: " + settings.pepperFile() + " does not exist and " + settings.pepperEnv() + " is not set. "
+                    + "With a shared database every node needs the same pepper (base64 of 32 random bytes: openssl rand -base64 32)"));
+        }
+        Pepper pepper = Pepper.generate();
+        pepper.writeFile(settings.pepperFile());
+        LOGGER.warn("Postbridge: generated a new API key pepper in {}. Back it up with the master key: without it every API key stops working.",
+            settings.pepperFile());
+        long existingKeys = jdbc.queryOne("SELECT COUNT(*) AS n FROM pb_api_key WHERE revoked_at IS NULL", row -> row.getLong("n")).orElse(0L);
+        if (existingKeys > 0) {
+            LOGGER.error("Postbridge: the database has {} live API key(s) made with another pepper: none of them works any more. "
+                + "Restore {} from your backup, or issue new keys.", existingKeys, settings.pepperFile());
+        }
+        return pepper;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public AccountRepository accounts() {
+        return accounts;
+    }
+
+    public AllowedSenderRepository senders() {
+        return senders;
+    }
+
+    public TrustedNetworkRepository trustedNetworkRepository() {
+        return trustedNetworkRepository;
+    }
+
+    public ProviderSettingsRepository providerSettings() {
+        return providerSettings;
+    }
+
+    public SenderPolicy senderPolicy() {
+        return senderPolicy;
+    }
+
+    public TrustedNetworks trustedNetworks() {
+        return trustedNetworks;
+    }
+
+    public ApiKeys apiKeys() {
+        return apiKeys;
+    }
+
+    public MasterKeys masterKeys() {
+        return masterKeys;
+    }
+
+    public SecretVault secretVault() {
+        return secretVault;
+    }
+
+    public MasterKeyRotation rotation() {
+        return rotation;
+    }
+
+    public AccountRateLimits rateLimits() {
+        return rateLimits;
+    }
+
+    public SmtpAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    public Optional<MicrosoftPassThrough> microsoft() {
+        return microsoft;
+    }
+
+    @Override
+    public void close() {
+        database.close();
+    }
+
+    /** The production Microsoft client: msal4j against the configured authority. */
+    public static MicrosoftTokenClient msal(PostbridgeSettings settings) {
+        return new io.postbridge.core.microsoft.MsalTokenClient(settings.microsoftAuthority(), settings.microsoftScope(),
+            settings.microsoftTokenEndpoint());
+    }
+
+    /** For callers that build no Microsoft client (pass-through disabled, unit tests). */
+    public static Function<PostbridgeSettings, MicrosoftTokenClient> noMicrosoft() {
+        return settings -> (app, secret) -> {
+            throw new MicrosoftTokenClient.Unavailable("Microsoft pass-through is not configured", null);
+        };
+    }
+
+}
