@@ -218,6 +218,32 @@ class ApiDeliveryTest {
     }
 
     @Test
+    void aStoredAccountAuthenticatedByApiKeyDeliversThroughItsGmail() throws Exception {
+        assertThat(webAdmin.put("/postbridge/accounts/erp", "{}").statusCode()).isEqualTo(201);
+        assertThat(webAdmin.put("/postbridge/accounts/erp/senders/erp@example.com", "").statusCode()).isBetween(200, 204);
+        fake.googleUser("rt-erp", "erp@example.com");
+        assertThat(webAdmin.put("/postbridge/accounts/erp/provider", "{\"provider\":\"gmail\",\"settings\":{\"clientId\":\""
+            + GOOGLE_CLIENT + "\"},\"secrets\":{\"clientSecret\":\"" + GOOGLE_SECRET + "\",\"refreshToken\":\"rt-erp\"}}")
+            .statusCode()).isEqualTo(204);
+        java.net.http.HttpResponse<String> created = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + webAdminPort + "/postbridge/accounts/erp/keys"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        String apiKey = WebAdmin.parse(created.body()).path("key").asText();
+
+        byte[] message = TestMessages.simple("erp@example.com", "bob@remote.test", "stored", "api-5@test").getBytes(StandardCharsets.UTF_8);
+        assertThat(ApiDeliverySupport.submit(submission, "erp", apiKey, List.of("bob@remote.test"), message)).startsWith("250");
+
+        Delivered delivered = deliveredWithId("api-5@test");
+        assertThat(delivered.provider).isEqualTo("gmail");
+        assertThat(delivered.sentAs).isEqualTo("erp@example.com");
+        AWAIT.until(() -> Events.typesFor(webAdmin, "api-5@test").contains("delivered"));
+        assertThat(Events.eventsFor(webAdmin, "api-5@test").get(Events.eventsFor(webAdmin, "api-5@test").size() - 1)
+            .path("account").asText()).isEqualTo("erp");
+    }
+
+    @Test
     void eventsCanBeListedPerAccount() throws Exception {
         byte[] message = TestMessages.simple("alice@example.com", "bob@remote.test", "per account", "api-4@test")
             .getBytes(StandardCharsets.UTF_8);

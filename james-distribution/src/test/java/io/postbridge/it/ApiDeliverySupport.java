@@ -34,7 +34,10 @@ public final class ApiDeliverySupport {
             .mailetParameter(API_DELIVERY, "retryInitialDelay", "1 second")
             .mailetParameter(API_DELIVERY, "retryMaxDelay", "2 seconds")
             .mailetParameter(API_DELIVERY, "retryWindow", retryWindow)
-            .mailetParameter(API_DELIVERY, "requestTimeout", "10 seconds");
+            .mailetParameter(API_DELIVERY, "requestTimeout", "10 seconds")
+            // load tests send more than the default 60 messages per minute and account
+            .property("postbridge.properties", "rateLimit.messagesPerMinute", "1000000")
+            .property("postbridge.properties", "rateLimit.recipientsPerDay", "1000000");
     }
 
     /** Keeps a copy of every null-sender message (the DSNs) in memory://var/mail/dsn/, then lets it go on. */

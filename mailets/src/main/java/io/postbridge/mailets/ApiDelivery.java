@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.delivery.ApiEndpoints;
 import io.postbridge.core.delivery.ApiSender;
+import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
-import io.postbridge.core.delivery.ProviderAccount;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEvent;
@@ -156,9 +156,9 @@ public class ApiDelivery extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
-        Optional<ProviderAccount> settings = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
-            .filter(a -> a.kind() != ProviderAccount.Kind.SMTP);
-        if (settings.isEmpty()) {
+        Optional<DeliveryProvider> provider = account.flatMap(name -> accounts.providerOf(name, ApiDeliveryWorker.sealedAppSecret(mail)))
+            .filter(p -> p != DeliveryProvider.SMTP);
+        if (provider.isEmpty()) {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
@@ -166,7 +166,7 @@ public class ApiDelivery extends GenericMailet {
         events.record(new MailEvent(Instant.now(), MailEventType.QUEUED, mail.getName(),
             Optional.ofNullable(mail.getMessage().getMessageID()), mail.getMaybeSender().asOptional().map(MailAddress::asString),
             mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), account,
-            Optional.of("for " + settings.get().provider().wireName() + " API delivery")));
+            Optional.of("for " + provider.get().wireName() + " API delivery")));
         mail.setState(Mail.GHOST);
     }
 

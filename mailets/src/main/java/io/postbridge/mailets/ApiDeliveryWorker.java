@@ -114,8 +114,13 @@ final class ApiDeliveryWorker implements AutoCloseable {
             return holdUntilDue(item, Instant.ofEpochMilli(notBefore.get()));
         }
         String account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class).orElse("");
-        Optional<ProviderAccount> settings = accounts.forMail(account, sealedAppSecret(mail))
-            .filter(a -> a.kind() != ProviderAccount.Kind.SMTP);
+        Optional<ProviderAccount> settings;
+        try {
+            settings = accounts.forMail(account, sealedAppSecret(mail)).filter(a -> a.kind() != ProviderAccount.Kind.SMTP);
+        } catch (RuntimeException e) {
+            // incomplete settings, store unavailable: an operator can fix it within the retry window
+            return decide(item, DeliveryOutcome.transientFailure(e.getMessage(), Optional.empty()));
+        }
         if (settings.isEmpty()) {
             // the account may come back (store briefly unavailable, settings being edited): retry within the window
             return decide(item, DeliveryOutcome.transientFailure("account '" + account + "' has no Gmail or Graph settings",

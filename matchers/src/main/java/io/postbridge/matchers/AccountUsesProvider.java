@@ -59,8 +59,8 @@ public class AccountUsesProvider extends GenericMatcher {
         Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
         Optional<String> sealedSecret = AttributeUtils.getValueAndCastFromMail(mail,
             org.apache.mailet.AttributeName.of(ProviderAccounts.SEALED_APP_SECRET), String.class);
-        boolean matches = account.flatMap(name -> accounts.forMail(name, sealedSecret))
-            .map(settings -> providers.contains(settings.provider()))
+        boolean matches = account.flatMap(name -> accounts.providerOf(name, sealedSecret))
+            .map(providers::contains)
             .orElse(false);
         return matches ? mail.getRecipients() : null;
     }

@@ -21,8 +21,16 @@ public interface ProviderAccounts {
         return forAccount(account);
     }
 
-    /** Mail attribute (String) holding a pass-through application's sealed client secret. */
-    String SEALED_APP_SECRET = "postbridge.microsoft-app.sealed-secret";
+    /**
+     * Which provider the message's account uses, without reading secrets (for routing): never throws for an
+     * account whose settings are incomplete, so its mail reaches ApiDelivery and is deferred with the reason.
+     */
+    default Optional<DeliveryProvider> providerOf(String account, Optional<String> sealedAppSecret) {
+        return forMail(account, sealedAppSecret).map(ProviderAccount::provider);
+    }
+
+    /** Mail attribute (String) holding a pass-through application's sealed client secret (set by the SMTP hooks). */
+    String SEALED_APP_SECRET = io.postbridge.core.auth.SubmissionAttributes.MICROSOFT_APP_SECRET;
 
     /**
      * The provider refused the account's grant ({@code invalid_grant}, consent revoked, scope missing): its mail
