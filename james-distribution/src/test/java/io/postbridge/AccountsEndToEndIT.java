@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.core.testing.FakeEntra;
+import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.FakeMx;
 import io.postbridge.it.Ports;
 import io.postbridge.it.ServerProcess;
@@ -44,16 +46,19 @@ class AccountsEndToEndIT {
         mx.start();
         Ports ports = new Ports();
         try (ServerProcess server = ServerProcess.postbridge(tmp.resolve("postbridge"));
-             FakeEntra entra = new FakeEntra().register(TENANT, CLIENT, APP_SECRET)) {
-            ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second")
-                .property("postbridge.properties", "microsoft.tokenEndpointOverride", entra.baseUrl().toString());
+             FakeEntra entra = new FakeEntra().register(TENANT, CLIENT, APP_SECRET);
+             // where the mail of the Graph account and of the pass-through app is delivered (issue 4)
+             FakeProviders graph = FakeProviders.start().microsoftApp("t", "erp-client", PROVIDER_SECRET)
+                 .microsoftApp(TENANT.toLowerCase(java.util.Locale.ROOT), CLIENT.toLowerCase(java.util.Locale.ROOT), APP_SECRET)) {
+            ApiDeliverySupport.pointAtFakes(ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second")
+                .property("postbridge.properties", "microsoft.tokenEndpointOverride", entra.baseUrl().toString()), graph, "1 hour");
             server.start().awaitLog(ServerProcess.READY);
             assertThat(server.logSinceLastStart()).contains("generated a new master key").contains("BACK THIS FILE UP");
 
             WebAdmin webAdmin = ports.webAdmin();
             assertThat(webAdmin.put("/postbridge/accounts/erp", "").statusCode()).isEqualTo(201);
             assertThat(webAdmin.put("/postbridge/accounts/erp/senders/app@example.com", "").statusCode()).isEqualTo(201);
-            assertThat(webAdmin.put("/postbridge/accounts/erp/provider", "{\"provider\": \"graph\", \"settings\": {\"tenantId\": \"t\"}, "
+            assertThat(webAdmin.put("/postbridge/accounts/erp/provider", "{\"provider\": \"graph\", \"settings\": {\"tenantId\": \"t\", \"clientId\": \"erp-client\"}, "
                 + "\"secrets\": {\"clientSecret\": \"" + PROVIDER_SECRET + "\"}}").statusCode()).isEqualTo(204);
             JsonNode issued = WebAdmin.parse(webAdmin.post("/postbridge/accounts/erp/keys", "").body());
             String key = issued.path("key").asText();
@@ -62,7 +67,7 @@ class AccountsEndToEndIT {
             Swaks.Result sent = swaks(ports, "erp", key, "app@example.com", "swaks-e2e-1@test");
             assertThat(sent.exitCode).as(sent.toString()).isZero();
             assertThat(sent.transcript).contains("235 2.7.0");
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<swaks-e2e-1@test>"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deliveredThrough(graph, "swaks-e2e-1@test"));
 
             Swaks.Result wrongKey = swaks(ports, "erp", key.substring(0, key.length() - 4) + "AAAA", "app@example.com", "swaks-e2e-2@test");
             assertThat(wrongKey.exitCode).as(wrongKey.toString()).isEqualTo(28);
@@ -74,7 +79,7 @@ class AccountsEndToEndIT {
 
             Swaks.Result passThrough = swaks(ports, TENANT + "@" + CLIENT, APP_SECRET, "reports@contoso.test", "swaks-e2e-ms@test");
             assertThat(passThrough.exitCode).as(passThrough.toString()).isZero();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<swaks-e2e-ms@test>"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deliveredThrough(graph, "swaks-e2e-ms@test"));
             assertThat(entra.tokenRequests()).hasSize(1);
 
             assertThat(server.stop()).isIn(0, 143);
@@ -88,7 +93,7 @@ class AccountsEndToEndIT {
             server.start().awaitLog(ServerProcess.READY);
             Swaks.Result afterRestart = swaks(ports, "erp", key, "app@example.com", "swaks-e2e-4@test");
             assertThat(afterRestart.exitCode).as(afterRestart.toString()).isZero();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<swaks-e2e-4@test>"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> deliveredThrough(graph, "swaks-e2e-4@test"));
             assertThat(server.stop()).isIn(0, 143);
 
             byte[] database = allBytes(server.home().resolve("var/postbridge"));
@@ -107,6 +112,10 @@ class AccountsEndToEndIT {
         } finally {
             mx.stop();
         }
+    }
+
+    private static boolean deliveredThrough(FakeProviders graph, String messageId) {
+        return graph.delivered().stream().anyMatch(d -> d.uploadedText().contains("<" + messageId + ">"));
     }
 
     private static Swaks.Result swaks(Ports ports, String user, String password, String from, String messageId) throws Exception {

@@ -35,6 +35,22 @@ class BadConfigurationIT {
     }
 
     @Test
+    void badApiDeliveryRetryWindow() throws Exception {
+        List<String> lines = failedStart(conf -> conf.mailetParameter("io.postbridge.mailets.ApiDelivery", "retryWindow", "soon"));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith(FAILED + "mailetcontainer.xml: setting mailet ApiDelivery <retryWindow>: must be a duration")
+            .contains("'soon'");
+    }
+
+    @Test
+    void httpMicrosoftAuthorityIsRefusedWithTheAlternative() throws Exception {
+        List<String> lines = failedStart(conf -> conf.mailetParameter("io.postbridge.mailets.ApiDelivery", "microsoftAuthority",
+            "http://127.0.0.1:1234/"));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).contains("<microsoftAuthority>: must be an https URL").contains("microsoftIdentityEndpoint");
+    }
+
+    @Test
     void missingTlsKeyFile() throws Exception {
         List<String> lines = failedStart(conf -> conf.xml("smtpserver.xml", doc -> {
             Element tls = (Element) ConfFolder.select(doc, "/smtpservers/smtpserver[jmxName='submission']/tls").item(0);

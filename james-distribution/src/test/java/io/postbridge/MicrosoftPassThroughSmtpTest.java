@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.core.microsoft.MicrosoftAppId;
 import io.postbridge.core.testing.FakeEntra;
+import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.Events;
 import io.postbridge.it.FakeMx;
 import io.postbridge.it.PostbridgeJames;
@@ -32,6 +34,8 @@ class MicrosoftPassThroughSmtpTest {
     private static final String CLIENT = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
     private static final String SECRET = "Xy8Q~fake.client.secret-" + UUID.randomUUID();
     private static final FakeEntra ENTRA = startEntra();
+    /** Where the pass-through mail is delivered: Graph (and the identity endpoint ApiDelivery gets its token from). */
+    private static final FakeProviders GRAPH = FakeProviders.start().microsoftApp(TENANT, CLIENT, SECRET);
 
     @RegisterExtension
     @Order(1)
@@ -39,8 +43,9 @@ class MicrosoftPassThroughSmtpTest {
 
     @RegisterExtension
     @Order(2)
-    static JamesServerExtension james = PostbridgeJames.extension(conf -> conf.relayThrough(mx.hostAndPort(), "1 second")
-        .property("postbridge.properties", "microsoft.tokenEndpointOverride", ENTRA.baseUrl().toString()));
+    static JamesServerExtension james = PostbridgeJames.extension(conf -> ApiDeliverySupport.pointAtFakes(
+        conf.relayThrough(mx.hostAndPort(), "1 second")
+            .property("postbridge.properties", "microsoft.tokenEndpointOverride", ENTRA.baseUrl().toString()), GRAPH, "1 hour"));
 
     private static int port;
     private static WebAdmin webAdmin;
@@ -63,6 +68,7 @@ class MicrosoftPassThroughSmtpTest {
     @AfterAll
     static void stopEntra() {
         ENTRA.close();
+        GRAPH.close();
     }
 
     private static SmtpClient tls() throws Exception {
@@ -88,7 +94,13 @@ class MicrosoftPassThroughSmtpTest {
         }
         assertThat(ENTRA.tokenRequests().size() - before).as("one token request for the app, then its cache").isEqualTo(1);
 
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<ms-1@test>"));
+        // the mail leaves through Microsoft Graph as the app, from the sender's mailbox (not through the MX)
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> GRAPH.delivered().stream()
+            .anyMatch(d -> d.uploadedText().contains("<ms-1@test>")));
+        assertThat(GRAPH.delivered()).hasSize(1);
+        assertThat(GRAPH.delivered().get(0).sentAs).isEqualTo("reports@contoso.test");
+        assertThat(GRAPH.microsoftTokenRequests()).as("delivery's own app token, once").isEqualTo(1);
+        assertThat(mx.messageIds()).doesNotContain("<ms-1@test>");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !Events.eventsFor(webAdmin, "ms-1@test").isEmpty());
         assertThat(Events.eventsFor(webAdmin, "ms-1@test").get(0).path("account").asText()).isEqualTo(TENANT + ":" + CLIENT);
         assertThat(webAdmin.get("/postbridge/events?limit=10000").body()).doesNotContain(SECRET);

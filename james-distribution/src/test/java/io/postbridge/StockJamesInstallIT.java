@@ -10,6 +10,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.postbridge.core.fakes.FakeProviders;
+import io.postbridge.core.fakes.TestMessages;
+import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.ConfFolder;
 import io.postbridge.it.Events;
 import io.postbridge.it.FakeMx;
@@ -37,8 +40,11 @@ class StockJamesInstallIT {
         mx.start();
         Ports ports = new Ports();
         ports.applyTo(conf).relayThrough(mx.hostAndPort(), "1 second");
+        FakeProviders fake = FakeProviders.start().googleClient("gc", "gs").googleUser("rt-g", "gmailer@example.com")
+            .microsoftApp("tenant-1", "mc", "ms");
+        ApiDeliverySupport.pointAtFakes(conf, fake, "1 hour");
 
-        try (ServerProcess server = ServerProcess.stockJames(james)) {
+        try (fake; ServerProcess server = ServerProcess.stockJames(james)) {
             server.start().awaitLog(ServerProcess.JAMES_STARTED);
             assertThat(server.log())
                 .contains("Enabling injects contained in io.postbridge.auth.PostbridgeModule")
@@ -68,6 +74,30 @@ class StockJamesInstallIT {
                     && Events.typesFor(webAdmin, "stock-out@test").contains("delivered"));
             assertThat(Events.typesFor(webAdmin, "stock-in@test")).containsExactly("received", "delivered");
             assertThat(Events.typesFor(webAdmin, "stock-out@test")).containsExactly("received", "queued", "delivered");
+
+            // API delivery: the shaded token libraries (google-auth-library, msal4j) work inside stock James
+            assertThat(server.log()).contains("Postbridge API delivery: queue postbridge-api");
+            webAdmin.addUser("gmailer@example.com", "pw-gmailer");
+            webAdmin.addUser("grapher@example.com", "pw-grapher");
+            assertThat(webAdmin.put("/postbridge/provider-accounts/gmailer@example.com",
+                "{\"provider\":\"gmail\",\"clientId\":\"gc\",\"clientSecret\":\"gs\",\"refreshToken\":\"rt-g\"}").statusCode())
+                .isEqualTo(204);
+            assertThat(webAdmin.put("/postbridge/provider-accounts/grapher@example.com",
+                "{\"provider\":\"graph\",\"tenant\":\"tenant-1\",\"clientId\":\"mc\",\"clientSecret\":\"ms\"}").statusCode())
+                .isEqualTo(204);
+            assertThat(webAdmin.getJson("/postbridge/provider-accounts").toString()).contains("gmailer@example.com")
+                .doesNotContain("gs").doesNotContain("rt-g");
+            for (String user : java.util.List.of("gmailer", "grapher")) {
+                assertThat(ApiDeliverySupport.submit(ports.submission, user + "@example.com", "pw-" + user,
+                    java.util.List.of("bob@remote.test"), TestMessages.simple(user + "@example.com", "bob@remote.test", "api",
+                        "stock-" + user + "@test").getBytes(java.nio.charset.StandardCharsets.UTF_8))).startsWith("250");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fake.delivered().size() == 2);
+            assertThat(fake.delivered()).extracting(d -> d.provider).containsExactlyInAnyOrder("gmail", "graph");
+            assertThat(fake.googleTokenRequests()).isEqualTo(1);
+            assertThat(fake.microsoftTokenRequests()).isEqualTo(1);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
+                Events.typesFor(webAdmin, "stock-grapher@test").contains("delivered"));
         } finally {
             mx.stop();
         }

@@ -14,6 +14,10 @@ import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.alias.InMemoryAliasRepository;
 import io.postbridge.core.alias.LocalMailboxes;
+import io.postbridge.core.delivery.ChainedProviderAccounts;
+import io.postbridge.core.delivery.InMemoryProviderAccounts;
+import io.postbridge.core.delivery.ProviderAccounts;
+import io.postbridge.core.delivery.StoreProviderAccounts;
 import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
 
@@ -28,6 +32,8 @@ public class PostbridgeModule extends AbstractModule {
     protected void configure() {
         bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
         bind(MailEventLog.class).to(InMemoryMailEventLog.class);
+        // How accounts deliver (Gmail / Graph): the account store, then accounts held in memory (see providerAccounts)
+        bind(InMemoryProviderAccounts.class).in(Scopes.SINGLETON);
 
         // accounts, API keys, secrets, rate limits: the store built from conf/postbridge.properties
         bind(PostbridgeBackendHolder.class).in(Scopes.SINGLETON);
@@ -43,6 +49,17 @@ public class PostbridgeModule extends AbstractModule {
 
         // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
         install(new DkimModule());
+    }
+
+    /**
+     * Delivery settings: stored accounts ({@code PUT /postbridge/accounts/{name}/provider}) and Microsoft pass-through
+     * sessions first, then the in-memory ones ({@code /postbridge/provider-accounts}, for trials and tests).
+     */
+    @Provides
+    @Singleton
+    ProviderAccounts providerAccounts(PostbridgeBackend backend, InMemoryProviderAccounts memory) {
+        return new ChainedProviderAccounts(new StoreProviderAccounts(backend.accounts(), backend.providerSettings(),
+            backend.secretVault(), backend.microsoft()), memory);
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */

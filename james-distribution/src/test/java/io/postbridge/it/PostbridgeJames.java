@@ -27,6 +27,11 @@ public final class PostbridgeJames {
     }
 
     public static JamesServerExtension extension(Consumer<ConfFolder> edits) {
+        return extension(edits, binder -> { });
+    }
+
+    /** With extra Guice modules for the test (for instance {@link ExtensionProbe#MODULE}). */
+    public static JamesServerExtension extension(Consumer<ConfFolder> edits, com.google.inject.Module... testModules) {
         return new JamesServerBuilder<MemoryJamesConfiguration>(tmpDir -> {
             ConfFolder conf = ConfFolder.copyOf(ConfFolder.source(), tmpDir.toPath().resolve("conf")).loopbackAnyPorts();
             edits.accept(conf);
@@ -35,7 +40,8 @@ public final class PostbridgeJames {
                 .usersRepository(UsersRepositoryModuleChooser.Implementation.DEFAULT)
                 .build();
         })
-            .server(configuration -> PostbridgeServerMain.createServer(configuration, new String[] {"--generate-keystore"}))
+            .server(configuration -> PostbridgeServerMain.createServer(configuration, new String[] {"--generate-keystore"})
+                .combineWith(testModules))
             .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
             .build();
     }

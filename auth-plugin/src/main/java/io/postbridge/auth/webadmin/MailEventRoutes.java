@@ -19,7 +19,8 @@ import spark.Request;
 import spark.Service;
 
 /**
- * {@code GET /postbridge/events?limit=100&type=delivered}: the newest mail events, newest first.
+ * {@code GET /postbridge/events?limit=100&type=delivered&account=billing}: the newest mail events, newest first,
+ * optionally of one type and of one account.
  * Enabled by {@code extensions.routes=io.postbridge.auth.webadmin.MailEventRoutes} in {@code webadmin.properties}.
  */
 public class MailEventRoutes implements Routes {
@@ -44,8 +45,13 @@ public class MailEventRoutes implements Routes {
     @Override
     public void define(Service service) {
         service.get(BASE_PATH, (request, response) -> {
-            List<MailEvent> events = eventLog.recent(limit(request), type(request));
-            return events.stream().map(MailEventRoutes::toJson).collect(Collectors.toList());
+            int limit = limit(request);
+            Optional<String> account = Optional.ofNullable(request.queryParams("account")).filter(a -> !a.isBlank());
+            List<MailEvent> events = eventLog.recent(account.isPresent() ? MAX_LIMIT : limit, type(request));
+            return events.stream()
+                .filter(event -> account.map(a -> event.getAccount().map(a::equals).orElse(false)).orElse(true))
+                .limit(limit)
+                .map(MailEventRoutes::toJson).collect(Collectors.toList());
         }, jsonTransformer);
     }
 

@@ -1,0 +1,55 @@
+package io.postbridge.core.delivery;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Provider accounts held in memory: the default until the account store is wired in, and what tests use.
+ * Remembers which accounts need re-consent and the newest refresh tokens.
+ */
+public final class InMemoryProviderAccounts implements ProviderAccounts {
+    private final Map<String, ProviderAccount> accounts = new ConcurrentHashMap<>();
+    private final Map<String, String> reconsent = new ConcurrentHashMap<>();
+    private final Map<String, String> rotated = new ConcurrentHashMap<>();
+
+    public InMemoryProviderAccounts put(ProviderAccount account) {
+        accounts.put(account.account(), account);
+        reconsent.remove(account.account());
+        return this;
+    }
+
+    public boolean remove(String account) {
+        reconsent.remove(account);
+        return accounts.remove(account) != null;
+    }
+
+    /** Every account, by name. */
+    public java.util.SortedMap<String, ProviderAccount> all() {
+        return new java.util.TreeMap<>(accounts);
+    }
+
+    @Override
+    public Optional<ProviderAccount> forAccount(String account) {
+        return Optional.ofNullable(accounts.get(account));
+    }
+
+    @Override
+    public void reconsentNeeded(String account, String reason) {
+        reconsent.put(account, reason);
+    }
+
+    @Override
+    public void refreshTokenRotated(String account, String newRefreshToken) {
+        rotated.put(account, newRefreshToken);
+    }
+
+    /** Why the account needs re-consent, if it does. */
+    public Optional<String> reconsentReason(String account) {
+        return Optional.ofNullable(reconsent.get(account));
+    }
+
+    public Optional<String> latestRefreshToken(String account) {
+        return Optional.ofNullable(rotated.get(account));
+    }
+}

@@ -1,0 +1,99 @@
+package io.postbridge.core.oauth;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.MsalServiceException;
+
+/**
+ * Where and how Postbridge asks Microsoft Entra for tokens: the authority (default
+ * {@code https://login.microsoftonline.com/}), an optional base URL all identity requests are redirected to (a local
+ * fake in tests), the scope, and the shared HTTP client and executor. Builds the msal4j applications.
+ */
+public final class MicrosoftIdentity {
+    public static final URI DEFAULT_AUTHORITY = URI.create("https://login.microsoftonline.com/");
+    public static final String GRAPH_SCOPE = "https://graph.microsoft.com/.default";
+
+    private final URI authority;
+    private final Optional<URI> redirectTo;
+    private final Set<String> scopes;
+    private final MsalHttpClient httpClient;
+    private final ExecutorService executor;
+
+    public MicrosoftIdentity(URI authority, Optional<URI> redirectTo, String scope, HttpClient http, Duration timeout,
+                             ExecutorService executor) {
+        if (!"https".equalsIgnoreCase(authority.getScheme())) {
+            throw new IllegalArgumentException("the Microsoft authority must be an https URL (msal4j refuses anything else),"
+                + " was '" + authority + "'; to use a local http fake, set the identity endpoint override instead");
+        }
+        this.authority = authority;
+        this.redirectTo = Objects.requireNonNull(redirectTo);
+        this.scopes = Set.of(scope);
+        this.httpClient = new MsalHttpClient(http, redirectTo, timeout);
+        this.executor = Objects.requireNonNull(executor);
+    }
+
+    public Set<String> scopes() {
+        return scopes;
+    }
+
+    /** Builds an application offline (no request is made): proves msal4j loads. */
+    public void selfCheck() {
+        application("common", "00000000-0000-0000-0000-000000000000", "self-check");
+    }
+
+    ConfidentialClientApplication application(String tenant, String clientId, String clientSecret) {
+        try {
+            String base = authority.toString().endsWith("/") ? authority.toString() : authority + "/";
+            return ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret))
+                .authority(base + tenant + "/")
+                .instanceDiscovery(false)
+                .validateAuthority(false)
+                .httpClient(httpClient)
+                .executorService(executor)
+                .build();
+        } catch (Exception e) {
+            throw TokenException.rejected("invalid Microsoft authority or tenant '" + tenant + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** msal4j failures as {@link TokenException}s: 4xx (bad secret, unknown tenant) and revoked grants are permanent. */
+    static TokenException classify(Throwable error, String what) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof TokenException) {
+            return (TokenException) e;
+        }
+        if (e instanceof MsalServiceException) {
+            MsalServiceException service = (MsalServiceException) e;
+            String code = service.errorCode() == null ? "" : service.errorCode();
+            Integer status = service.statusCode();
+            String message = what + ": Entra answered " + (status == null ? "" : status + " ") + code + " "
+                + firstLine(service.getMessage());
+            if ("invalid_grant".equals(code) || "interaction_required".equals(code) || "consent_required".equals(code)) {
+                return TokenException.reconsentNeeded(message, e);
+            }
+            if (status != null && status >= 400 && status < 500 && status != 408 && status != 429) {
+                return TokenException.rejected(message, e);
+            }
+            return TokenException.transientFailure(message, e);
+        }
+        return TokenException.transientFailure(what + " failed: " + e, e);
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int newline = message.indexOf('\n');
+        String line = newline < 0 ? message : message.substring(0, newline);
+        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+    }
+}

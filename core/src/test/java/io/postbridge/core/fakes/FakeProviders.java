@@ -1,0 +1,718 @@
+package io.postbridge.core.fakes;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.mail.Session;
+import javax.mail.internet.InternetAddress;
+import javax.mail.internet.InternetHeaders;
+import javax.mail.internet.MimeMessage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Local stand-ins for the Google token endpoint, the Gmail API, the Microsoft identity platform and Microsoft Graph,
+ * on one loopback HTTP server. They follow the documented contracts ({@code docs/oauth-relay-anchors.md} §2) and
+ * check what a client sends: bearer tokens they issued, content types, body encodings, upload ranges. A request
+ * that breaks the contract gets the 4xx the real service would give and is listed in {@link #violations()}.
+ * Each endpoint can be scripted ({@link Script}) to throttle, fail, hang or reject.
+ * <ul>
+ * <li>{@code POST /google/token}: refresh-token grant (form)</li>
+ * <li>{@code POST /upload/gmail/v1/users/me/messages/send?uploadType=media}: {@code message/rfc822}</li>
+ * <li>{@code POST /{tenant}/oauth2/v2.0/token}: client credentials / refresh-token grant (form)</li>
+ * <li>{@code POST /v1.0/users/{m}/sendMail} ({@code text/plain}, base64 MIME), {@code POST /v1.0/users/{m}/messages}
+ * (draft), {@code .../attachments}, {@code .../attachments/createUploadSession}, {@code PUT /upload-session/{id}},
+ * {@code POST .../messages/{id}/send}, {@code DELETE .../messages/{id}}</li>
+ * </ul>
+ * Graph allows 4 concurrent requests per mailbox: a fifth gets 429 {@code MailboxConcurrency}.
+ */
+public final class FakeProviders implements AutoCloseable {
+    public static final int GRAPH_CONCURRENCY_PER_MAILBOX = 4;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern GRAPH = Pattern.compile("/v1\\.0/users/([^/]+)/(sendMail|messages)(?:/([^/]+)(?:/(send|attachments)(?:/(createUploadSession))?)?)?");
+    private static final Pattern MS_TOKEN = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "fake-providers");
+        t.setDaemon(true);
+        return t;
+    });
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    public final Script googleToken = new Script();
+    public final Script gmailSend = new Script();
+    public final Script microsoftToken = new Script();
+    public final Script graphSend = new Script();
+
+    private final Map<String, String> googleClients = new ConcurrentHashMap<>();
+    private final Map<String, String> googleRefreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, String> microsoftApps = new ConcurrentHashMap<>();
+    private final Map<String, String> microsoftRefreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, String> issuedGoogle = new ConcurrentHashMap<>();
+    private final Map<String, String> issuedMicrosoft = new ConcurrentHashMap<>();
+    private volatile int expiresInSeconds = 3599;
+
+    private final AtomicInteger googleTokenRequests = new AtomicInteger();
+    private final AtomicInteger microsoftTokenRequests = new AtomicInteger();
+    private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> inFlightPerMailbox = new ConcurrentHashMap<>();
+    private final AtomicInteger maxInFlightPerMailbox = new AtomicInteger();
+    private final AtomicInteger sendRequests = new AtomicInteger();
+    private final Map<String, Draft> drafts = new ConcurrentHashMap<>();
+    private final Map<String, UploadSession> uploads = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+
+    private FakeProviders(HttpServer server) {
+        this.server = server;
+    }
+
+    public static FakeProviders start() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+            FakeProviders fake = new FakeProviders(server);
+            server.createContext("/", fake::handle);
+            server.setExecutor(fake.executor);
+            server.start();
+            return fake;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- configuration
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public URI googleTokenUri() {
+        return URI.create(base() + "/google/token");
+    }
+
+    public URI gmailBase() {
+        return base();
+    }
+
+    public URI graphBase() {
+        return URI.create(base() + "/v1.0");
+    }
+
+    /** Base URL that Microsoft identity requests are redirected to (paths {@code /{tenant}/oauth2/v2.0/token}). */
+    public URI microsoftIdentity() {
+        return base();
+    }
+
+    public FakeProviders googleClient(String clientId, String clientSecret) {
+        googleClients.put(clientId, clientSecret);
+        return this;
+    }
+
+    /** A consented Gmail user: its refresh token is accepted and the tokens issued for it send as {@code user}. */
+    public FakeProviders googleUser(String refreshToken, String user) {
+        googleRefreshTokens.put(refreshToken, user);
+        return this;
+    }
+
+    public FakeProviders revokeGoogleUser(String refreshToken) {
+        googleRefreshTokens.remove(refreshToken);
+        return this;
+    }
+
+    public FakeProviders microsoftApp(String tenant, String clientId, String clientSecret) {
+        microsoftApps.put(tenant + "/" + clientId, clientSecret);
+        return this;
+    }
+
+    /** A mailbox owner's refresh token for delegated tokens (rotated on every use, as Microsoft does). */
+    public FakeProviders microsoftUser(String refreshToken, String mailbox) {
+        microsoftRefreshTokens.put(refreshToken, mailbox);
+        return this;
+    }
+
+    public FakeProviders tokenLifetime(int seconds) {
+        this.expiresInSeconds = seconds;
+        return this;
+    }
+
+    /** Every access token issued so far stops working (as after a password change). */
+    public void revokeIssuedTokens() {
+        issuedGoogle.clear();
+        issuedMicrosoft.clear();
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    public int googleTokenRequests() {
+        return googleTokenRequests.get();
+    }
+
+    public int microsoftTokenRequests() {
+        return microsoftTokenRequests.get();
+    }
+
+    public List<Delivered> delivered() {
+        return Collections.unmodifiableList(delivered);
+    }
+
+    public List<String> violations() {
+        return Collections.unmodifiableList(violations);
+    }
+
+    /** The most requests one Graph mailbox ever had in flight at once. */
+    public int maxConcurrentGraphRequestsPerMailbox() {
+        return maxInFlightPerMailbox.get();
+    }
+
+    /** Requests to the send endpoints (Gmail send, Graph sendMail and draft send), successful or not. */
+    public int sendRequests() {
+        return sendRequests.get();
+    }
+
+    public int openDrafts() {
+        return drafts.size();
+    }
+
+    public void reset() {
+        delivered.clear();
+        violations.clear();
+        googleTokenRequests.set(0);
+        microsoftTokenRequests.set(0);
+        sendRequests.set(0);
+        maxInFlightPerMailbox.set(0);
+        for (Script script : List.of(googleToken, gmailSend, microsoftToken, graphSend)) {
+            script.clear();
+            script.latency(java.time.Duration.ZERO);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed.countDown();
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- dispatch
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getRawPath();
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            if (path.equals("/google/token")) {
+                scripted(exchange, googleToken, () -> googleTokenEndpoint(exchange, body));
+            } else if (path.equals("/upload/gmail/v1/users/me/messages/send")) {
+                sendRequests.incrementAndGet();
+                scripted(exchange, gmailSend, () -> gmailSendEndpoint(exchange, body));
+            } else if (path.startsWith("/upload-session/")) {
+                uploadEndpoint(exchange, path.substring("/upload-session/".length()), body);
+            } else if (MS_TOKEN.matcher(path).matches()) {
+                Matcher m = MS_TOKEN.matcher(path);
+                m.matches();
+                scripted(exchange, microsoftToken, () -> microsoftTokenEndpoint(exchange, m.group(1), body));
+            } else if (GRAPH.matcher(path).matches()) {
+                Matcher m = GRAPH.matcher(path);
+                m.matches();
+                graph(exchange, m, body);
+            } else {
+                violation("unknown endpoint " + exchange.getRequestMethod() + " " + path);
+                reply(exchange, 404, "application/json", "{\"error\":{\"code\":\"NotFound\"}}", Map.of());
+            }
+        } catch (RuntimeException e) {
+            violation("fake failed: " + e);
+            throw e;
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private interface Handler {
+        void handle() throws IOException;
+    }
+
+    private void scripted(HttpExchange exchange, Script script, Handler normal) throws IOException {
+        if (!script.latency().isZero()) {
+            sleep(script.latency().toMillis());
+        }
+        Script.Step step = script.next();
+        if (step == null) {
+            normal.handle();
+        } else if (step.status == Script.Step.HANG) {
+            try {
+                closed.await(10, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            reply(exchange, step.status, "application/json", step.body, step.headers);
+        }
+    }
+
+    // ---------------------------------------------------------------- Google
+
+    private void googleTokenEndpoint(HttpExchange exchange, byte[] body) throws IOException {
+        googleTokenRequests.incrementAndGet();
+        if (!post(exchange) || !contentType(exchange, "application/x-www-form-urlencoded")) {
+            return;
+        }
+        Map<String, String> form = form(body);
+        String secret = googleClients.get(form.getOrDefault("client_id", ""));
+        if (secret == null || !secret.equals(form.get("client_secret"))) {
+            reply(exchange, 401, "application/json", "{\"error\":\"invalid_client\",\"error_description\":\"Unauthorized\"}", Map.of());
+            return;
+        }
+        if (!"refresh_token".equals(form.get("grant_type"))) {
+            violation("Google token: grant_type " + form.get("grant_type"));
+            reply(exchange, 400, "application/json", "{\"error\":\"unsupported_grant_type\"}", Map.of());
+            return;
+        }
+        String user = googleRefreshTokens.get(form.getOrDefault("refresh_token", ""));
+        if (user == null) {
+            reply(exchange, 400, "application/json",
+                "{\"error\":\"invalid_grant\",\"error_description\":\"Token has been expired or revoked.\"}", Map.of());
+            return;
+        }
+        String token = "ya29.fake-" + UUID.randomUUID();
+        issuedGoogle.put(token, user);
+        reply(exchange, 200, "application/json", "{\"access_token\":\"" + token + "\",\"expires_in\":" + expiresInSeconds
+            + ",\"scope\":\"https://www.googleapis.com/auth/gmail.send\",\"token_type\":\"Bearer\"}", Map.of());
+    }
+
+    private void gmailSendEndpoint(HttpExchange exchange, byte[] body) throws IOException {
+        if (!post(exchange)) {
+            return;
+        }
+        String user = bearer(exchange, issuedGoogle);
+        if (user == null) {
+            reply(exchange, 401, "application/json", "{\"error\":{\"code\":401,\"message\":\"Request had invalid authentication"
+                + " credentials.\",\"status\":\"UNAUTHENTICATED\"}}", Map.of());
+            return;
+        }
+        if (!"uploadType=media".equals(exchange.getRequestURI().getRawQuery())) {
+            violation("Gmail send without uploadType=media: " + exchange.getRequestURI());
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":400,\"message\":\"uploadType\"}}", Map.of());
+            return;
+        }
+        if (!contentType(exchange, "message/rfc822")) {
+            return;
+        }
+        if (body.length > 35L * 1024 * 1024) {
+            reply(exchange, 413, "application/json", "{\"error\":{\"code\":413,\"message\":\"Request Entity Too Large\"}}", Map.of());
+            return;
+        }
+        List<String> recipients = recipients(body);
+        if (recipients.isEmpty()) {
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":400,\"errors\":[{\"reason\":\"invalidArgument\"}],"
+                + "\"message\":\"Recipient address required\"}}", Map.of());
+            return;
+        }
+        String id = Long.toHexString(0x18c0000000L + ids.incrementAndGet());
+        delivered.add(new Delivered("gmail", user, body, recipients, id, Map.of()));
+        reply(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"threadId\":\"" + id + "\",\"labelIds\":[\"SENT\"]}", Map.of());
+    }
+
+    // ---------------------------------------------------------------- Microsoft identity
+
+    private void microsoftTokenEndpoint(HttpExchange exchange, String tenant, byte[] body) throws IOException {
+        microsoftTokenRequests.incrementAndGet();
+        if (!post(exchange) || !contentType(exchange, "application/x-www-form-urlencoded")) {
+            return;
+        }
+        Map<String, String> form = form(body);
+        String secret = microsoftApps.get(tenant + "/" + form.getOrDefault("client_id", ""));
+        if (secret == null || !secret.equals(form.get("client_secret"))) {
+            reply(exchange, 401, "application/json", "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid"
+                + " client secret provided.\",\"error_codes\":[7000215]}", Map.of());
+            return;
+        }
+        String grant = form.getOrDefault("grant_type", "");
+        String principal;
+        String newRefreshToken = null;
+        if (grant.equals("client_credentials")) {
+            if (!form.getOrDefault("scope", "").contains("https://graph.microsoft.com/.default")) {
+                violation("client credentials without the .default scope: " + form.get("scope"));
+            }
+            principal = "app:" + tenant + "/" + form.get("client_id");
+        } else if (grant.equals("refresh_token")) {
+            String mailbox = microsoftRefreshTokens.remove(form.getOrDefault("refresh_token", ""));
+            if (mailbox == null) {
+                reply(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS70000: The"
+                    + " provided grant has expired due to it being revoked.\",\"error_codes\":[70000]}", Map.of());
+                return;
+            }
+            newRefreshToken = "rt-" + UUID.randomUUID();
+            microsoftRefreshTokens.put(newRefreshToken, mailbox);
+            principal = "user:" + mailbox;
+        } else {
+            violation("Microsoft token: grant_type " + grant);
+            reply(exchange, 400, "application/json", "{\"error\":\"unsupported_grant_type\"}", Map.of());
+            return;
+        }
+        String token = "eyJ0eXAiOiJKV1Qi.fake-" + UUID.randomUUID();
+        issuedMicrosoft.put(token, principal);
+        reply(exchange, 200, "application/json", "{\"token_type\":\"Bearer\",\"expires_in\":" + expiresInSeconds
+            + ",\"ext_expires_in\":" + expiresInSeconds + ",\"access_token\":\"" + token + "\""
+            + (newRefreshToken == null ? "" : ",\"refresh_token\":\"" + newRefreshToken + "\",\"scope\":\"https://graph.microsoft.com/Mail.Send\"")
+            + "}", Map.of());
+    }
+
+    // ---------------------------------------------------------------- Graph
+
+    private void graph(HttpExchange exchange, Matcher path, byte[] body) throws IOException {
+        String mailbox = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        AtomicInteger inFlight = inFlightPerMailbox.computeIfAbsent(mailbox, k -> new AtomicInteger());
+        int now = inFlight.incrementAndGet();
+        try {
+            maxInFlightPerMailbox.accumulateAndGet(now, Math::max);
+            if (now > GRAPH_CONCURRENCY_PER_MAILBOX) {
+                reply(exchange, 429, "application/json", "{\"error\":{\"code\":\"ApplicationThrottled\",\"message\":\"Application"
+                    + " is over its MailboxConcurrency limit.\"}}", Map.of("Retry-After", "1"));
+                return;
+            }
+            String principal = bearer(exchange, issuedMicrosoft);
+            if (principal == null) {
+                reply(exchange, 401, "application/json", "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access"
+                    + " token validation failure.\"}}", Map.of());
+                return;
+            }
+            if (principal.startsWith("user:") && !principal.substring(5).equalsIgnoreCase(mailbox)) {
+                reply(exchange, 403, "application/json", "{\"error\":{\"code\":\"ErrorAccessDenied\",\"message\":\"Access is denied.\"}}", Map.of());
+                return;
+            }
+            String what = path.group(2);
+            String draftId = path.group(3);
+            String sub = path.group(4);
+            if (what.equals("sendMail") && draftId == null) {
+                sendRequests.incrementAndGet();
+                scripted(exchange, graphSend, () -> sendMail(exchange, mailbox, body));
+            } else if (draftId == null && exchange.getRequestMethod().equals("POST")) {
+                createDraft(exchange, mailbox, body);
+            } else if ("send".equals(sub)) {
+                sendRequests.incrementAndGet();
+                scripted(exchange, graphSend, () -> sendDraft(exchange, mailbox, draftId));
+            } else if ("attachments".equals(sub) && path.group(5) != null) {
+                createUploadSession(exchange, draftId, body);
+            } else if ("attachments".equals(sub)) {
+                addAttachment(exchange, draftId, body);
+            } else if (sub == null && exchange.getRequestMethod().equals("DELETE")) {
+                drafts.remove(draftId);
+                reply(exchange, 204, "application/json", "", Map.of());
+            } else {
+                violation("unexpected Graph request " + exchange.getRequestMethod() + " " + exchange.getRequestURI());
+                reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"BadRequest\"}}", Map.of());
+            }
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void sendMail(HttpExchange exchange, String mailbox, byte[] body) throws IOException {
+        if (!post(exchange) || !contentType(exchange, "text/plain")) {
+            return;
+        }
+        byte[] mime = base64(exchange, body);
+        if (mime == null) {
+            return;
+        }
+        if (body.length > 4 * 1024 * 1024) {
+            reply(exchange, 413, "application/json", "{\"error\":{\"code\":\"RequestEntityTooLarge\",\"message\":\"The maximum"
+                + " request length supported is 4MB.\"}}", Map.of());
+            return;
+        }
+        accept(exchange, mailbox, mime, Map.of());
+    }
+
+    private void accept(HttpExchange exchange, String mailbox, byte[] mime, Map<String, byte[]> attachments) throws IOException {
+        List<String> recipients = recipients(mime);
+        if (recipients.isEmpty()) {
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"ErrorInvalidRecipients\",\"message\":\"At least one"
+                + " recipient is required.\"}}", Map.of());
+            return;
+        }
+        String requestId = UUID.randomUUID().toString();
+        delivered.add(new Delivered("graph", mailbox, mime, recipients, requestId, attachments));
+        reply(exchange, 202, "application/json", "", Map.of("request-id", requestId));
+    }
+
+    private void createDraft(HttpExchange exchange, String mailbox, byte[] body) throws IOException {
+        if (!contentType(exchange, "text/plain")) {
+            return;
+        }
+        if (body.length > 4 * 1024 * 1024) {
+            reply(exchange, 413, "application/json", "{\"error\":{\"code\":\"RequestEntityTooLarge\"}}", Map.of());
+            return;
+        }
+        byte[] mime = base64(exchange, body);
+        if (mime == null) {
+            return;
+        }
+        String id = "AAMk-draft-" + ids.incrementAndGet();
+        drafts.put(id, new Draft(mailbox, mime));
+        reply(exchange, 201, "application/json", "{\"id\":\"" + id + "\",\"isDraft\":true}", Map.of());
+    }
+
+    private void addAttachment(HttpExchange exchange, String draftId, byte[] body) throws IOException {
+        Draft draft = drafts.get(draftId);
+        if (draft == null || !contentType(exchange, "application/json")) {
+            if (draft == null) {
+                reply(exchange, 404, "application/json", "{\"error\":{\"code\":\"ErrorItemNotFound\"}}", Map.of());
+            }
+            return;
+        }
+        JsonNode json = JSON.readTree(body);
+        if (!"#microsoft.graph.fileAttachment".equals(json.path("@odata.type").asText())) {
+            violation("attachment without @odata.type fileAttachment");
+        }
+        byte[] content = Base64.getDecoder().decode(json.path("contentBytes").asText(""));
+        if (content.length >= 3 * 1024 * 1024) {
+            reply(exchange, 413, "application/json", "{\"error\":{\"code\":\"ErrorRequestEntityTooLarge\",\"message\":\"use an"
+                + " upload session for attachments of 3 MB or more\"}}", Map.of());
+            return;
+        }
+        draft.attachments.put(json.path("name").asText(), content);
+        reply(exchange, 201, "application/json", "{\"id\":\"att-" + ids.incrementAndGet() + "\"}", Map.of());
+    }
+
+    private void createUploadSession(HttpExchange exchange, String draftId, byte[] body) throws IOException {
+        Draft draft = drafts.get(draftId);
+        if (draft == null) {
+            reply(exchange, 404, "application/json", "{\"error\":{\"code\":\"ErrorItemNotFound\"}}", Map.of());
+            return;
+        }
+        if (!contentType(exchange, "application/json")) {
+            return;
+        }
+        JsonNode item = JSON.readTree(body).path("AttachmentItem");
+        long size = item.path("size").asLong(-1);
+        if (!"file".equals(item.path("attachmentType").asText()) || size <= 0 || item.path("name").asText("").isEmpty()) {
+            violation("bad AttachmentItem " + item);
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"ErrorInvalidRequest\"}}", Map.of());
+            return;
+        }
+        if (size > 150L * 1024 * 1024) {
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"ErrorAttachmentSizeShouldNotBeLessThanMinimumSize\"}}", Map.of());
+            return;
+        }
+        String session = UUID.randomUUID().toString();
+        uploads.put(session, new UploadSession(draft, item.path("name").asText(), (int) size));
+        reply(exchange, 201, "application/json", "{\"uploadUrl\":\"" + base() + "/upload-session/" + session
+            + "\",\"expirationDateTime\":\"2030-01-01T00:00:00Z\",\"nextExpectedRanges\":[\"0-\"]}", Map.of());
+    }
+
+    private void uploadEndpoint(HttpExchange exchange, String session, byte[] body) throws IOException {
+        UploadSession upload = uploads.get(session);
+        if (upload == null) {
+            reply(exchange, 404, "application/json", "{\"error\":{\"code\":\"ErrorItemNotFound\"}}", Map.of());
+            return;
+        }
+        if (exchange.getRequestHeaders().getFirst("Authorization") != null) {
+            // the uploadUrl is pre-authenticated; Graph answers 401 when a bearer token is sent along
+            violation("Authorization header sent to the pre-authenticated uploadUrl");
+            reply(exchange, 401, "application/json", "{\"error\":{\"code\":\"InvalidAudience\"}}", Map.of());
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("PUT") || !contentType(exchange, "application/octet-stream")) {
+            return;
+        }
+        Matcher range = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+)").matcher(
+            String.valueOf(exchange.getRequestHeaders().getFirst("Content-Range")));
+        if (!range.matches() || Long.parseLong(range.group(1)) != upload.received
+            || Long.parseLong(range.group(3)) != upload.content.length
+            || Long.parseLong(range.group(2)) - Long.parseLong(range.group(1)) + 1 != body.length
+            || body.length > 4 * 1024 * 1024) {
+            violation("bad Content-Range " + exchange.getRequestHeaders().getFirst("Content-Range") + " for " + body.length
+                + " bytes, expected start " + upload.received);
+            reply(exchange, 416, "application/json", "{\"error\":{\"code\":\"InvalidRange\"}}", Map.of());
+            return;
+        }
+        System.arraycopy(body, 0, upload.content, upload.received, body.length);
+        upload.received += body.length;
+        if (upload.received == upload.content.length) {
+            upload.draft.attachments.put(upload.name, upload.content);
+            uploads.remove(session);
+            reply(exchange, 201, "application/json", "", Map.of("Location", "https://graph.fake/attachments/" + session));
+        } else {
+            reply(exchange, 200, "application/json", "{\"nextExpectedRanges\":[\"" + upload.received + "-\"]}", Map.of());
+        }
+    }
+
+    private void sendDraft(HttpExchange exchange, String mailbox, String draftId) throws IOException {
+        Draft draft = drafts.remove(draftId);
+        if (draft == null || !draft.mailbox.equals(mailbox)) {
+            reply(exchange, 404, "application/json", "{\"error\":{\"code\":\"ErrorItemNotFound\"}}", Map.of());
+            return;
+        }
+        accept(exchange, mailbox, draft.mime, new LinkedHashMap<>(draft.attachments));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static final class Draft {
+        final String mailbox;
+        final byte[] mime;
+        final Map<String, byte[]> attachments = new ConcurrentHashMap<>();
+
+        Draft(String mailbox, byte[] mime) {
+            this.mailbox = mailbox;
+            this.mime = mime;
+        }
+    }
+
+    private static final class UploadSession {
+        final Draft draft;
+        final String name;
+        final byte[] content;
+        int received;
+
+        UploadSession(Draft draft, String name, int size) {
+            this.draft = draft;
+            this.name = name;
+            this.content = new byte[size];
+        }
+    }
+
+    private String bearer(HttpExchange exchange, Map<String, String> issued) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.startsWith("Bearer ")) {
+            return null;
+        }
+        return issued.get(header.substring("Bearer ".length()));
+    }
+
+    private boolean post(HttpExchange exchange) throws IOException {
+        if (!exchange.getRequestMethod().equals("POST")) {
+            violation("expected POST, got " + exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            reply(exchange, 405, "application/json", "{}", Map.of());
+            return false;
+        }
+        return true;
+    }
+
+    private boolean contentType(HttpExchange exchange, String expected) throws IOException {
+        String actual = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (!actual.toLowerCase(Locale.ROOT).startsWith(expected)) {
+            violation(exchange.getRequestURI().getPath() + ": Content-Type " + actual + ", expected " + expected);
+            reply(exchange, 415, "application/json", "{\"error\":{\"code\":\"UnsupportedMediaType\"}}", Map.of());
+            return false;
+        }
+        return true;
+    }
+
+    private byte[] base64(HttpExchange exchange, byte[] body) throws IOException {
+        try {
+            return Base64.getDecoder().decode(new String(body, StandardCharsets.US_ASCII).trim());
+        } catch (IllegalArgumentException e) {
+            violation("invalid base64 MIME body");
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"ErrorMimeContentInvalidBase64String\",\"message\":"
+                + "\"Invalid base64 string for MIME content.\"}}", Map.of());
+            return null;
+        }
+    }
+
+    /** To, Cc and Bcc of a raw message: who Gmail and Graph send it to. */
+    static List<String> recipients(byte[] mime) {
+        List<String> all = new ArrayList<>();
+        try {
+            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(mime));
+            for (String name : List.of("To", "Cc", "Bcc")) {
+                String[] values = headers.getHeader(name);
+                if (values != null) {
+                    for (String value : values) {
+                        for (InternetAddress address : InternetAddress.parseHeader(value, false)) {
+                            all.add(address.getAddress().toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }
+            }
+        } catch (Exception e) {
+            // unparsable headers: no recipients
+        }
+        return all;
+    }
+
+    /** The uploaded message parsed (for tests that look at parts). */
+    public static MimeMessage parse(byte[] mime) {
+        try {
+            return new MimeMessage(Session.getInstance(new java.util.Properties()), new ByteArrayInputStream(mime));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> form(byte[] body) {
+        Map<String, String> form = new HashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return form;
+    }
+
+    private void violation(String text) {
+        violations.add(text);
+    }
+
+    private static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
+        throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!body.isEmpty()) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        exchange.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Set<String> lower(List<String> values) {
+        Set<String> out = new java.util.HashSet<>();
+        values.forEach(v -> out.add(v.toLowerCase(Locale.ROOT)));
+        return out;
+    }
+}

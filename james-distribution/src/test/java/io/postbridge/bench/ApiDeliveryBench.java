@@ -1,0 +1,202 @@
+package io.postbridge.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import io.postbridge.core.fakes.FakeProviders;
+import io.postbridge.it.ApiDeliverySupport;
+import io.postbridge.it.ConfFolder;
+import io.postbridge.it.Ports;
+import io.postbridge.it.ServerProcess;
+import io.postbridge.it.SmtpClient;
+import io.postbridge.it.WebAdmin;
+
+/**
+ * Benchmark, not a test (run with {@code mvn -B -Pbench verify -pl james-distribution -am}; no timing assertions).
+ * Starts the assembled server as a process against the fake providers and drives it with a multi-connection SMTP
+ * client (STARTTLS + AUTH PLAIN, then many messages per connection). Prints:
+ * <ol>
+ * <li>messages/s through AUTH -> spool -> Gmail API (fake answering at once);</li>
+ * <li>the same for the same server whose api-delivery processor only drops mail (the ceiling on this machine);</li>
+ * <li>their ratio and the token requests per account;</li>
+ * <li>messages/s with 50 accounts when every API call takes 250 ms.</li>
+ * </ol>
+ * Sizes: {@code -Dbench.messages=2000 -Dbench.connections=20}.
+ */
+class ApiDeliveryBench {
+    private static final int MESSAGES = Integer.getInteger("bench.messages", 2000);
+    private static final int CONNECTIONS = Integer.getInteger("bench.connections", 20);
+    private static final String CLIENT = "bench-client";
+    private static final String SECRET = "bench-secret";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void run() throws Exception {
+        List<String> report = new ArrayList<>();
+        report.add(String.format(Locale.ROOT, "Postbridge API delivery benchmark: %d messages of ~1 KB, %d SMTP connections, %d cores",
+            MESSAGES, CONNECTIONS, Runtime.getRuntime().availableProcessors()));
+
+        Result drop = scenario("drop", false, 10, Duration.ZERO);
+        Result api = scenario("api", true, 10, Duration.ZERO);
+        Result slow = scenario("api-250ms", true, 50, Duration.ofMillis(250));
+
+        report.add(String.format(Locale.ROOT, "AUTH -> spool -> Gmail API (fake, no latency), 10 accounts: %8.1f msg/s", api.rate()));
+        report.add(String.format(Locale.ROOT, "AUTH -> spool -> drop (ceiling on this machine):            %8.1f msg/s", drop.rate()));
+        report.add(String.format(Locale.ROOT, "ratio API / ceiling:                                        %8.2f", api.rate() / drop.rate()));
+        report.add(String.format(Locale.ROOT, "token requests per account (10 accounts, %d messages):       %8.2f", MESSAGES,
+            api.tokenRequests / 10.0));
+        report.add(String.format(Locale.ROOT, "AUTH -> spool -> Gmail API with 250 ms per call, 50 accounts on 50 connections: %7.1f msg/s"
+            + " (token requests per account %.2f)",
+            slow.rate(), slow.tokenRequests / 50.0));
+        report.forEach(System.out::println);
+        Files.write(Path.of("target/bench-results.txt"), report);
+    }
+
+    private static final class Result {
+        final int messages;
+        final long nanos;
+        final int tokenRequests;
+
+        Result(int messages, long nanos, int tokenRequests) {
+            this.messages = messages;
+            this.nanos = nanos;
+            this.tokenRequests = tokenRequests;
+        }
+
+        double rate() {
+            return messages / (nanos / 1e9);
+        }
+    }
+
+    private Result scenario(String name, boolean deliver, int accounts, Duration apiLatency) throws Exception {
+        try (FakeProviders fake = FakeProviders.start().googleClient(CLIENT, SECRET)) {
+            fake.gmailSend.latency(apiLatency);
+            Ports ports = new Ports();
+            try (ServerProcess server = ServerProcess.postbridge(tmp.resolve(name))) {
+                ConfFolder conf = ports.applyTo(server.conf());
+                ApiDeliverySupport.pointAtFakes(conf, fake, "1 hour");
+                if (!deliver) {
+                    dropInsteadOfDelivering(conf);
+                }
+                server.start().awaitLog(ServerProcess.READY);
+                WebAdmin webAdmin = ports.webAdmin();
+                for (int a = 0; a < accounts; a++) {
+                    String user = "acct" + a + "@example.com";
+                    webAdmin.addUser(user, "pw" + a);
+                    fake.googleUser("rt-" + a, user);
+                    webAdmin.put("/postbridge/provider-accounts/" + user, "{\"provider\":\"gmail\",\"clientId\":\"" + CLIENT
+                        + "\",\"clientSecret\":\"" + SECRET + "\",\"refreshToken\":\"rt-" + a + "\"}");
+                }
+                warmUp(ports.submission, webAdmin, fake, deliver);
+                int before = fake.delivered().size();
+                long start = System.nanoTime();
+                send(ports.submission, accounts, Math.max(CONNECTIONS, accounts));
+                BooleanSupplier done = deliver
+                    ? () -> fake.delivered().size() - before >= MESSAGES
+                    : () -> spoolEmpty(webAdmin);
+                Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50)).until(done::getAsBoolean);
+                long elapsed = System.nanoTime() - start;
+                return new Result(MESSAGES, elapsed, fake.googleTokenRequests());
+            }
+        }
+    }
+
+    /** One message per connection slot first: JIT, TLS, connection pools (not counted). */
+    private void warmUp(int port, WebAdmin webAdmin, FakeProviders fake, boolean deliver) throws Exception {
+        try (SmtpClient smtp = login(port, 0)) {
+            for (int i = 0; i < 20; i++) {
+                ApiDeliverySupport.transaction(smtp, "acct0@example.com", List.of("bob@remote.test"), message("warm-" + i, "acct0@example.com"));
+            }
+        }
+        Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> deliver ? fake.delivered().size() >= 20 : spoolEmpty(webAdmin));
+    }
+
+    /** {@code connections} SMTP sessions, session i authenticated as account i mod {@code accounts}. */
+    private void send(int port, int accounts, int connectionCount) throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(connectionCount);
+        try {
+            List<Future<?>> connections = new ArrayList<>();
+            for (int c = 0; c < connectionCount; c++) {
+                int connection = c;
+                connections.add(clients.submit(() -> {
+                    int account = connection % accounts;
+                    String user = "acct" + account + "@example.com";
+                    try (SmtpClient smtp = login(port, account)) {
+                        for (int m = connection; m < MESSAGES; m += connectionCount) {
+                            String reply = ApiDeliverySupport.transaction(smtp, user, List.of("bob@remote.test"), message("b" + m, user));
+                            if (!reply.startsWith("250")) {
+                                throw new IllegalStateException("message " + m + ": " + reply);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> connection : connections) {
+                connection.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    private static SmtpClient login(int port, int account) throws Exception {
+        SmtpClient smtp = SmtpClient.connect(port);
+        smtp.ehlo();
+        smtp.startTls();
+        String auth = smtp.authPlain("acct" + account + "@example.com", "pw" + account);
+        if (!auth.startsWith("235")) {
+            throw new IllegalStateException(auth);
+        }
+        return smtp;
+    }
+
+    private static byte[] message(String id, String from) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 12; i++) {
+            body.append("Line ").append(i).append(" of a typical application notification, about eighty characters.\r\n");
+        }
+        return ("From: " + from + "\r\nTo: bob@remote.test\r\nSubject: bench " + id + "\r\nMessage-ID: <" + id + "@bench>\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean spoolEmpty(WebAdmin webAdmin) {
+        try {
+            return webAdmin.getJson("/mailQueues/spool").path("size").asLong() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The same pipeline, except that api-delivery drops the mail: AUTH, spool, matchers, but no delivery. */
+    private static void dropInsteadOfDelivering(ConfFolder conf) {
+        conf.xml("mailetcontainer.xml", doc -> {
+            NodeList mailets = ConfFolder.select(doc, "//processor[@state='api-delivery']/mailet");
+            for (int i = mailets.getLength() - 1; i >= 0; i--) {
+                mailets.item(i).getParentNode().removeChild(mailets.item(i));
+            }
+            Element processor = (Element) ConfFolder.select(doc, "//processor[@state='api-delivery']").item(0);
+            Element drop = doc.createElement("mailet");
+            drop.setAttribute("match", "All");
+            drop.setAttribute("class", "Null");
+            processor.appendChild(drop);
+        });
+    }
+}

@@ -1,0 +1,257 @@
+package io.postbridge.mailets;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.util.DurationParser;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.delivery.ApiEndpoints;
+import io.postbridge.core.delivery.ApiSender;
+import io.postbridge.core.delivery.DeliveryProvider;
+import io.postbridge.core.delivery.DeliveryStatusNotification;
+import io.postbridge.core.delivery.ProviderAccounts;
+import io.postbridge.core.delivery.RetryPolicy;
+import io.postbridge.core.events.MailEvent;
+import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.events.MailEventType;
+
+/**
+ * Delivers the mail of Gmail and Graph accounts through the provider APIs. {@code service()} only puts the mail into
+ * a durable James mail queue (default {@code postbridge-api}) and returns, so the spooler is never blocked by the
+ * network; a worker started with this mailet delivers from that queue asynchronously (see {@link ApiDeliveryWorker}).
+ * Mail of accounts without Gmail/Graph settings passes on unchanged to the next mailet.
+ *
+ * <pre>{@code
+ * <mailet match="All" class="io.postbridge.mailets.ApiDelivery">
+ *     <queue>postbridge-api</queue>                  <!-- James mail queue holding mail until it is delivered -->
+ *     <concurrency>64</concurrency>                  <!-- messages in delivery at once, all accounts -->
+ *     <perAccountConcurrency>8</perAccountConcurrency>
+ *     <perMailboxConcurrency>4</perMailboxConcurrency> <!-- Graph allows 4 concurrent requests per mailbox -->
+ *     <retryInitialDelay>1 minute</retryInitialDelay> <!-- then doubling, with jitter, honouring Retry-After -->
+ *     <retryMaxDelay>1 hour</retryMaxDelay>
+ *     <retryWindow>2 days</retryWindow>              <!-- after that: DSN to the sender -->
+ *     <requestTimeout>120 seconds</requestTimeout>
+ *     <!-- endpoints (defaults: the real services); point them at fakes for tests and staging -->
+ *     <googleTokenEndpoint>https://oauth2.googleapis.com/token</googleTokenEndpoint>
+ *     <gmailEndpoint>https://gmail.googleapis.com</gmailEndpoint>
+ *     <graphEndpoint>https://graph.microsoft.com/v1.0</graphEndpoint>
+ *     <microsoftAuthority>https://login.microsoftonline.com/</microsoftAuthority>
+ *     <microsoftIdentityEndpoint></microsoftIdentityEndpoint> <!-- optional: send identity requests here instead -->
+ * </mailet>
+ * }</pre>
+ */
+public class ApiDelivery extends GenericMailet {
+    static final String QUEUE = "queue";
+    static final String CONCURRENCY = "concurrency";
+    static final String PER_ACCOUNT = "perAccountConcurrency";
+    static final String PER_MAILBOX = "perMailboxConcurrency";
+    static final String RETRY_INITIAL = "retryInitialDelay";
+    static final String RETRY_MAX = "retryMaxDelay";
+    static final String RETRY_WINDOW = "retryWindow";
+    static final String REQUEST_TIMEOUT = "requestTimeout";
+    static final String GOOGLE_TOKEN = "googleTokenEndpoint";
+    static final String GMAIL = "gmailEndpoint";
+    static final String GRAPH = "graphEndpoint";
+    static final String MICROSOFT_AUTHORITY = "microsoftAuthority";
+    static final String MICROSOFT_IDENTITY = "microsoftIdentityEndpoint";
+    static final String GRAPH_SENDMAIL_LIMIT = "graphSendMailLimit";
+    static final String REPORTING_MTA = "reportingMta";
+    private static final Set<String> PARAMETERS = Set.of(QUEUE, CONCURRENCY, PER_ACCOUNT, PER_MAILBOX, RETRY_INITIAL, RETRY_MAX,
+        RETRY_WINDOW, REQUEST_TIMEOUT, GOOGLE_TOKEN, GMAIL, GRAPH, MICROSOFT_AUTHORITY, MICROSOFT_IDENTITY, GRAPH_SENDMAIL_LIMIT,
+        REPORTING_MTA);
+    /** One worker per queue in this JVM: two ApiDelivery mailets on one queue would split its limits. */
+    private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
+    private static final Logger LOGGER = LoggerFactory.getLogger(ApiDelivery.class);
+
+    private final ProviderAccounts accounts;
+    private final MailEventLog events;
+    private final MailQueueFactory<?> queues;
+    private MailQueue queue;
+    private String queueName;
+    private ApiSender sender;
+    private ApiDeliveryWorker worker;
+
+    @Inject
+    public ApiDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues) {
+        this.accounts = accounts;
+        this.events = events;
+        this.queues = queues;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(PARAMETERS);
+        queueName = getInitParameter(QUEUE, "postbridge-api").trim();
+        int concurrency = integer(CONCURRENCY, 64, 1, 10_000);
+        int perAccount = integer(PER_ACCOUNT, 8, 1, 1_000);
+        int perMailbox = integer(PER_MAILBOX, 4, 1, 100);
+        Duration initial = duration(RETRY_INITIAL, Duration.ofMinutes(1));
+        Duration maximum = duration(RETRY_MAX, Duration.ofHours(1));
+        Duration window = duration(RETRY_WINDOW, Duration.ofDays(2));
+        if (maximum.compareTo(initial) < 0) {
+            throw problem(RETRY_MAX, "must not be shorter than " + RETRY_INITIAL + " (" + initial + "), was " + maximum);
+        }
+        ApiEndpoints endpoints = ApiEndpoints.defaults()
+            .requestTimeout(duration(REQUEST_TIMEOUT, Duration.ofSeconds(120)));
+        uri(GOOGLE_TOKEN).ifPresent(endpoints::googleTokenUri);
+        uri(GMAIL).ifPresent(endpoints::gmailBase);
+        uri(GRAPH).ifPresent(endpoints::graphBase);
+        Optional<URI> authority = uri(MICROSOFT_AUTHORITY);
+        if (authority.isPresent() && !"https".equalsIgnoreCase(authority.get().getScheme())) {
+            throw problem(MICROSOFT_AUTHORITY, "must be an https URL (msal4j accepts no other); to use a local http fake, set <"
+                + MICROSOFT_IDENTITY + "> instead");
+        }
+        authority.ifPresent(endpoints::microsoftAuthority);
+        endpoints.microsoftIdentityOverride(uri(MICROSOFT_IDENTITY));
+        if (getInitParameterAsOptional(GRAPH_SENDMAIL_LIMIT).isPresent()) {
+            endpoints.graphSendMailLimit(integer(GRAPH_SENDMAIL_LIMIT, 3_000_000, 1024, 3_000_000));
+        }
+        String reportingMta = getInitParameterAsOptional(REPORTING_MTA).orElseGet(ApiDelivery::hostName);
+
+        if (!QUEUES_IN_USE.add(queueName)) {
+            throw problem(QUEUE, "queue '" + queueName + "' is already used by another ApiDelivery mailet; give each its own <"
+                + QUEUE + ">");
+        }
+        queue = queues.createQueue(MailQueueName.of(queueName));
+        sender = new ApiSender(accounts, endpoints, perAccount, perMailbox, Clock.systemUTC());
+        try {
+            sender.selfCheck();
+        } catch (RuntimeException | LinkageError e) {
+            QUEUES_IN_USE.remove(queueName);
+            throw new MessagingException("Postbridge API delivery cannot load its token libraries (google-auth-library,"
+                + " msal4j): " + e, e instanceof Exception ? (Exception) e : null);
+        }
+        worker = new ApiDeliveryWorker(queue, sender, accounts, events, getMailetContext(),
+            new RetryPolicy(initial, maximum, window),
+            // the postmaster is known only once the whole mailet container is configured: read it when bouncing
+            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC());
+        worker.start(concurrency);
+        LOGGER.info("Postbridge API delivery: queue {}, {} messages at once ({} per account, {} per mailbox), retries for {}",
+            queueName, concurrency, perAccount, perMailbox, window);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+        Optional<DeliveryProvider> provider = account.flatMap(name -> accounts.providerOf(name, ApiDeliveryWorker.sealedAppSecret(mail)))
+            .filter(p -> p != DeliveryProvider.SMTP);
+        if (provider.isEmpty()) {
+            return; // not an API account: the next mailet (RemoteDelivery) handles it
+        }
+        mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
+        queue.enQueue(mail);
+        events.record(new MailEvent(Instant.now(), MailEventType.QUEUED, mail.getName(),
+            Optional.ofNullable(mail.getMessage().getMessageID()), mail.getMaybeSender().asOptional().map(MailAddress::asString),
+            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), account,
+            Optional.of("for " + provider.get().wireName() + " API delivery")));
+        mail.setState(Mail.GHOST);
+    }
+
+    @Override
+    public void destroy() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (sender != null) {
+            sender.close();
+        }
+        if (queueName != null) {
+            QUEUES_IN_USE.remove(queueName);
+        }
+    }
+
+    /** Token requests per account since start (for the benchmark). */
+    public java.util.Map<String, Long> tokenRequestsByAccount() {
+        return sender == null ? java.util.Map.of() : sender.tokenRequestsByAccount();
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Postbridge: delivers through the Gmail API and Microsoft Graph";
+    }
+
+    private int integer(String name, int defaultValue, int min, int max) throws MessagingException {
+        Optional<String> raw = getInitParameterAsOptional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.get().trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw problem(name, "must be a whole number from " + min + " to " + max + ", was '" + raw.get() + "'");
+    }
+
+    private Duration duration(String name, Duration defaultValue) throws MessagingException {
+        Optional<String> raw = getInitParameterAsOptional(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            Duration value = DurationParser.parse(raw.get().trim(), ChronoUnit.SECONDS);
+            if (!value.isNegative() && !value.isZero()) {
+                return value;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw problem(name, "must be a duration like '30 seconds', '5 minutes' or '2 days', was '" + raw.get() + "'");
+    }
+
+    private Optional<URI> uri(String name) throws MessagingException {
+        Optional<String> raw = getInitParameterAsOptional(name).map(String::trim).filter(v -> !v.isEmpty());
+        if (raw.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = URI.create(raw.get());
+            if (uri.getScheme() != null && uri.getHost() != null
+                && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+                return Optional.of(uri);
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw problem(name, "must be an absolute http(s) URL, was '" + raw.get() + "'");
+    }
+
+    private MessagingException problem(String parameter, String what) {
+        return new MessagingException(SettingProblem.describe("mailetcontainer.xml",
+            "mailet " + getClass().getSimpleName() + " <" + parameter + ">", what));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}
