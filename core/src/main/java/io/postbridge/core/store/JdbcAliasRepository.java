@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,13 +27,14 @@ import io.postbridge.core.alias.InvalidAliasException;
  * are shared by every node of a shared PostgreSQL database.
  *
  * <p>Reads ({@link #get}, {@link #list}) are answered from an in-memory snapshot of the whole table, because the
- * mail path asks for every recipient. The snapshot is dropped by this repository's own writes (so a node always
- * sees what it just wrote) and reloaded when it is older than the cache TTL. <b>Staleness:</b> a change made on
- * another node reaches this one within the TTL ({@link #DEFAULT_CACHE_TTL}); until then this node forwards with
- * the aliases it loaded last.
+ * mail path asks for every recipient. This repository's own writes are applied to the snapshot at once (a node
+ * always sees what it just wrote) and make the next read reload it; otherwise it is reloaded when it is older than
+ * the cache TTL. <b>Staleness:</b> a change made on another node reaches this one within the TTL
+ * ({@link #DEFAULT_CACHE_TTL}); until then this node forwards with the aliases it loaded last.
  *
- * <p>When the store cannot be read the exception propagates (the RCPT hook answers 451, the mail is retried):
- * a snapshot is never extended past its TTL, so nodes cannot quietly drift apart.
+ * <p>When a reload fails (store unreachable) the node keeps its last snapshot, says so once in the log, and tries
+ * again once per TTL: inbound mail keeps flowing through a database outage, and lookups do not each wait for a
+ * dead connection. Only a node that has no snapshot yet fails the lookup (the RCPT hook answers 451).
  */
 public final class JdbcAliasRepository implements AliasRepository {
     /** How long a node may forward with a snapshot that misses another node's change. */
@@ -49,6 +51,7 @@ public final class JdbcAliasRepository implements AliasRepository {
     private final Object lock = new Object();
     private volatile Snapshot snapshot;
     private Set<String> reportedBadRows = Set.of();
+    private Instant failingSince;
 
     public JdbcAliasRepository(Jdbc jdbc, Clock clock, Duration cacheTtl) {
         this.jdbc = Objects.requireNonNull(jdbc);
@@ -85,7 +88,7 @@ public final class JdbcAliasRepository implements AliasRepository {
                     }
                 }
             }
-            snapshot = null;
+            afterWrite(aliases -> aliases.put(alias.source().key(), alias));
         }
     }
 
@@ -111,9 +114,15 @@ public final class JdbcAliasRepository implements AliasRepository {
         synchronized (lock) {
             // the targets go with it (ON DELETE CASCADE)
             boolean removed = jdbc.update("DELETE FROM pb_alias WHERE address = ?", sourceKey) == 1;
-            snapshot = null;
+            afterWrite(aliases -> aliases.remove(sourceKey));
             return removed;
         }
+    }
+
+    /** Called with the lock held, once the write is committed. */
+    private void afterWrite(Consumer<Map<String, AliasDefinition>> change) {
+        Snapshot cached = snapshot;
+        snapshot = cached == null ? null : cached.changedLocally(change);
     }
 
     private Snapshot current() {
@@ -127,7 +136,24 @@ public final class JdbcAliasRepository implements AliasRepository {
             if (cached != null && cached.freshAt(now, cacheTtl)) {
                 return cached;
             }
-            Snapshot loaded = new Snapshot(now, load());
+            Snapshot loaded;
+            try {
+                loaded = new Snapshot(load(), now);
+                if (failingSince != null) {
+                    LOGGER.info("Postbridge: run-time aliases reloaded from the store again (unreadable since {})", failingSince);
+                    failingSince = null;
+                }
+            } catch (StoreException e) {
+                if (cached == null) {
+                    throw e;
+                }
+                if (failingSince == null) {
+                    failingSince = now;
+                    LOGGER.error("Postbridge: cannot reload the run-time aliases from the store ({}); this node keeps "
+                        + "forwarding with the aliases it has and retries every {} ms", e.getMessage(), cacheTtl.toMillis());
+                }
+                loaded = cached.checkedAt(now);
+            }
             snapshot = loaded;
             return loaded;
         }
@@ -193,19 +219,30 @@ public final class JdbcAliasRepository implements AliasRepository {
     }
 
     private static final class Snapshot {
-        final Instant loadedAt;
         final Map<String, AliasDefinition> byKey;
         final List<AliasDefinition> ordered;
+        /** When the store was last read (or tried); null: changed locally, reload at the next read. */
+        final Instant checkedAt;
 
-        Snapshot(Instant loadedAt, Map<String, AliasDefinition> byKey) {
-            this.loadedAt = loadedAt;
+        Snapshot(Map<String, AliasDefinition> byKey, Instant checkedAt) {
             this.byKey = byKey;
             this.ordered = List.copyOf(byKey.values());
+            this.checkedAt = checkedAt;
         }
 
         /** A clock that went backwards also means reload: the age cannot be trusted. */
         boolean freshAt(Instant now, Duration ttl) {
-            return !now.isBefore(loadedAt) && now.isBefore(loadedAt.plus(ttl));
+            return checkedAt != null && !now.isBefore(checkedAt) && now.isBefore(checkedAt.plus(ttl));
+        }
+
+        Snapshot checkedAt(Instant now) {
+            return new Snapshot(byKey, now);
+        }
+
+        Snapshot changedLocally(Consumer<Map<String, AliasDefinition>> change) {
+            Map<String, AliasDefinition> copy = new TreeMap<>(byKey);
+            change.accept(copy);
+            return new Snapshot(copy, null);
         }
     }
 }

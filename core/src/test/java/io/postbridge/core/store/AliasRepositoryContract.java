@@ -1,6 +1,7 @@
 package io.postbridge.core.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -182,6 +183,31 @@ public abstract class AliasRepositoryContract {
         clock.advance(Duration.ofHours(-1));
 
         assertThat(other.get("info@example.com")).isPresent();
+    }
+
+    @Test
+    void aNodeKeepsForwardingWithItsCopyWhileTheStoreIsUnreachable() {
+        AliasDefinition info = alias("info@example.com", List.of("alice@example.com"), false, DisabledMode.NO);
+        node.put(info);
+        assertThat(node.list()).containsExactly(info);
+
+        opened.get(0).close(); // this node loses its database
+        clock.advance(TTL.multipliedBy(3));
+
+        assertThat(node.get("info@example.com")).contains(info);
+        assertThat(node.list()).containsExactly(info);
+        assertThatThrownBy(() -> node.put(alias("sales@example.com", List.of("carol@example.net"), false, DisabledMode.NO)))
+            .isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void aNodeWithoutACopyFailsTheLookupWhileTheStoreIsUnreachable() {
+        node.put(alias("info@example.com", List.of("alice@example.com"), false, DisabledMode.NO));
+        AliasRepository started = openNode();
+        opened.get(opened.size() - 1).close();
+
+        // the RCPT hook turns this into 451 4.3.0: the sender retries, nothing is accepted blindly
+        assertThatThrownBy(() -> started.get("info@example.com")).isInstanceOf(StoreException.class);
     }
 
     @Test
