@@ -12,7 +12,6 @@ import io.postbridge.auth.store.PostbridgeBackendHolder;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
-import io.postbridge.core.alias.InMemoryAliasRepository;
 import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.delivery.ChainedProviderAccounts;
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
@@ -38,10 +37,8 @@ public class PostbridgeModule extends AbstractModule {
         // accounts, API keys, secrets, rate limits: the store built from conf/postbridge.properties
         bind(PostbridgeBackendHolder.class).in(Scopes.SINGLETON);
 
-        // alias forwarding: run-time aliases (the JDBC store replaces this binding), James's users and domains,
+        // alias forwarding: run-time aliases (the store, see aliases()), James's users and domains,
         // and the AliasForward element of mailetcontainer.xml read once for the mailet, the RCPT hook and WebAdmin
-        bind(InMemoryAliasRepository.class).in(Scopes.SINGLETON);
-        bind(AliasRepository.class).to(InMemoryAliasRepository.class);
         bind(JamesLocalMailboxes.class).in(Scopes.SINGLETON);
         bind(LocalMailboxes.class).to(JamesLocalMailboxes.class);
         bind(MailetContainerAliasForwarding.class).in(Scopes.SINGLETON);
@@ -60,6 +57,13 @@ public class PostbridgeModule extends AbstractModule {
     ProviderAccounts providerAccounts(PostbridgeBackend backend, InMemoryProviderAccounts memory) {
         return new ChainedProviderAccounts(new StoreProviderAccounts(backend.accounts(), backend.providerSettings(),
             backend.secretVault(), backend.microsoft()), memory);
+    }
+
+    /** Run-time aliases (WebAdmin /postbridge/aliases), kept in the store: they survive restarts, nodes share them. */
+    @Provides
+    @Singleton
+    AliasRepository aliases(PostbridgeBackend backend) {
+        return backend.aliases();
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */

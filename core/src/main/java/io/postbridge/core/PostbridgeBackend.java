@@ -17,6 +17,7 @@ import io.postbridge.core.accounts.ProviderSettingsRepository;
 import io.postbridge.core.accounts.SenderPolicy;
 import io.postbridge.core.accounts.TrustedNetworkRepository;
 import io.postbridge.core.accounts.TrustedNetworks;
+import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.apikeys.ApiKeyHasher;
 import io.postbridge.core.apikeys.ApiKeys;
 import io.postbridge.core.apikeys.Pepper;
@@ -40,6 +41,7 @@ import io.postbridge.core.secrets.SecretVault;
 import io.postbridge.core.settings.PostbridgeSettings;
 import io.postbridge.core.store.Database;
 import io.postbridge.core.store.Jdbc;
+import io.postbridge.core.store.JdbcAliasRepository;
 import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
@@ -70,6 +72,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final AccountRateLimits rateLimits;
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
+    private final AliasRepository aliases;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
@@ -96,6 +99,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         AuthFailureThrottle throttle = new AuthFailureThrottle(settings.authMaxFailures(), settings.authFailureWindow(),
             settings.authLockout(), clock);
         this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
+        this.aliases = new JdbcAliasRepository(jdbc, clock, JdbcAliasRepository.DEFAULT_CACHE_TTL);
     }
 
     /**
@@ -251,6 +255,11 @@ public final class PostbridgeBackend implements AutoCloseable {
 
     public Optional<MicrosoftPassThrough> microsoft() {
         return microsoft;
+    }
+
+    /** Run-time aliases (WebAdmin /postbridge/aliases), cached: see {@link JdbcAliasRepository}. */
+    public AliasRepository aliases() {
+        return aliases;
     }
 
     @Override

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
-/** Run-time aliases in memory: lost on restart, like the memory app's users and domains. */
+/** Run-time aliases in memory, for unit tests (the server keeps them in the store: JdbcAliasRepository). */
 public class InMemoryAliasRepository implements AliasRepository {
     private final ConcurrentSkipListMap<String, AliasDefinition> aliases = new ConcurrentSkipListMap<>();
 
