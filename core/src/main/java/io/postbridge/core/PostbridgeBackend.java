@@ -23,6 +23,8 @@ import io.postbridge.core.apikeys.Pepper;
 import io.postbridge.core.auth.AuthFailureThrottle;
 import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.dkim.rotation.DkimKeyRepository;
+import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
 import io.postbridge.core.microsoft.MicrosoftTokenClient;
 import io.postbridge.core.ratelimit.AccountRateLimits;
@@ -43,6 +45,7 @@ import io.postbridge.core.store.Jdbc;
 import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
+import io.postbridge.core.store.JdbcDkimKeyRepository;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
@@ -70,6 +73,8 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final AccountRateLimits rateLimits;
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
+    private final DkimKeyRepository dkimKeys;
+    private final DkimRotationSettings dkimRotation;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
@@ -88,6 +93,9 @@ public final class PostbridgeBackend implements AutoCloseable {
         SecretCipher cipher = new SecretCipher(masterKeys);
         this.secretVault = new SecretVault(secretRepository, cipher);
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
+        // managed DKIM keys: private keys sealed in pb_secret, so the rotation above re-encrypts them too
+        this.dkimKeys = new JdbcDkimKeyRepository(jdbc, secretVault, clock);
+        this.dkimRotation = settings.dkimRotation();
         RateLimiter limiter = settings.rateLimitStore() == PostbridgeSettings.RateLimitStore.DATABASE
             ? new JdbcRateLimiter(jdbc, clock) : new InMemoryRateLimiter(clock);
         this.rateLimits = new AccountRateLimits(limiter, settings.rateLimitPolicy(), clock);
@@ -251,6 +259,16 @@ public final class PostbridgeBackend implements AutoCloseable {
 
     public Optional<MicrosoftPassThrough> microsoft() {
         return microsoft;
+    }
+
+    /** Managed DKIM keys (WebAdmin /postbridge/dkim), private keys encrypted at rest. */
+    public DkimKeyRepository dkimKeys() {
+        return dkimKeys;
+    }
+
+    /** Their rotation schedule from postbridge.properties ({@code dkim.*}). */
+    public DkimRotationSettings dkimRotation() {
+        return dkimRotation;
     }
 
     @Override
