@@ -26,10 +26,10 @@ import io.postbridge.it.PostbridgeJames;
 import io.postbridge.it.SmtpClient;
 
 /**
- * Delivery status notifications that leave by SMTP are DKIM-signed by our domain like any other mail: the DSN James
- * writes (DSNBounce, for a forwarded message the remote side refused) and the DSN Postbridge writes (AliasForward's
- * mail-loop report). Both reach the original sender through the relay path (SRS reversed) and verify with dkimpy,
- * OpenDKIM and Mail::DKIM.
+ * Delivery status notifications that leave by SMTP are DKIM-signed by our domain like any other mail: the DSN for a
+ * forwarded message the remote side refused (RemoteDelivery bounces it) and the DSN for a failure Postbridge itself
+ * detects (AliasForward's mail loop), both written by the sample configuration's {@code bounces} processor. Both
+ * reach the original sender through the relay path (SRS reversed) and verify with dkimpy, OpenDKIM and Mail::DKIM.
  */
 class DkimDsnThroughJamesTest {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(90))
@@ -64,7 +64,7 @@ class DkimDsnThroughJamesTest {
     }
 
     @Test
-    void theDsnJamesWritesForARefusedRecipientLeavesSignedByOurDomain() throws Exception {
+    void theDsnForARecipientTheRemoteSideRefusedLeavesSignedByOurDomain() throws Exception {
         ExternalDkimVerifiers.assumeInstalled();
         assertThat(send(SENDER, "moved@example.com", message("refused-1@elsewhere.test"))).startsWith("250");
 
@@ -78,7 +78,7 @@ class DkimDsnThroughJamesTest {
     }
 
     @Test
-    void theDsnPostbridgeWritesForAMailLoopLeavesSignedByOurDomain() throws Exception {
+    void theDsnForAMailLoopPostbridgeDetectedLeavesSignedByOurDomain() throws Exception {
         ExternalDkimVerifiers.assumeInstalled();
         assertThat(send(SENDER, "team@example.com", message("loop-1@elsewhere.test"))).startsWith("250");
         WiserMessage forwarded = AWAIT.until(() -> mx.messages().stream()
