@@ -150,6 +150,22 @@ public abstract class DkimKeyRepositoryContract {
     }
 
     @Test
+    void aDomainTooLongForTheSecretsNameColumnIsStoredUnderAHashedName() throws Exception {
+        String longDomain = "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example";
+        ManagedDkimKey key = new ManagedDkimKey(longDomain, "s1", DkimAlgorithm.ED25519_SHA256, ed25519.pkcs8(),
+            ed25519.publicKeyBase64(), clock.instant(), Optional.empty(), Optional.empty(), false, Optional.empty(),
+            Optional.empty(), Optional.empty());
+
+        keys().save(key);
+
+        assertThat(keys().find(longDomain, "s1").orElseThrow().privateKeyPkcs8()).isEqualTo(ed25519.pkcs8());
+        assertThat(jdbc().query("SELECT name FROM pb_secret WHERE scope = ?", row -> row.getString("name"),
+            JdbcDkimKeyRepository.SECRET_SCOPE)).singleElement().asString().startsWith("sha256:").hasSize(71);
+        assertThat(keys().delete(longDomain, "s1")).isTrue();
+        assertThat(dkimSecrets()).isZero();
+    }
+
+    @Test
     void savingAgainReplacesTheKeyAndItsSecretInPlace() throws Exception {
         keys().save(key("s1", rsa));
         ManagedDkimKey retired = keys().find(DOMAIN, "s1").orElseThrow().withRetiredAt(Instant.parse("2026-11-21T11:00:00Z"));
