@@ -24,6 +24,8 @@ import io.postbridge.core.apikeys.Pepper;
 import io.postbridge.core.auth.AuthFailureThrottle;
 import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.dkim.rotation.DkimKeyRepository;
+import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
 import io.postbridge.core.microsoft.MicrosoftTokenClient;
 import io.postbridge.core.ratelimit.AccountRateLimits;
@@ -45,6 +47,7 @@ import io.postbridge.core.store.JdbcAliasRepository;
 import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
+import io.postbridge.core.store.JdbcDkimKeyRepository;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
@@ -73,6 +76,8 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
     private final AliasRepository aliases;
+    private final DkimKeyRepository dkimKeys;
+    private final DkimRotationSettings dkimRotation;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
@@ -91,6 +96,9 @@ public final class PostbridgeBackend implements AutoCloseable {
         SecretCipher cipher = new SecretCipher(masterKeys);
         this.secretVault = new SecretVault(secretRepository, cipher);
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
+        // managed DKIM keys: private keys sealed in pb_secret, so the rotation above re-encrypts them too
+        this.dkimKeys = new JdbcDkimKeyRepository(jdbc, secretVault, clock);
+        this.dkimRotation = settings.dkimRotation();
         RateLimiter limiter = settings.rateLimitStore() == PostbridgeSettings.RateLimitStore.DATABASE
             ? new JdbcRateLimiter(jdbc, clock) : new InMemoryRateLimiter(clock);
         this.rateLimits = new AccountRateLimits(limiter, settings.rateLimitPolicy(), clock);
@@ -260,6 +268,16 @@ public final class PostbridgeBackend implements AutoCloseable {
     /** Run-time aliases (WebAdmin /postbridge/aliases), cached: see {@link JdbcAliasRepository}. */
     public AliasRepository aliases() {
         return aliases;
+    }
+
+    /** Managed DKIM keys (WebAdmin /postbridge/dkim), private keys encrypted at rest. */
+    public DkimKeyRepository dkimKeys() {
+        return dkimKeys;
+    }
+
+    /** Their rotation schedule from postbridge.properties ({@code dkim.*}). */
+    public DkimRotationSettings dkimRotation() {
+        return dkimRotation;
     }
 
     @Override

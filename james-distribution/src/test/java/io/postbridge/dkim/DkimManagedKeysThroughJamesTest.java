@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,12 @@ import org.subethamail.wiser.WiserMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.postbridge.core.dkim.DkimAlgorithm;
+import io.postbridge.core.dkim.DkimKeyGenerator;
+import io.postbridge.core.dkim.DkimPrivateKey;
 import io.postbridge.core.dkim.ExternalDkimVerifiers;
+import io.postbridge.core.dkim.rotation.FileDkimKeyRepository;
+import io.postbridge.core.dkim.rotation.ManagedDkimKey;
 import io.postbridge.it.FakeMx;
 import io.postbridge.it.PostbridgeJames;
 import io.postbridge.it.SmtpClient;
@@ -40,21 +47,31 @@ import io.postbridge.it.WebAdmin;
 
 /**
  * Keys generated and rotated through WebAdmin sign mail without any key in mailetcontainer.xml; the DNS records the
- * routes print are the ones recipients' verifiers need.
+ * routes print are the ones recipients' verifiers need. The keys live in the store (encrypted), follow the schedule
+ * of postbridge.properties, and keep signing after a master-key rotation and a restart.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DkimManagedKeysThroughJamesTest {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200));
     private static final String KEYS = "/postbridge/dkim/domains/example.com/keys";
+    /** dkim.rotation.activationDelay of this server (the built-in default is 48h). */
+    private static final String CONFIGURED_DELAY = "3h";
 
     @RegisterExtension
     @Order(1)
     static FakeMx mx = new FakeMx();
 
+    /** The server's directory (var/postbridge holds the store), known once the configuration is written. */
+    private static Path serverDirectory;
+
     @RegisterExtension
     @Order(2)
-    static JamesServerExtension james = PostbridgeJames.extension(conf -> conf.relayThrough(mx.hostAndPort(), "1 second"));
+    static JamesServerExtension james = PostbridgeJames.extension(conf -> {
+        serverDirectory = conf.dir().getParent();
+        conf.relayThrough(mx.hostAndPort(), "1 second");
+        conf.property("postbridge.properties", "dkim.rotation.activationDelay", CONFIGURED_DELAY);
+    });
 
     @TempDir
     static Path dir;
@@ -64,7 +81,11 @@ class DkimManagedKeysThroughJamesTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        GuiceJamesServer server = james.getGuiceJamesServer();
+        connect(james.getGuiceJamesServer());
+    }
+
+    /** Ports, clients and the (in-memory) user of a freshly started server. */
+    private static void connect(GuiceJamesServer server) throws Exception {
         ports = PostbridgeJames.smtpPorts(server);
         webAdmin = PostbridgeJames.webAdmin(server);
         http = new Http(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
@@ -165,6 +186,70 @@ class DkimManagedKeysThroughJamesTest {
         assertThat(http.post(KEYS, "not json").statusCode()).isEqualTo(400);
         assertThat(http.post("/postbridge/dkim/domains/not_a_domain/keys", "{}").statusCode()).isEqualTo(400);
         assertThat(http.post(KEYS, "{\"activateAfter\":\"soon\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(6)
+    void aKeyGeneratedWithoutADelayWaitsTheDelayConfiguredInPostbridgeProperties() throws Exception {
+        Instant before = Instant.now();
+        HttpResponse<String> created = http.post(KEYS, "{\"algorithm\":\"ed25519\",\"selector\":\"configured-delay\"}");
+        Instant after = Instant.now();
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode key = WebAdmin.parse(created.body());
+        assertThat(key.path("state").asText()).isEqualTo("pending");
+        // dkim.rotation.activationDelay=3h, not the built-in 48 h
+        Instant activateAt = Instant.parse(key.path("activateAt").asText());
+        assertThat(activateAt).isBetween(before.plus(Duration.ofHours(3)).truncatedTo(ChronoUnit.MILLIS),
+            after.plus(Duration.ofHours(3)));
+        assertThat(http.delete(KEYS + "/configured-delay").statusCode()).isEqualTo(204);
+    }
+
+    @Test
+    @Order(7)
+    void managedKeysSignAfterAMasterKeyRotationAndARestartAndKeysOfEarlierVersionsAreImported() throws Exception {
+        ExternalDkimVerifiers.assumeInstalled();
+        JsonNode before = webAdmin.getJson(KEYS);
+        String rsaSelector = activeSelector(before, "rsa-sha256");
+        HttpResponse<String> rotated = http.post("/postbridge/master-key/rotate", "");
+        assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+        assertThat(WebAdmin.parse(rotated.body()).path("reencrypted").asInt()).as("every DKIM key was re-encrypted")
+            .isGreaterThanOrEqualTo(before.size());
+
+        GuiceJamesServer server = james.getGuiceJamesServer();
+        server.stop();
+        // meanwhile, an Ed25519 key as earlier versions kept it: a file under var/postbridge/dkim
+        DkimPrivateKey legacy = new DkimKeyGenerator().generate(DkimAlgorithm.ED25519_SHA256);
+        Path legacyFolder = serverDirectory.resolve("var/postbridge/dkim");
+        new FileDkimKeyRepository(legacyFolder).save(new ManagedDkimKey("example.com", "legacy-ed",
+            DkimAlgorithm.ED25519_SHA256, legacy.pkcs8(), legacy.publicKeyBase64(), Instant.now(), Optional.of(Instant.now()),
+            Optional.empty(), false, Optional.empty(), Optional.empty(), Optional.empty()));
+        server.start();
+        connect(server);
+
+        assertThat(legacyFolder).doesNotExist();
+        assertThat(serverDirectory.resolve("var/postbridge/dkim.imported/example.com/legacy-ed.properties")).exists();
+        JsonNode after = webAdmin.getJson(KEYS);
+        assertThat(activeSelector(after, "rsa-sha256")).as("the key generated through WebAdmin").isEqualTo(rsaSelector);
+        assertThat(activeSelector(after, "ed25519-sha256")).as("the imported key, newer than ours").isEqualTo("legacy-ed");
+
+        String received = send("m-restart");
+
+        ExternalDkimVerifiers.Verdict verdict = verify(received, keyFile(after));
+        assertThat(verdict.passed()).as(verdict.toString()).isTrue();
+        assertThat(verdict.output).contains("s=" + rsaSelector + " a=rsa-sha256 result=pass")
+            .contains("s=legacy-ed a=ed25519-sha256 result=pass");
+    }
+
+    private static String activeSelector(JsonNode keys, String algorithm) {
+        List<String> found = new ArrayList<>();
+        keys.forEach(k -> {
+            if (k.path("state").asText().equals("active") && k.path("algorithm").asText().equals(algorithm)) {
+                found.add(k.path("selector").asText());
+            }
+        });
+        assertThat(found).as("active " + algorithm + " keys in " + keys).hasSize(1);
+        return found.get(0);
     }
 
     private static List<String> selectors(JsonNode keys, String state) {

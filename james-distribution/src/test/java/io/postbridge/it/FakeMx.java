@@ -20,7 +20,14 @@ import org.subethamail.wiser.WiserMessage;
  */
 public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     private final int port = freePort();
+    private final java.util.Set<String> rejected = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Wiser wiser;
+
+    /** Refuses RCPT TO for this address (553, permanent): an unknown mailbox at the remote side. */
+    public FakeMx rejecting(String recipient) {
+        rejected.add(recipient.toLowerCase(java.util.Locale.ROOT));
+        return this;
+    }
 
     public int port() {
         return port;
@@ -31,7 +38,12 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void start() {
-        wiser = new Wiser(port);
+        wiser = new Wiser(port) {
+            @Override
+            public boolean accept(String from, String recipient) {
+                return !rejected.contains(recipient.toLowerCase(java.util.Locale.ROOT));
+            }
+        };
         wiser.setHostname("mx.test");
         wiser.getServer().setBindAddress(java.net.InetAddress.getLoopbackAddress());
         wiser.start();

@@ -16,21 +16,22 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 
+import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.dkim.DkimKeyGenerator;
 import io.postbridge.core.dkim.keys.DkimKeyTableRegistry;
 import io.postbridge.core.dkim.rotation.DkimDnsLookup;
 import io.postbridge.core.dkim.rotation.DkimKeyRepository;
-import io.postbridge.core.dkim.rotation.DkimRotationSettings;
-import io.postbridge.core.dkim.rotation.FileDkimKeyRepository;
+import io.postbridge.core.dkim.rotation.FileDkimKeyImport;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
 
 /**
- * DKIM services shared by the DkimSign mailets and the {@code /postbridge/dkim} WebAdmin routes. Managed keys live
- * under {@code var/postbridge/dkim/} until the JDBC store (issue 3) binds its own {@link DkimKeyRepository}.
+ * DKIM services shared by the DkimSign mailets and the {@code /postbridge/dkim} WebAdmin routes. Managed keys live in
+ * the Postbridge store (private keys encrypted at rest); keys that earlier versions kept under
+ * {@code var/postbridge/dkim/} are imported into it at start-up.
  */
 public class DkimModule extends AbstractModule {
-    /** Managed keys' folder, relative to James's var/. */
-    public static final String KEY_FOLDER = "postbridge/dkim";
+    /** Where earlier versions kept managed keys, relative to James's var/. */
+    public static final String LEGACY_KEY_FOLDER = "postbridge/dkim";
 
     @Override
     protected void configure() {
@@ -39,9 +40,10 @@ public class DkimModule extends AbstractModule {
 
     @Provides
     @Singleton
-    DkimKeyRepository dkimKeyRepository(FileSystem fileSystem) throws IOException {
+    DkimKeyRepository dkimKeyRepository(PostbridgeBackend backend, FileSystem fileSystem) throws IOException {
         Path var = fileSystem.getFile(FileSystem.FILE_PROTOCOL_AND_VAR).toPath();
-        return new FileDkimKeyRepository(var.resolve(KEY_FOLDER));
+        new FileDkimKeyImport(var.resolve(LEGACY_KEY_FOLDER), backend.dkimKeys()).run();
+        return backend.dkimKeys();
     }
 
     @Provides
@@ -52,13 +54,13 @@ public class DkimModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ManagedDkimKeys managedDkimKeys(DkimKeyRepository repository, DkimDnsLookup dns) {
+    ManagedDkimKeys managedDkimKeys(DkimKeyRepository repository, DkimDnsLookup dns, PostbridgeBackend backend) {
         ExecutorService dnsChecks = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "postbridge-dkim-dns-check");
             thread.setDaemon(true);
             return thread;
         });
-        return new ManagedDkimKeys(repository, new DkimKeyGenerator(), dns, dnsChecks, DkimRotationSettings.defaults(),
+        return new ManagedDkimKeys(repository, new DkimKeyGenerator(), dns, dnsChecks, backend.dkimRotation(),
             Clock.systemUTC());
     }
 }

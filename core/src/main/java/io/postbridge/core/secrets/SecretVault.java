@@ -22,6 +22,14 @@ public final class SecretVault {
         return "account/" + accountId + "/" + purpose;
     }
 
+    /**
+     * The same cipher over another repository, typically one bound to the caller's transaction: a secret and the
+     * row that refers to it then commit (or roll back) together.
+     */
+    public SecretVault using(SecretRepository other) {
+        return new SecretVault(other, cipher);
+    }
+
     public void put(String scope, String name, Optional<Long> accountId, String plaintext) {
         String ciphertext = cipher.encrypt(plaintext, StoredSecret.context(scope, name));
         repository.put(scope, name, accountId, SecretCipher.keyIdOf(ciphertext), ciphertext);

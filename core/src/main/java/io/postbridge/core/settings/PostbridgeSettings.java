@@ -12,7 +12,9 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.postbridge.core.config.Durations;
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import io.postbridge.core.store.StoreSettings;
 
@@ -42,11 +44,16 @@ public final class PostbridgeSettings {
     public static final String MICROSOFT_AUTHORITY = "microsoft.authority";
     public static final String MICROSOFT_SCOPE = "microsoft.scope";
     public static final String MICROSOFT_TOKEN_ENDPOINT = "microsoft.tokenEndpointOverride";
+    public static final String DKIM_ACTIVATION_DELAY = "dkim.rotation.activationDelay";
+    public static final String DKIM_RETIRED_DNS_KEEP = "dkim.rotation.retiredDnsKeep";
+    public static final String DKIM_DNS_RECHECK = "dkim.rotation.dnsRecheck";
+    public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
-        MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT));
+        MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
+        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     public enum RateLimitStore { MEMORY, DATABASE }
@@ -65,6 +72,7 @@ public final class PostbridgeSettings {
     private final URI microsoftAuthority;
     private final String microsoftScope;
     private final Optional<URI> microsoftTokenEndpoint;
+    private final DkimRotationSettings dkimRotation;
 
     private PostbridgeSettings(Reader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL).orElse(StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -94,6 +102,12 @@ public final class PostbridgeSettings {
         this.microsoftAuthority = reader.httpsUri(MICROSOFT_AUTHORITY).orElse(URI.create("https://login.microsoftonline.com/"));
         this.microsoftScope = reader.string(MICROSOFT_SCOPE).orElse("https://graph.microsoft.com/.default");
         this.microsoftTokenEndpoint = reader.uri(MICROSOFT_TOKEN_ENDPOINT);
+        this.dkimRotation = new DkimRotationSettings(
+            reader.operatorDuration(DKIM_ACTIVATION_DELAY, DkimRotationSettings.DEFAULT_ACTIVATION_DELAY, Duration.ZERO),
+            reader.operatorDuration(DKIM_RETIRED_DNS_KEEP, DkimRotationSettings.DEFAULT_RETIRED_DNS_KEEP, Duration.ZERO),
+            // a DNS lookup per message otherwise
+            reader.operatorDuration(DKIM_DNS_RECHECK, DkimRotationSettings.DEFAULT_DNS_RECHECK, Duration.ofSeconds(1)),
+            reader.operatorDuration(DKIM_KEY_CACHE, DkimRotationSettings.DEFAULT_CACHE_TTL, Duration.ZERO));
     }
 
     /**
@@ -169,6 +183,11 @@ public final class PostbridgeSettings {
         return microsoftTokenEndpoint;
     }
 
+    /** The managed DKIM keys' schedule ({@code dkim.*}). */
+    public DkimRotationSettings dkimRotation() {
+        return dkimRotation;
+    }
+
     /** Typed access to the raw values, with errors that name the key. */
     private static final class Reader {
         private final Map<String, String> values;
@@ -235,6 +254,24 @@ public final class PostbridgeSettings {
                 default:
                     return Duration.ofSeconds(amount);
             }
+        }
+
+        /** A duration as {@link Durations} reads it (30s, 10m, 48h, 7d, PT48H), at least {@code min}. */
+        Duration operatorDuration(String key, Duration defaultValue, Duration min) {
+            Optional<String> raw = string(key);
+            if (raw.isEmpty()) {
+                return defaultValue;
+            }
+            Duration value;
+            try {
+                value = Durations.parse(raw.get());
+            } catch (IllegalArgumentException e) {
+                throw problem(key, e.getMessage());
+            }
+            if (value.compareTo(min) < 0) {
+                throw problem(key, "must be at least " + min.getSeconds() + "s, was '" + raw.get() + "'");
+            }
+            return value;
         }
 
         Optional<URI> uri(String key) {

@@ -3,7 +3,11 @@ package io.postbridge.core.dkim.rotation;
 import java.time.Duration;
 import java.util.Objects;
 
-/** The operator's rotation schedule defaults. */
+/**
+ * The managed keys' rotation schedule. The operator sets it in {@code conf/postbridge.properties}
+ * ({@code dkim.rotation.activationDelay}, {@code dkim.rotation.retiredDnsKeep}, {@code dkim.rotation.dnsRecheck},
+ * {@code dkim.keys.cacheTime}); the constants below are the defaults.
+ */
 public final class DkimRotationSettings {
     /** Time between publishing a new key's DNS record and signing with it (DNS caches must see it first). */
     public static final Duration DEFAULT_ACTIVATION_DELAY = Duration.ofHours(48);

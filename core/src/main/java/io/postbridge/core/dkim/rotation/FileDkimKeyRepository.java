@@ -24,7 +24,8 @@ import io.postbridge.core.dkim.DkimSigningKey;
 /**
  * Keys as files: {@code DIR/<domain>/<selector>.properties}, directories mode 700 and files 600 where the file
  * system supports POSIX permissions. Writes are atomic (temporary file, then rename). The private key is stored in
- * PKCS#8 base64 without encryption: protect the folder, or use the JDBC store, which encrypts it.
+ * PKCS#8 base64 without encryption. Earlier versions kept managed keys here; the server now keeps them in the store
+ * (encrypted) and only reads this layout to import it ({@link FileDkimKeyImport}).
  */
 public final class FileDkimKeyRepository implements DkimKeyRepository {
     private static final String SUFFIX = ".properties";

@@ -220,14 +220,20 @@ public final class ManagedDkimKeys implements DkimKeySource {
     private Optional<DkimSigningKey> usable(ManagedDkimKey key, List<String> problems) {
         String id = key.domain() + "/" + key.selector();
         DkimPrivateKey privateKey = decoded.get(id);
-        if (privateKey == null) {
+        // decoded again when the selector now holds another key (deleted and generated again, maybe on another node)
+        if (privateKey == null || !privateKey.publicKeyBase64().equals(key.publicKey())) {
             try {
                 privateKey = DkimPrivateKeyReader.pkcs8(key.privateKeyPkcs8());
-                decoded.put(id, privateKey);
             } catch (DkimKeyException e) {
                 problems.add("stored key " + key.selector() + " is unusable: " + e.getMessage());
                 return Optional.empty();
             }
+            if (!privateKey.publicKeyBase64().equals(key.publicKey())) {
+                // never sign with a key whose published record says otherwise: every signature would fail
+                problems.add("stored key " + key.selector() + " does not match its DNS record (public key differs)");
+                return Optional.empty();
+            }
+            decoded.put(id, privateKey);
         }
         return Optional.of(new DkimSigningKey(key.domain(), key.selector(), privateKey));
     }
@@ -257,7 +263,13 @@ public final class ManagedDkimKeys implements DkimKeySource {
             try {
                 cached = new Cached(repository.listByDomain(domain), now);
             } catch (IOException e) {
-                throw new UncheckedIOException("DKIM key store unreadable for " + domain, e);
+                if (cached == null) {
+                    throw new UncheckedIOException("DKIM key store unreadable for " + domain, e);
+                }
+                // a store outage (database restarting): keep signing with the keys read last, try again next time
+                LOGGER.warn("DKIM: key store unreadable for {} ({}); using the keys read at {}", domain, e.getMessage(),
+                    cached.readAt);
+                return cached.keys;
             }
             cache.put(domain, cached);
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -150,6 +151,67 @@ class ManagedDkimKeysTest {
         assertThatThrownBy(() -> keys.retire(DOMAIN, "nope")).isInstanceOf(ManagedDkimKeys.NoSuchKeyException.class);
         assertThatThrownBy(() -> keys.generate("not a domain", DkimAlgorithm.RSA_SHA256, Optional.empty(), 2048,
             Optional.empty(), false)).hasMessageContaining("not a domain name");
+    }
+
+    @Test
+    void aStoredKeyWhosePrivateHalfDoesNotMatchItsDnsRecordNeverSigns() throws Exception {
+        DkimKeyStatus created = keys.generate(DOMAIN, DkimAlgorithm.ED25519_SHA256, Optional.of("mixed"), 2048,
+            Optional.of(Duration.ZERO), false);
+        ManagedDkimKey stored = created.key();
+        byte[] otherPrivateKey = new DkimKeyGenerator().generate(DkimAlgorithm.ED25519_SHA256).pkcs8();
+        repository.save(new ManagedDkimKey(stored.domain(), stored.selector(), stored.algorithm(), otherPrivateKey,
+            stored.publicKey(), stored.createdAt(), stored.activateAt(), stored.retiredAt(), false, Optional.empty(),
+            Optional.empty(), Optional.empty()));
+
+        KeyLookup lookup = keys.lookup(DOMAIN);
+
+        assertThat(lookup.outcome()).isEqualTo(KeyLookup.Outcome.UNAVAILABLE);
+        assertThat(lookup.problemSummary()).hasValueSatisfying(p -> assertThat(p).contains("does not match its DNS record"));
+    }
+
+    @Test
+    void whileTheStoreIsUnreadableTheKeysReadLastKeepSigning() throws Exception {
+        AtomicBoolean storeDown = new AtomicBoolean();
+        DkimKeyRepository flaky = new DkimKeyRepository() {
+            @Override
+            public void save(ManagedDkimKey key) throws IOException {
+                repository.save(key);
+            }
+
+            @Override
+            public Optional<ManagedDkimKey> find(String domain, String selector) {
+                return repository.find(domain, selector);
+            }
+
+            @Override
+            public List<ManagedDkimKey> listByDomain(String domain) throws IOException {
+                if (storeDown.get()) {
+                    throw new IOException("connection refused");
+                }
+                return repository.listByDomain(domain);
+            }
+
+            @Override
+            public List<String> domains() {
+                return repository.domains();
+            }
+
+            @Override
+            public boolean delete(String domain, String selector) {
+                return repository.delete(domain, selector);
+            }
+        };
+        ManagedDkimKeys cached = new ManagedDkimKeys(flaky, new DkimKeyGenerator(), dns, Runnable::run,
+            new DkimRotationSettings(Duration.ofHours(48), Duration.ofDays(7), Duration.ofMinutes(10), Duration.ofSeconds(30)),
+            clock);
+        cached.generate(DOMAIN, DkimAlgorithm.ED25519_SHA256, Optional.of("cached"), 2048, Optional.of(Duration.ZERO), false);
+        assertThat(cached.lookup(DOMAIN).outcome()).isEqualTo(KeyLookup.Outcome.FOUND);
+
+        storeDown.set(true);
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(cached.lookup(DOMAIN).keys()).extracting(DkimSigningKey::selector).containsExactly("cached");
+        assertThatThrownBy(() -> cached.lookup("never-read.example")).isInstanceOf(java.io.UncheckedIOException.class);
     }
 
     private List<String> signingSelectors() throws IOException {
