@@ -177,7 +177,14 @@ public final class ManagedDkimKeys implements DkimKeySource {
 
     @Override
     public KeyLookup lookup(String domain) {
-        List<ManagedDkimKey> keys = cachedKeys(domain);
+        List<ManagedDkimKey> keys;
+        try {
+            keys = cachedKeys(domain);
+        } catch (UncheckedIOException e) {
+            // store down and this domain's keys never read: we cannot tell, so the domain's missing-key policy
+            // decides (hold, or send unsigned with a warning) rather than an error path that always sends unsigned
+            return KeyLookup.unavailable(List.of(e.getMessage() + ": " + e.getCause().getMessage()));
+        }
         if (keys.isEmpty()) {
             return KeyLookup.notConfigured();
         }

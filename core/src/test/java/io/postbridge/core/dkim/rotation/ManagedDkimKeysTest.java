@@ -211,7 +211,11 @@ class ManagedDkimKeysTest {
         clock.advance(Duration.ofMinutes(5));
 
         assertThat(cached.lookup(DOMAIN).keys()).extracting(DkimSigningKey::selector).containsExactly("cached");
-        assertThatThrownBy(() -> cached.lookup("never-read.example")).isInstanceOf(java.io.UncheckedIOException.class);
+        // never read: unknown, so the missing-key policy of the domain applies (hold or send unsigned)
+        KeyLookup unknown = cached.lookup("never-read.example");
+        assertThat(unknown.outcome()).isEqualTo(KeyLookup.Outcome.UNAVAILABLE);
+        assertThat(unknown.problemSummary()).hasValueSatisfying(p -> assertThat(p)
+            .contains("DKIM key store unreadable for never-read.example").contains("connection refused"));
     }
 
     private List<String> signingSelectors() throws IOException {
