@@ -20,6 +20,7 @@ import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.StoreProviderAccounts;
 import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.oauth.TokenCache;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -60,6 +61,13 @@ public class PostbridgeModule extends AbstractModule {
     ProviderAccounts providerAccounts(PostbridgeBackend backend, InMemoryProviderAccounts memory) {
         return new ChainedProviderAccounts(new StoreProviderAccounts(backend.accounts(), backend.providerSettings(),
             backend.secretVault(), backend.microsoft()), memory);
+    }
+
+    /** The server's one token cache: SMTP AUTH of Microsoft pass-through apps and API delivery share it. */
+    @Provides
+    @Singleton
+    TokenCache tokens(PostbridgeBackend backend) {
+        return backend.tokens();
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +24,9 @@ import io.postbridge.core.auth.AuthFailureThrottle;
 import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
+import io.postbridge.core.microsoft.CachedMicrosoftTokenClient;
 import io.postbridge.core.microsoft.MicrosoftTokenClient;
+import io.postbridge.core.oauth.TokenCache;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.ratelimit.InMemoryRateLimiter;
 import io.postbridge.core.ratelimit.RateLimiter;
@@ -70,10 +72,14 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final AccountRateLimits rateLimits;
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
+    private final Optional<MicrosoftTokenClient> microsoftTokenClient;
+    /** The server's one token cache: SMTP AUTH (Microsoft pass-through) and API delivery share it. */
+    private final TokenCache tokens;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
-                              Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
+                              BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
         this.database = database;
+        this.tokens = new TokenCache(clock, TokenCache.DEFAULT_REFRESH_AHEAD, TokenCache.DEFAULT_MINIMUM_VALIDITY);
         Jdbc jdbc = new Jdbc(database.dataSource());
         this.accounts = new JdbcAccountRepository(jdbc);
         this.senders = new JdbcAllowedSenderRepository(jdbc);
@@ -91,8 +97,8 @@ public final class PostbridgeBackend implements AutoCloseable {
         RateLimiter limiter = settings.rateLimitStore() == PostbridgeSettings.RateLimitStore.DATABASE
             ? new JdbcRateLimiter(jdbc, clock) : new InMemoryRateLimiter(clock);
         this.rateLimits = new AccountRateLimits(limiter, settings.rateLimitPolicy(), clock);
-        this.microsoft = settings.microsoftEnabled()
-            ? Optional.of(new MicrosoftPassThrough(microsoftTokens.apply(settings), cipher)) : Optional.empty();
+        this.microsoftTokenClient = settings.microsoftEnabled() ? Optional.of(microsoftTokens.apply(settings, tokens)) : Optional.empty();
+        this.microsoft = microsoftTokenClient.map(client -> new MicrosoftPassThrough(client, cipher));
         AuthFailureThrottle throttle = new AuthFailureThrottle(settings.authMaxFailures(), settings.authFailureWindow(),
             settings.authLockout(), clock);
         this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
@@ -101,11 +107,11 @@ public final class PostbridgeBackend implements AutoCloseable {
     /**
      * Opens the store and loads (or, for the embedded default, creates) the key material.
      *
-     * @param microsoftTokens builds the Microsoft token client (used when pass-through is enabled)
+     * @param microsoftTokens builds the Microsoft token client (used when pass-through is enabled) on the shared cache
      * @throws IllegalArgumentException with a one-line, operator-readable message when something is missing
      */
     public static PostbridgeBackend start(PostbridgeSettings settings, Map<String, String> environment, Clock clock,
-                                          Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
+                                          BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
         Database database = Database.open(settings.store());
         try {
             PostbridgeBackend backend = new PostbridgeBackend(settings, database, environment, clock, microsoftTokens);
@@ -253,20 +259,32 @@ public final class PostbridgeBackend implements AutoCloseable {
         return microsoft;
     }
 
+    /** Access tokens of every account and pass-through app; API delivery uses this same instance. */
+    public TokenCache tokens() {
+        return tokens;
+    }
+
     @Override
     public void close() {
+        if (microsoftTokenClient.orElse(null) instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) microsoftTokenClient.get()).close();
+            } catch (Exception e) {
+                LOGGER.debug("closing the Microsoft token client", e);
+            }
+        }
         database.close();
     }
 
-    /** The production Microsoft client: msal4j against the configured authority. */
-    public static MicrosoftTokenClient msal(PostbridgeSettings settings) {
-        return new io.postbridge.core.microsoft.MsalTokenClient(settings.microsoftAuthority(), settings.microsoftScope(),
+    /** The production Microsoft client: msal4j against the configured authority, tokens in the shared cache. */
+    public static MicrosoftTokenClient msal(PostbridgeSettings settings, TokenCache tokens) {
+        return new CachedMicrosoftTokenClient(tokens, settings.microsoftAuthority(), settings.microsoftScope(),
             settings.microsoftTokenEndpoint());
     }
 
     /** For callers that build no Microsoft client (pass-through disabled, unit tests). */
-    public static Function<PostbridgeSettings, MicrosoftTokenClient> noMicrosoft() {
-        return settings -> (app, secret) -> {
+    public static BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> noMicrosoft() {
+        return (settings, tokens) -> (app, secret) -> {
             throw new MicrosoftTokenClient.Unavailable("Microsoft pass-through is not configured", null);
         };
     }
