@@ -18,7 +18,6 @@ import io.postbridge.core.delivery.ChainedProviderAccounts;
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.StoreProviderAccounts;
-import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.oauth.TokenCache;
 
@@ -31,8 +30,6 @@ public class PostbridgeModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
-        bind(MailEventLog.class).to(InMemoryMailEventLog.class);
         // How accounts deliver (Gmail / Graph): the account store, then accounts held in memory (see providerAccounts)
         bind(InMemoryProviderAccounts.class).in(Scopes.SINGLETON);
 
@@ -61,6 +58,13 @@ public class PostbridgeModule extends AbstractModule {
     ProviderAccounts providerAccounts(PostbridgeBackend backend, InMemoryProviderAccounts memory) {
         return new ChainedProviderAccounts(new StoreProviderAccounts(backend.accounts(), backend.providerSettings(),
             backend.secretVault(), backend.microsoft()), memory);
+    }
+
+    /** Mail events, kept in the store (events.retention in conf/postbridge.properties): listed by MailEventRoutes. */
+    @Provides
+    @Singleton
+    MailEventLog events(PostbridgeBackend backend) {
+        return backend.events();
     }
 
     /** The server's one token cache: SMTP AUTH of Microsoft pass-through apps and API delivery share it. */

@@ -23,6 +23,7 @@ import io.postbridge.core.apikeys.Pepper;
 import io.postbridge.core.auth.AuthFailureThrottle;
 import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
 import io.postbridge.core.microsoft.CachedMicrosoftTokenClient;
 import io.postbridge.core.microsoft.MicrosoftTokenClient;
@@ -45,6 +46,7 @@ import io.postbridge.core.store.Jdbc;
 import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
+import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
@@ -75,6 +77,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final Optional<MicrosoftTokenClient> microsoftTokenClient;
     /** The server's one token cache: SMTP AUTH (Microsoft pass-through) and API delivery share it. */
     private final TokenCache tokens;
+    private final MailEventLog events;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
@@ -85,6 +88,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senders = new JdbcAllowedSenderRepository(jdbc);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
+        this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention());
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
@@ -257,6 +261,11 @@ public final class PostbridgeBackend implements AutoCloseable {
 
     public Optional<MicrosoftPassThrough> microsoft() {
         return microsoft;
+    }
+
+    /** Mail events (received, queued, delivered, ...), kept in the store for events.retention. */
+    public MailEventLog events() {
+        return events;
     }
 
     /** Access tokens of every account and pass-through app; API delivery uses this same instance. */

@@ -42,11 +42,12 @@ public final class PostbridgeSettings {
     public static final String MICROSOFT_AUTHORITY = "microsoft.authority";
     public static final String MICROSOFT_SCOPE = "microsoft.scope";
     public static final String MICROSOFT_TOKEN_ENDPOINT = "microsoft.tokenEndpointOverride";
+    public static final String EVENTS_RETENTION = "events.retention";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
-        MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT));
+        MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT, EVENTS_RETENTION));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     public enum RateLimitStore { MEMORY, DATABASE }
@@ -65,6 +66,7 @@ public final class PostbridgeSettings {
     private final URI microsoftAuthority;
     private final String microsoftScope;
     private final Optional<URI> microsoftTokenEndpoint;
+    private final Duration eventsRetention;
 
     private PostbridgeSettings(Reader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL).orElse(StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -94,6 +96,11 @@ public final class PostbridgeSettings {
         this.microsoftAuthority = reader.httpsUri(MICROSOFT_AUTHORITY).orElse(URI.create("https://login.microsoftonline.com/"));
         this.microsoftScope = reader.string(MICROSOFT_SCOPE).orElse("https://graph.microsoft.com/.default");
         this.microsoftTokenEndpoint = reader.uri(MICROSOFT_TOKEN_ENDPOINT);
+        this.eventsRetention = reader.duration(EVENTS_RETENTION, Duration.ofDays(30));
+        if (eventsRetention.compareTo(Duration.ofHours(1)) < 0) {
+            throw reader.problem(EVENTS_RETENTION, "must be at least 1h (a bare number means seconds), e.g. 30d, was '"
+                + reader.string(EVENTS_RETENTION).orElse("") + "'");
+        }
     }
 
     /**
@@ -167,6 +174,11 @@ public final class PostbridgeSettings {
 
     public Optional<URI> microsoftTokenEndpoint() {
         return microsoftTokenEndpoint;
+    }
+
+    /** How long mail events are kept in the store. */
+    public Duration eventsRetention() {
+        return eventsRetention;
     }
 
     /** Typed access to the raw values, with errors that name the key. */
