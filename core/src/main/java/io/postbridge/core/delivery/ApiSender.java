@@ -171,7 +171,8 @@ public final class ApiSender implements AutoCloseable {
     /**
      * Which cached token serves this account. App-only tokens belong to the application: every account and every
      * pass-through session (and SMTP AUTH) using the same tenant, client and secret shares one. User tokens belong to
-     * the account. Secrets enter only as the cache's keyed hash, so a changed secret gets a new token.
+     * the account (Graph: and its mailbox, not its ever-rotating refresh token). Secrets enter only as the cache's
+     * keyed hash, so a changed secret gets a new token.
      */
     private String tokenKey(ProviderAccount account) {
         switch (account.kind()) {
@@ -179,7 +180,8 @@ public final class ApiSender implements AutoCloseable {
                 return microsoft.appTokenKey(tokens, account.tenant().orElseThrow(), account.clientId().orElseThrow(),
                     account.clientSecret().orElseThrow());
             case GRAPH_DELEGATED:
-                return microsoft.delegatedTokenKey(tokens, account.account(), account.refreshToken().orElseThrow());
+                return microsoft.delegatedTokenKey(tokens, account.account(), account.tenant().orElseThrow(),
+                    account.clientId().orElseThrow(), account.clientSecret().orElseThrow(), account.mailbox().orElseThrow());
             case GMAIL:
                 return "gmail:" + endpoints.googleTokenUri() + ":" + account.account() + ":"
                     + tokens.fingerprint(account.refreshToken().orElseThrow());

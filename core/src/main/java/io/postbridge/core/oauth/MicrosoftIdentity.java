@@ -59,9 +59,16 @@ public final class MicrosoftIdentity {
             + ":" + cache.fingerprint(clientSecret);
     }
 
-    /** The {@link TokenCache} key of a delegated (mailbox owner's) token of {@code account}. */
-    public String delegatedTokenKey(TokenCache cache, String account, String refreshToken) {
-        return "microsoft-user:" + issuer + ":" + account + ":" + cache.fingerprint(refreshToken);
+    /**
+     * The {@link TokenCache} key of a delegated token of {@code account} for {@code mailbox}. Not the refresh token:
+     * Microsoft rotates it on every use, so a key holding it would change after each token request (one request per
+     * message). A new refresh token for the same mailbox (re-consent) may keep using a still valid cached token: it is
+     * the same mailbox's, and if its grant was revoked Graph answers 401, which drops it and fetches with the new one.
+     */
+    public String delegatedTokenKey(TokenCache cache, String account, String tenant, String clientId, String clientSecret,
+                                    String mailbox) {
+        return "microsoft-user:" + issuer + ":" + account + ":" + tenant.toLowerCase(Locale.ROOT) + ":"
+            + clientId.toLowerCase(Locale.ROOT) + ":" + mailbox.toLowerCase(Locale.ROOT) + ":" + cache.fingerprint(clientSecret);
     }
 
     private static String withoutTrailingSlash(String value) {
