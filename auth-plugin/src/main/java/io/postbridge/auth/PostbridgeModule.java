@@ -17,8 +17,8 @@ import io.postbridge.core.delivery.ChainedProviderAccounts;
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.StoreProviderAccounts;
-import io.postbridge.core.events.InMemoryMailEventLog;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.oauth.TokenCache;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -29,8 +29,6 @@ public class PostbridgeModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(InMemoryMailEventLog.class).in(Scopes.SINGLETON);
-        bind(MailEventLog.class).to(InMemoryMailEventLog.class);
         // How accounts deliver (Gmail / Graph): the account store, then accounts held in memory (see providerAccounts)
         bind(InMemoryProviderAccounts.class).in(Scopes.SINGLETON);
 
@@ -64,6 +62,20 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     AliasRepository aliases(PostbridgeBackend backend) {
         return backend.aliases();
+    }
+
+    /** Mail events, kept in the store (events.retention in conf/postbridge.properties): listed by MailEventRoutes. */
+    @Provides
+    @Singleton
+    MailEventLog events(PostbridgeBackend backend) {
+        return backend.events();
+    }
+
+    /** The server's one token cache: SMTP AUTH of Microsoft pass-through apps and API delivery share it. */
+    @Provides
+    @Singleton
+    TokenCache tokens(PostbridgeBackend backend) {
+        return backend.tokens();
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */

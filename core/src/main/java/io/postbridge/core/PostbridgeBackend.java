@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +26,11 @@ import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.dkim.rotation.DkimKeyRepository;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
+import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
+import io.postbridge.core.microsoft.CachedMicrosoftTokenClient;
 import io.postbridge.core.microsoft.MicrosoftTokenClient;
+import io.postbridge.core.oauth.TokenCache;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.ratelimit.InMemoryRateLimiter;
 import io.postbridge.core.ratelimit.RateLimiter;
@@ -48,6 +51,7 @@ import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
 import io.postbridge.core.store.JdbcDkimKeyRepository;
+import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
@@ -78,15 +82,21 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final AliasRepository aliases;
     private final DkimKeyRepository dkimKeys;
     private final DkimRotationSettings dkimRotation;
+    private final Optional<MicrosoftTokenClient> microsoftTokenClient;
+    /** The server's one token cache: SMTP AUTH (Microsoft pass-through) and API delivery share it. */
+    private final TokenCache tokens;
+    private final MailEventLog events;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
-                              Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
+                              BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
         this.database = database;
+        this.tokens = new TokenCache(clock, TokenCache.DEFAULT_REFRESH_AHEAD, TokenCache.DEFAULT_MINIMUM_VALIDITY);
         Jdbc jdbc = new Jdbc(database.dataSource());
         this.accounts = new JdbcAccountRepository(jdbc);
         this.senders = new JdbcAllowedSenderRepository(jdbc);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
+        this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention());
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
@@ -102,8 +112,8 @@ public final class PostbridgeBackend implements AutoCloseable {
         RateLimiter limiter = settings.rateLimitStore() == PostbridgeSettings.RateLimitStore.DATABASE
             ? new JdbcRateLimiter(jdbc, clock) : new InMemoryRateLimiter(clock);
         this.rateLimits = new AccountRateLimits(limiter, settings.rateLimitPolicy(), clock);
-        this.microsoft = settings.microsoftEnabled()
-            ? Optional.of(new MicrosoftPassThrough(microsoftTokens.apply(settings), cipher)) : Optional.empty();
+        this.microsoftTokenClient = settings.microsoftEnabled() ? Optional.of(microsoftTokens.apply(settings, tokens)) : Optional.empty();
+        this.microsoft = microsoftTokenClient.map(client -> new MicrosoftPassThrough(client, cipher));
         AuthFailureThrottle throttle = new AuthFailureThrottle(settings.authMaxFailures(), settings.authFailureWindow(),
             settings.authLockout(), clock);
         this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
@@ -113,11 +123,11 @@ public final class PostbridgeBackend implements AutoCloseable {
     /**
      * Opens the store and loads (or, for the embedded default, creates) the key material.
      *
-     * @param microsoftTokens builds the Microsoft token client (used when pass-through is enabled)
+     * @param microsoftTokens builds the Microsoft token client (used when pass-through is enabled) on the shared cache
      * @throws IllegalArgumentException with a one-line, operator-readable message when something is missing
      */
     public static PostbridgeBackend start(PostbridgeSettings settings, Map<String, String> environment, Clock clock,
-                                          Function<PostbridgeSettings, MicrosoftTokenClient> microsoftTokens) {
+                                          BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
         Database database = Database.open(settings.store());
         try {
             PostbridgeBackend backend = new PostbridgeBackend(settings, database, environment, clock, microsoftTokens);
@@ -280,20 +290,37 @@ public final class PostbridgeBackend implements AutoCloseable {
         return dkimRotation;
     }
 
+    /** Mail events (received, queued, delivered, ...), kept in the store for events.retention. */
+    public MailEventLog events() {
+        return events;
+    }
+
+    /** Access tokens of every account and pass-through app; API delivery uses this same instance. */
+    public TokenCache tokens() {
+        return tokens;
+    }
+
     @Override
     public void close() {
+        if (microsoftTokenClient.orElse(null) instanceof AutoCloseable) {
+            try {
+                ((AutoCloseable) microsoftTokenClient.get()).close();
+            } catch (Exception e) {
+                LOGGER.debug("closing the Microsoft token client", e);
+            }
+        }
         database.close();
     }
 
-    /** The production Microsoft client: msal4j against the configured authority. */
-    public static MicrosoftTokenClient msal(PostbridgeSettings settings) {
-        return new io.postbridge.core.microsoft.MsalTokenClient(settings.microsoftAuthority(), settings.microsoftScope(),
+    /** The production Microsoft client: msal4j against the configured authority, tokens in the shared cache. */
+    public static MicrosoftTokenClient msal(PostbridgeSettings settings, TokenCache tokens) {
+        return new CachedMicrosoftTokenClient(tokens, settings.microsoftAuthority(), settings.microsoftScope(),
             settings.microsoftTokenEndpoint());
     }
 
     /** For callers that build no Microsoft client (pass-through disabled, unit tests). */
-    public static Function<PostbridgeSettings, MicrosoftTokenClient> noMicrosoft() {
-        return settings -> (app, secret) -> {
+    public static BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> noMicrosoft() {
+        return (settings, tokens) -> (app, secret) -> {
             throw new MicrosoftTokenClient.Unavailable("Microsoft pass-through is not configured", null);
         };
     }

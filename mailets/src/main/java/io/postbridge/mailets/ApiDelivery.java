@@ -37,6 +37,7 @@ import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
+import io.postbridge.core.oauth.TokenCache;
 
 /**
  * Delivers the mail of Gmail and Graph accounts through the provider APIs. {@code service()} only puts the mail into
@@ -89,16 +90,19 @@ public class ApiDelivery extends GenericMailet {
     private final ProviderAccounts accounts;
     private final MailEventLog events;
     private final MailQueueFactory<?> queues;
+    private final TokenCache tokens;
     private MailQueue queue;
     private String queueName;
     private ApiSender sender;
     private ApiDeliveryWorker worker;
 
+    /** @param tokens the server's token cache, shared with SMTP AUTH (one token request per app for both) */
     @Inject
-    public ApiDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues) {
+    public ApiDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, TokenCache tokens) {
         this.accounts = accounts;
         this.events = events;
         this.queues = queues;
+        this.tokens = tokens;
     }
 
     @Override
@@ -136,7 +140,7 @@ public class ApiDelivery extends GenericMailet {
                 + QUEUE + ">");
         }
         queue = queues.createQueue(MailQueueName.of(queueName));
-        sender = new ApiSender(accounts, endpoints, perAccount, perMailbox, Clock.systemUTC());
+        sender = new ApiSender(accounts, endpoints, tokens, perAccount, perMailbox, Clock.systemUTC());
         try {
             sender.selfCheck();
         } catch (RuntimeException | LinkageError e) {

@@ -20,6 +20,7 @@ import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.IpRange;
 import io.postbridge.core.accounts.ProviderSettings;
+import io.postbridge.core.accounts.ReconsentFlag;
 import io.postbridge.core.accounts.SenderPattern;
 import io.postbridge.core.accounts.TrustedNetwork;
 import io.postbridge.core.apikeys.ApiKeyFormat;
@@ -175,6 +176,7 @@ public class AccountRoutes implements Routes {
         json.put("senders", senders(account));
         json.put("networks", networks(account));
         json.put("provider", backend.providerSettings().get(account.id()).map(settings -> settings.provider().wireName()).orElse(null));
+        json.put("needsReconsent", backend.providerSettings().reconsentFlag(account.id()).map(ReconsentFlag::reason).orElse(null));
         json.put("limits", limits(account));
         json.put("liveKeys", backend.apiKeys().list(account.id()).stream().filter(ApiKeyRecord::live).count());
         return json;
@@ -330,12 +332,17 @@ public class AccountRoutes implements Routes {
         json.put("settings", settings.settings());
         // write-only: only which secrets are set, never their values
         json.put("secrets", backend.secretVault().names(SecretVault.accountScope(account.id(), PROVIDER_SECRETS)));
+        // set by delivery when the provider refused the grant (invalid_grant); cleared by the next PUT of this resource
+        Optional<ReconsentFlag> reconsent = backend.providerSettings().reconsentFlag(account.id());
+        json.put("needsReconsent", reconsent.map(ReconsentFlag::reason).orElse(null));
+        json.put("needsReconsentSince", reconsent.map(flag -> flag.since().toString()).orElse(null));
         return json;
     }
 
     /**
      * Body: {@code {"provider": "graph", "settings": {...}, "secrets": {"clientSecret": "..."}}}. Settings are
      * replaced; each secret given is set (null removes it); secrets not given are kept, unless the provider changes.
+     * Clears the account's re-consent flag: the operator has acted (typically: a new refresh token).
      */
     private Object putProvider(Request request, Response response) {
         Account account = account(request);

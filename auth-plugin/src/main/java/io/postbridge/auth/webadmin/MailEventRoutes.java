@@ -20,7 +20,8 @@ import spark.Service;
 
 /**
  * {@code GET /postbridge/events?limit=100&type=delivered&account=billing}: the newest mail events, newest first,
- * optionally of one type and of one account.
+ * optionally of one type and of one account. Kept in the Postbridge store for {@code events.retention}
+ * ({@code postbridge.properties}, default 30 days), so they survive restarts and every node lists every node's events.
  * Enabled by {@code extensions.routes=io.postbridge.auth.webadmin.MailEventRoutes} in {@code webadmin.properties}.
  */
 public class MailEventRoutes implements Routes {
@@ -47,11 +48,8 @@ public class MailEventRoutes implements Routes {
         service.get(BASE_PATH, (request, response) -> {
             int limit = limit(request);
             Optional<String> account = Optional.ofNullable(request.queryParams("account")).filter(a -> !a.isBlank());
-            List<MailEvent> events = eventLog.recent(account.isPresent() ? MAX_LIMIT : limit, type(request));
-            return events.stream()
-                .filter(event -> account.map(a -> event.getAccount().map(a::equals).orElse(false)).orElse(true))
-                .limit(limit)
-                .map(MailEventRoutes::toJson).collect(Collectors.toList());
+            List<MailEvent> events = eventLog.recent(limit, type(request), account);
+            return events.stream().map(MailEventRoutes::toJson).collect(Collectors.toList());
         }, jsonTransformer);
     }
 

@@ -45,10 +45,21 @@ public final class ApiSender implements AutoCloseable {
     private final MicrosoftIdentity microsoft;
     private final Map<String, AtomicLong> tokenRequests = new ConcurrentHashMap<>();
 
+    /** With a token cache of its own (tests; the server passes its shared one). */
     public ApiSender(ProviderAccounts accounts, ApiEndpoints endpoints, int perAccountLimit, int perMailboxLimit, Clock clock) {
+        this(accounts, endpoints, new TokenCache(clock, TokenCache.DEFAULT_REFRESH_AHEAD, TokenCache.DEFAULT_MINIMUM_VALIDITY),
+            perAccountLimit, perMailboxLimit, clock);
+    }
+
+    /**
+     * @param tokens the server's token cache, shared with SMTP AUTH: a Microsoft pass-through app whose token AUTH
+     *               just obtained is delivered with that token, without asking Entra again
+     */
+    public ApiSender(ProviderAccounts accounts, ApiEndpoints endpoints, TokenCache tokens, int perAccountLimit, int perMailboxLimit,
+                     Clock clock) {
         this.accounts = Objects.requireNonNull(accounts);
         this.endpoints = Objects.requireNonNull(endpoints);
-        this.tokens = new TokenCache(clock, TokenCache.DEFAULT_REFRESH_AHEAD, TokenCache.DEFAULT_MINIMUM_VALIDITY);
+        this.tokens = Objects.requireNonNull(tokens);
         this.perAccount = new ConcurrencyLimiter(perAccountLimit);
         this.perMailbox = new ConcurrencyLimiter(perMailboxLimit);
         AtomicInteger threads = new AtomicInteger();
@@ -95,7 +106,7 @@ public final class ApiSender implements AutoCloseable {
 
     private CompletableFuture<DeliveryOutcome> attempt(ProviderAccount account, Optional<String> mailbox, byte[] payload,
                                                        boolean mayRetryUnauthorized) {
-        String key = account.tokenKey();
+        String key = tokenKey(account);
         return tokens.token(key, () -> tokenSource(account))
             .thenCompose(token -> call(account, mailbox, token, payload)
                 .thenCompose(call -> {
@@ -155,6 +166,28 @@ public final class ApiSender implements AutoCloseable {
             counter.incrementAndGet();
             return source.fetch();
         };
+    }
+
+    /**
+     * Which cached token serves this account. App-only tokens belong to the application: every account and every
+     * pass-through session (and SMTP AUTH) using the same tenant, client and secret shares one. User tokens belong to
+     * the account (Graph: and its mailbox, not its ever-rotating refresh token). Secrets enter only as the cache's
+     * keyed hash, so a changed secret gets a new token.
+     */
+    private String tokenKey(ProviderAccount account) {
+        switch (account.kind()) {
+            case GRAPH_APP:
+                return microsoft.appTokenKey(tokens, account.tenant().orElseThrow(), account.clientId().orElseThrow(),
+                    account.clientSecret().orElseThrow());
+            case GRAPH_DELEGATED:
+                return microsoft.delegatedTokenKey(tokens, account.account(), account.tenant().orElseThrow(),
+                    account.clientId().orElseThrow(), account.clientSecret().orElseThrow(), account.mailbox().orElseThrow());
+            case GMAIL:
+                return "gmail:" + endpoints.googleTokenUri() + ":" + account.account() + ":"
+                    + tokens.fingerprint(account.refreshToken().orElseThrow());
+            default:
+                return "none:" + account.account();
+        }
     }
 
     /** Graph sends from a mailbox: the account's, or else the envelope sender's. Gmail always sends as the token's user. */

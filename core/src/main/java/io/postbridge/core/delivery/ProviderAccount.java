@@ -1,9 +1,5 @@
 package io.postbridge.core.delivery;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -99,33 +95,6 @@ public final class ProviderAccount {
 
     public Optional<String> mailbox() {
         return mailbox;
-    }
-
-    /**
-     * Which cached token serves this account. App-only tokens belong to the application, so every account (and
-     * every pass-through session) using the same tenant, client and secret shares one; user tokens belong to the
-     * account. The secret enters only as a hash, so a changed secret gets a new token.
-     */
-    public String tokenKey() {
-        switch (kind) {
-            case GRAPH_APP:
-                return "graph-app:" + tenant.orElseThrow() + ":" + clientId.orElseThrow() + ":" + fingerprint(clientSecret.orElseThrow());
-            case GRAPH_DELEGATED:
-                return "graph-user:" + account + ":" + fingerprint(refreshToken.orElseThrow());
-            case GMAIL:
-                return "gmail:" + account + ":" + fingerprint(refreshToken.orElseThrow());
-            default:
-                return "none:" + account;
-        }
-    }
-
-    private static String fingerprint(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

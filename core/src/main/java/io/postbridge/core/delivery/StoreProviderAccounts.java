@@ -3,7 +3,6 @@ package io.postbridge.core.delivery;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +11,7 @@ import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.ProviderSettings;
 import io.postbridge.core.accounts.ProviderSettingsRepository;
+import io.postbridge.core.accounts.ReconsentFlag;
 import io.postbridge.core.microsoft.MicrosoftAppId;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
 import io.postbridge.core.secrets.SecretVault;
@@ -41,7 +41,6 @@ public final class StoreProviderAccounts implements ProviderAccounts {
     private final ProviderSettingsRepository settings;
     private final SecretVault vault;
     private final Optional<MicrosoftPassThrough> passThrough;
-    private final Map<String, String> reconsent = new ConcurrentHashMap<>();
 
     public StoreProviderAccounts(AccountRepository accounts, ProviderSettingsRepository settings, SecretVault vault,
                                  Optional<MicrosoftPassThrough> passThrough) {
@@ -88,9 +87,10 @@ public final class StoreProviderAccounts implements ProviderAccounts {
             .map(provider -> DeliveryProvider.fromWireName(provider.provider().wireName()).orElseThrow());
     }
 
+    /** Kept in the store (every node sees it, a restart keeps it) until the operator writes new provider settings. */
     @Override
     public void reconsentNeeded(String account, String reason) {
-        reconsent.put(account, reason);
+        accounts.findByName(account).ifPresent(a -> settings.flagReconsent(a.id(), reason));
         LOGGER.warn("Postbridge: account {} needs its provider consent renewed; its mail bounces until then: {}", account, reason);
     }
 
@@ -101,7 +101,7 @@ public final class StoreProviderAccounts implements ProviderAccounts {
     }
 
     public Optional<String> reconsentReason(String account) {
-        return Optional.ofNullable(reconsent.get(account));
+        return accounts.findByName(account).flatMap(a -> settings.reconsentFlag(a.id())).map(ReconsentFlag::reason);
     }
 
     private ProviderAccount build(Account account, ProviderSettings provider) {

@@ -13,7 +13,8 @@ import java.util.Spliterator;
 
 /**
  * Keeps the newest {@code capacity} events in memory: enough for one node's troubleshooting,
- * bounded so a flood of mail cannot exhaust the heap.
+ * bounded so a flood of mail cannot exhaust the heap. The server uses the store's
+ * {@link io.postbridge.core.store.JdbcMailEventLog} (kept across restarts, shared by nodes); this one is for tests.
  */
 public class InMemoryMailEventLog implements MailEventLog {
     public static final int DEFAULT_CAPACITY = 10_000;
@@ -41,12 +42,18 @@ public class InMemoryMailEventLog implements MailEventLog {
     }
 
     @Override
-    public synchronized List<MailEvent> recent(int limit, Optional<MailEventType> type) {
+    public List<MailEvent> recent(int limit, Optional<MailEventType> type) {
+        return recent(limit, type, Optional.empty());
+    }
+
+    @Override
+    public synchronized List<MailEvent> recent(int limit, Optional<MailEventType> type, Optional<String> account) {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, was " + limit);
         }
         return newestFirst()
             .filter(event -> type.map(t -> t == event.getType()).orElse(true))
+            .filter(event -> account.isEmpty() || event.getAccount().equals(account))
             .limit(limit)
             .collect(Collectors.toList());
     }

@@ -3,6 +3,7 @@ package io.postbridge.core.oauth;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,7 @@ public final class MicrosoftIdentity {
     private final Set<String> scopes;
     private final MsalHttpClient httpClient;
     private final ExecutorService executor;
+    private final String issuer;
 
     public MicrosoftIdentity(URI authority, Optional<URI> redirectTo, String scope, HttpClient http, Duration timeout,
                              ExecutorService executor) {
@@ -39,6 +41,38 @@ public final class MicrosoftIdentity {
         this.scopes = Set.of(scope);
         this.httpClient = new MsalHttpClient(http, redirectTo, timeout);
         this.executor = Objects.requireNonNull(executor);
+        this.issuer = withoutTrailingSlash(authority.toString()) + "|" + redirectTo.map(uri -> withoutTrailingSlash(uri.toString())).orElse("")
+            + "|" + scope;
+    }
+
+    /**
+     * The {@link TokenCache} key of an app-only token. SMTP AUTH (pass-through) and delivery compute it the same
+     * way, so one token serves both when they use the same authority, endpoint override and scope (the defaults do);
+     * a different issuer or scope is a different token, so those take part in the key.
+     * <p>
+     * The secret enters only as the cache's keyed hash ({@link TokenCache#fingerprint}): a wrong secret is another
+     * key, hence a cache miss and a real token request that Entra refuses. A cached token is never handed to a caller
+     * that did not present the secret it was issued for.
+     */
+    public String appTokenKey(TokenCache cache, String tenant, String clientId, String clientSecret) {
+        return "microsoft-app:" + issuer + ":" + tenant.toLowerCase(Locale.ROOT) + ":" + clientId.toLowerCase(Locale.ROOT)
+            + ":" + cache.fingerprint(clientSecret);
+    }
+
+    /**
+     * The {@link TokenCache} key of a delegated token of {@code account} for {@code mailbox}. Not the refresh token:
+     * Microsoft rotates it on every use, so a key holding it would change after each token request (one request per
+     * message). A new refresh token for the same mailbox (re-consent) may keep using a still valid cached token: it is
+     * the same mailbox's, and if its grant was revoked Graph answers 401, which drops it and fetches with the new one.
+     */
+    public String delegatedTokenKey(TokenCache cache, String account, String tenant, String clientId, String clientSecret,
+                                    String mailbox) {
+        return "microsoft-user:" + issuer + ":" + account + ":" + tenant.toLowerCase(Locale.ROOT) + ":"
+            + clientId.toLowerCase(Locale.ROOT) + ":" + mailbox.toLowerCase(Locale.ROOT) + ":" + cache.fingerprint(clientSecret);
+    }
+
+    private static String withoutTrailingSlash(String value) {
+        return value.replaceAll("/+$", "");
     }
 
     public Set<String> scopes() {

@@ -48,12 +48,13 @@ public final class PostbridgeSettings {
     public static final String DKIM_RETIRED_DNS_KEEP = "dkim.rotation.retiredDnsKeep";
     public static final String DKIM_DNS_RECHECK = "dkim.rotation.dnsRecheck";
     public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
+    public static final String EVENTS_RETENTION = "events.retention";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
-        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE));
+        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     public enum RateLimitStore { MEMORY, DATABASE }
@@ -73,6 +74,7 @@ public final class PostbridgeSettings {
     private final String microsoftScope;
     private final Optional<URI> microsoftTokenEndpoint;
     private final DkimRotationSettings dkimRotation;
+    private final Duration eventsRetention;
 
     private PostbridgeSettings(Reader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL).orElse(StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -108,6 +110,11 @@ public final class PostbridgeSettings {
             // a DNS lookup per message otherwise
             reader.operatorDuration(DKIM_DNS_RECHECK, DkimRotationSettings.DEFAULT_DNS_RECHECK, Duration.ofSeconds(1)),
             reader.operatorDuration(DKIM_KEY_CACHE, DkimRotationSettings.DEFAULT_CACHE_TTL, Duration.ZERO));
+        this.eventsRetention = reader.duration(EVENTS_RETENTION, Duration.ofDays(30));
+        if (eventsRetention.compareTo(Duration.ofHours(1)) < 0) {
+            throw reader.problem(EVENTS_RETENTION, "must be at least 1h (a bare number means seconds), e.g. 30d, was '"
+                + reader.string(EVENTS_RETENTION).orElse("") + "'");
+        }
     }
 
     /**
@@ -186,6 +193,11 @@ public final class PostbridgeSettings {
     /** The managed DKIM keys' schedule ({@code dkim.*}). */
     public DkimRotationSettings dkimRotation() {
         return dkimRotation;
+    }
+
+    /** How long mail events are kept in the store. */
+    public Duration eventsRetention() {
+        return eventsRetention;
     }
 
     /** Typed access to the raw values, with errors that name the key. */

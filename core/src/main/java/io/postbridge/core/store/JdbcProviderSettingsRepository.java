@@ -1,6 +1,7 @@
 package io.postbridge.core.store;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -11,10 +12,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.postbridge.core.accounts.ProviderSettings;
 import io.postbridge.core.accounts.ProviderSettingsRepository;
+import io.postbridge.core.accounts.ReconsentFlag;
 
 public final class JdbcProviderSettingsRepository implements ProviderSettingsRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<LinkedHashMap<String, String>> STRING_MAP = new TypeReference<>() { };
+    /** The column's size (V4). */
+    private static final int MAX_REASON = 1000;
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -34,7 +38,8 @@ public final class JdbcProviderSettingsRepository implements ProviderSettingsRep
         }
         long now = clock.millis();
         jdbc.inTransaction(tx -> {
-            int updated = tx.update("UPDATE pb_provider_settings SET provider = ?, settings_json = ?, updated_at = ? WHERE account_id = ?",
+            int updated = tx.update("UPDATE pb_provider_settings SET provider = ?, settings_json = ?, updated_at = ?,"
+                    + " reconsent_reason = NULL, reconsent_since = NULL WHERE account_id = ?",
                 settings.provider().wireName(), json, now, accountId);
             if (updated == 0) {
                 tx.update("INSERT INTO pb_provider_settings (account_id, provider, settings_json, updated_at) VALUES (?, ?, ?, ?)",
@@ -60,5 +65,20 @@ public final class JdbcProviderSettingsRepository implements ProviderSettingsRep
     @Override
     public boolean delete(long accountId) {
         return jdbc.update("DELETE FROM pb_provider_settings WHERE account_id = ?", accountId) == 1;
+    }
+
+    @Override
+    public boolean flagReconsent(long accountId, String reason) {
+        String shortened = reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 3) + "..." : reason;
+        return jdbc.update("UPDATE pb_provider_settings SET reconsent_reason = ?, reconsent_since = COALESCE(reconsent_since, ?)"
+            + " WHERE account_id = ?", shortened, clock.millis(), accountId) == 1;
+    }
+
+    @Override
+    public Optional<ReconsentFlag> reconsentFlag(long accountId) {
+        return jdbc.queryOne("SELECT reconsent_reason, reconsent_since FROM pb_provider_settings WHERE account_id = ?",
+            row -> row.getString("reconsent_reason") == null ? Optional.<ReconsentFlag>empty()
+                : Optional.of(new ReconsentFlag(row.getString("reconsent_reason"), Instant.ofEpochMilli(row.getLong("reconsent_since")))),
+            accountId).flatMap(flag -> flag);
     }
 }

@@ -49,7 +49,7 @@ class SmtpAuthenticatorTest {
 
     @BeforeEach
     void setUp() {
-        backend = PostbridgeBackend.start(PostbridgeSettings.from(Map.of("auth.failures.max", "3"), home), Map.of(), clock, settings -> fakeEntra);
+        backend = PostbridgeBackend.start(PostbridgeSettings.from(Map.of("auth.failures.max", "3"), home), Map.of(), clock, (settings, tokens) -> fakeEntra);
         authenticator = backend.authenticator();
         erp = backend.accounts().create("erp", clock.instant());
         backend.senders().add(erp.id(), SenderPattern.parse("app@example.com"));

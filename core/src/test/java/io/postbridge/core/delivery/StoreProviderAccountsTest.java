@@ -98,6 +98,15 @@ class StoreProviderAccountsTest {
             assertThat(outcome.kind()).as(outcome.toString()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
             assertThat(backend.secretVault().get(SecretVault.accountScope(owner.id(), "provider"), "refreshToken"))
                 .hasValueSatisfying(rt -> assertThat(rt).isNotEqualTo("rt-1").startsWith("rt-"));
+
+            // the next messages read the rotated refresh token from the store, and still use the cached access token
+            for (int i = 2; i <= 4; i++) {
+                byte[] next = TestMessages.simple("owner@contoso.test", "bob@remote.test", "s", "store-" + i + "@test")
+                    .getBytes(StandardCharsets.UTF_8);
+                assertThat(sender.deliver(accounts.forAccount("owner").orElseThrow(), new OutgoingMail("m" + i,
+                    Optional.of("owner@contoso.test"), List.of("bob@remote.test"), next)).get().kind()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+            }
+            assertThat(fake.microsoftTokenRequests()).as("one token request per token lifetime, not one per rotation").isEqualTo(1);
         }
     }
 }

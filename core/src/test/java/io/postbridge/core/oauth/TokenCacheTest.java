@@ -82,6 +82,42 @@ class TokenCacheTest {
     }
 
     @Test
+    void aKeyWhoseOnlyFetchFailedIsForgottenSoGuessesDoNotAccumulate() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            CompletableFuture<AccessToken> refused = cache.token("guess-" + i,
+                () -> source(CompletableFuture.failedFuture(TokenException.rejected("invalid_client", null))));
+            assertThat(refused).isCompletedExceptionally();
+        }
+        assertThat(cache.size()).isZero();
+        cache.token("good", () -> source(CompletableFuture.completedFuture(token("t", Duration.ofHours(1))))).get();
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheStillUsableToken() throws Exception {
+        cache.token("a", () -> source(CompletableFuture.completedFuture(token("old", Duration.ofHours(1))))).get();
+        clock.advance(Duration.ofMinutes(56));
+        CompletableFuture<AccessToken> refresh = new CompletableFuture<>();
+        assertThat(cache.token("a", () -> source(refresh)).get().value()).isEqualTo("old");
+        refresh.completeExceptionally(TokenException.transientFailure("503", null));
+        CompletableFuture<AccessToken> retry = new CompletableFuture<>();
+        assertThat(cache.token("a", () -> source(retry)).get().value())
+            .as("the old token is still served while a new refresh is tried").isEqualTo("old");
+        assertThat(fetches).as("the failed refresh is tried again").hasValue(3);
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void secretFingerprintsAreKeyedPerCacheAndTellSecretsApart() {
+        TokenCache other = new TokenCache();
+        assertThat(cache.fingerprint("secret")).isEqualTo(cache.fingerprint("secret"))
+            .isNotEqualTo(cache.fingerprint("secret "))
+            .isNotEqualTo(other.fingerprint("secret"))
+            .doesNotContain("secret")
+            .hasSize(43); // the full 256-bit HMAC, base64url
+    }
+
+    @Test
     void invalidatedTokenIsReplaced() throws Exception {
         cache.token("a", () -> source(CompletableFuture.completedFuture(token("rejected", Duration.ofHours(1))))).get();
         cache.invalidate("a", "someone-else");

@@ -47,6 +47,14 @@ class PostbridgeSettingsTest {
         assertProblem(Map.of("microsoft.passThrough.enabled", "yes"), "setting microsoft.passThrough.enabled: must be true or false");
     }
 
+    @Test
+    void mailEventsAreKeptThirtyDaysUnlessConfiguredAndNeverLessThanAnHour() {
+        assertThat(PostbridgeSettings.defaults(HOME).eventsRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(PostbridgeSettings.from(Map.of("events.retention", "7d"), HOME).eventsRetention()).isEqualTo(Duration.ofDays(7));
+        assertProblem(Map.of("events.retention", "30"), "setting events.retention: must be at least 1h (a bare number means seconds)");
+        assertProblem(Map.of("events.retention", "a month"), "setting events.retention: must be a duration like 30s");
+    }
+
     private static void assertProblem(Map<String, String> values, String message) {
         assertThatThrownBy(() -> PostbridgeSettings.from(values, HOME)).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining(message).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));

@@ -17,25 +17,33 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.postbridge.core.oauth.TokenCache;
 import io.postbridge.core.testing.FakeEntra;
 
-/** msal4j against a local fake of the Entra token endpoint, reached through the real authority URL. */
-class MsalTokenClientTest {
+/** msal4j against a local fake of the Entra token endpoint, reached through the real authority URL, tokens cached. */
+class CachedMicrosoftTokenClientTest {
     private static final MicrosoftAppId APP = new MicrosoftAppId(UUID.fromString("11111111-2222-3333-4444-555555555555"),
         UUID.fromString("66666666-7777-8888-9999-000000000000"));
 
     private FakeEntra entra;
-    private MsalTokenClient client;
+    private TokenCache cache;
+    private CachedMicrosoftTokenClient client;
 
     @BeforeEach
     void setUp() throws Exception {
         entra = new FakeEntra().register(APP.tenantId(), APP.clientId(), "right-secret");
-        client = new MsalTokenClient(URI.create("https://login.microsoftonline.com/"), "https://graph.microsoft.com/.default",
-            Optional.of(entra.baseUrl()));
+        cache = new TokenCache();
+        client = client(Optional.of(entra.baseUrl()));
+    }
+
+    private CachedMicrosoftTokenClient client(Optional<URI> endpoint) {
+        return new CachedMicrosoftTokenClient(cache, URI.create("https://login.microsoftonline.com/"),
+            "https://graph.microsoft.com/.default", endpoint);
     }
 
     @AfterEach
     void tearDown() {
+        client.close();
         entra.close();
     }
 
@@ -76,8 +84,19 @@ class MsalTokenClientTest {
         MicrosoftAppId unknown = new MicrosoftAppId(UUID.randomUUID(), UUID.randomUUID());
         assertThatThrownBy(() -> client.accessToken(unknown, "x")).isInstanceOf(MicrosoftTokenClient.InvalidCredentials.class)
             .hasMessageContaining("unauthorized_client");
-        // the right secret still works afterwards
+        // the right secret still works afterwards, and the refused ones left nothing behind in the cache
         assertThat(client.accessToken(APP, "right-secret")).startsWith("eyJ");
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aCachedTokenNeverLetsAnotherSecretThrough() {
+        client.accessToken(APP, "right-secret");
+        for (String guess : List.of("wrong-secret", "right-secret ", "Right-secret")) {
+            assertThatThrownBy(() -> client.accessToken(APP, guess)).as("'%s'", guess)
+                .isInstanceOf(MicrosoftTokenClient.InvalidCredentials.class);
+        }
+        assertThat(entra.tokenRequests()).as("each other secret was checked by Entra").hasSize(4);
     }
 
     @Test
@@ -85,8 +104,8 @@ class MsalTokenClientTest {
         entra.failWith(503);
         assertThatThrownBy(() -> client.accessToken(APP, "right-secret")).isInstanceOf(MicrosoftTokenClient.Unavailable.class);
         entra.close();
-        MsalTokenClient nowhere = new MsalTokenClient(URI.create("https://login.microsoftonline.com/"), "https://graph.microsoft.com/.default",
-            Optional.of(URI.create("http://127.0.0.1:1/")));
-        assertThatThrownBy(() -> nowhere.accessToken(APP, "right-secret")).isInstanceOf(MicrosoftTokenClient.Unavailable.class);
+        try (CachedMicrosoftTokenClient nowhere = client(Optional.of(URI.create("http://127.0.0.1:1/")))) {
+            assertThatThrownBy(() -> nowhere.accessToken(APP, "right-secret")).isInstanceOf(MicrosoftTokenClient.Unavailable.class);
+        }
     }
 }

@@ -1,0 +1,167 @@
+package io.postbridge.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.postbridge.core.PostbridgeBackend;
+import io.postbridge.core.events.MailEvent;
+import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.events.MailEventType;
+import io.postbridge.core.settings.PostbridgeSettings;
+import io.postbridge.core.testing.MutableClock;
+
+/**
+ * Mail events in the store: every field back as recorded, newest first, per account and type, kept across a
+ * restart, and deleted after the retention. Runs on H2 and on PostgreSQL (the subclasses).
+ */
+public abstract class MailEventLogContract {
+    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:15:30Z"));
+    protected PostbridgeBackend backend;
+
+    /** A backend on the test's database (fresh on the first call, the same one afterwards). */
+    protected abstract PostbridgeBackend openBackend(Map<String, String> settings);
+
+    @BeforeEach
+    void open() {
+        backend = openBackend(Map.of());
+    }
+
+    @AfterEach
+    void close() {
+        if (backend != null) {
+            backend.close();
+            backend = null;
+        }
+    }
+
+    private void restart(Map<String, String> settings) {
+        backend.close();
+        backend = openBackend(settings);
+    }
+
+    private MailEventLog log() {
+        return backend.events();
+    }
+
+    private MailEvent event(String mail, MailEventType type, String account, Instant at) {
+        return new MailEvent(at, type, mail, Optional.of("<" + mail + "@test>"), Optional.of("app@example.com"),
+            List.of("bob@remote.test"), Optional.of(account), Optional.of(type.wireName() + " " + mail));
+    }
+
+    private static List<String> mails(List<MailEvent> events) {
+        return events.stream().map(e -> e.getMailName() + ":" + e.getType().wireName()).collect(Collectors.toList());
+    }
+
+    @Test
+    void everyFieldComesBackAsRecorded() {
+        MailEvent full = new MailEvent(clock.instant(), MailEventType.DELIVERED, "Mail1732184130-42",
+            Optional.of("<ünïcode-1@example.com>"), Optional.of("app@example.com"), List.of("bob@remote.test", "carol@remote.test"),
+            Optional.of("erp"), Optional.of("via gmail API, provider message id 18c000000a1 — ok"));
+        MailEvent bare = new MailEvent(clock.instant().plusMillis(1), MailEventType.BOUNCE_RECEIVED, "Mail2", Optional.empty(),
+            Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        log().record(full);
+        log().record(bare);
+
+        List<MailEvent> events = log().recent(10, Optional.empty());
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).toString()).isEqualTo(bare.toString());
+        assertThat(events.get(0).getSender()).isEmpty();
+        assertThat(events.get(0).getMessageId()).isEmpty();
+        assertThat(events.get(0).getAccount()).isEmpty();
+        MailEvent back = events.get(1);
+        assertThat(back.getAt()).isEqualTo(full.getAt());
+        assertThat(back.getType()).isEqualTo(MailEventType.DELIVERED);
+        assertThat(back.getMailName()).isEqualTo("Mail1732184130-42");
+        assertThat(back.getMessageId()).contains("<ünïcode-1@example.com>");
+        assertThat(back.getSender()).contains("app@example.com");
+        assertThat(back.getRecipients()).containsExactly("bob@remote.test", "carol@remote.test");
+        assertThat(back.getAccount()).contains("erp");
+        assertThat(back.getDetail()).contains("via gmail API, provider message id 18c000000a1 — ok");
+    }
+
+    @Test
+    void newestFirstAndEventsOfTheSameMillisecondInTheOrderTheyHappened() {
+        Instant now = clock.instant();
+        log().record(event("m1", MailEventType.RECEIVED, "erp", now));
+        log().record(event("m1", MailEventType.QUEUED, "erp", now));
+        log().record(event("m1", MailEventType.DELIVERED, "erp", now.plusMillis(5)));
+        log().record(event("m0", MailEventType.RECEIVED, "erp", now.minusSeconds(60)));
+        assertThat(mails(log().recent(10, Optional.empty()))).containsExactly("m1:delivered", "m1:queued", "m1:received", "m0:received");
+        assertThat(mails(log().recent(2, Optional.empty()))).containsExactly("m1:delivered", "m1:queued");
+    }
+
+    @Test
+    void listsOneAccountsEventsOfOneTypeEvenWhenOtherAccountsAreBusier() {
+        Instant now = clock.instant();
+        log().record(event("quiet-1", MailEventType.DELIVERED, "quiet", now));
+        log().record(event("quiet-2", MailEventType.BOUNCED, "quiet", now.plusMillis(1)));
+        for (int i = 0; i < 300; i++) {
+            log().record(event("busy-" + i, MailEventType.DELIVERED, "busy", now.plusMillis(10 + i)));
+        }
+        assertThat(mails(log().recent(100, Optional.empty(), Optional.of("quiet")))).containsExactly("quiet-2:bounced", "quiet-1:delivered");
+        assertThat(mails(log().recent(100, Optional.of(MailEventType.DELIVERED), Optional.of("quiet")))).containsExactly("quiet-1:delivered");
+        assertThat(log().recent(100, Optional.empty(), Optional.of("nobody"))).isEmpty();
+        assertThat(log().recent(50, Optional.of(MailEventType.DELIVERED), Optional.of("busy"))).hasSize(50)
+            .allMatch(e -> e.getAccount().equals(Optional.of("busy")));
+        assertThat(log().recent(100, Optional.of(MailEventType.BOUNCED))).extracting(MailEvent::getMailName).containsExactly("quiet-2");
+    }
+
+    @Test
+    void eventsSurviveARestart() {
+        log().record(event("m1", MailEventType.QUEUED, "erp", clock.instant()));
+        log().record(event("m1", MailEventType.DEFERRED, "erp", clock.instant().plusMillis(1)));
+        restart(Map.of());
+        assertThat(mails(log().recent(10, Optional.empty(), Optional.of("erp")))).containsExactly("m1:deferred", "m1:queued");
+    }
+
+    @Test
+    void eventsOlderThanTheRetentionAreDeletedAtMostHourly() {
+        Instant now = clock.instant();
+        log().record(event("old", MailEventType.DELIVERED, "erp", now.minus(Duration.ofDays(31))));
+        log().record(event("recent", MailEventType.DELIVERED, "erp", now.minus(Duration.ofDays(29))));
+        assertThat(mails(log().recent(10, Optional.empty()))).as("the default keeps 30 days").containsExactly("recent:delivered");
+
+        // within the hour after a clean-up, recording does not delete again (the clean-up costs one query an hour)
+        log().record(event("older", MailEventType.DELIVERED, "erp", now.minus(Duration.ofDays(40))));
+        assertThat(mails(log().recent(10, Optional.empty()))).contains("older:delivered");
+
+        clock.advance(Duration.ofDays(2)); // "recent" is now 31 days old
+        log().record(event("new", MailEventType.DELIVERED, "erp", clock.instant()));
+        assertThat(mails(log().recent(10, Optional.empty()))).containsExactly("new:delivered");
+    }
+
+    @Test
+    void theRetentionIsConfigurable() {
+        restart(Map.of(PostbridgeSettings.EVENTS_RETENTION, "2d"));
+        Instant now = clock.instant();
+        log().record(event("three-days", MailEventType.DELIVERED, "erp", now.minus(Duration.ofDays(3))));
+        log().record(event("one-day", MailEventType.DELIVERED, "erp", now.minus(Duration.ofDays(1))));
+        assertThat(mails(log().recent(10, Optional.empty()))).containsExactly("one-day:delivered");
+    }
+
+    @Test
+    void oversizedValuesAreShortenedNotRefused() {
+        List<String> recipients = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            recipients.add("recipient-number-" + i + "@a-rather-long-domain-name.example.com");
+        }
+        log().record(new MailEvent(clock.instant(), MailEventType.QUEUED, "m".repeat(800), Optional.of("<" + "x".repeat(2000) + ">"),
+            Optional.of("app@example.com"), recipients, Optional.of("erp"), Optional.of("d".repeat(10_000))));
+        MailEvent back = log().recent(1, Optional.empty()).get(0);
+        assertThat(back.getRecipients().get(0)).isEqualTo("recipient-number-0@a-rather-long-domain-name.example.com");
+        assertThat(back.getRecipients().get(back.getRecipients().size() - 1)).matches("\\.\\.\\. and \\d+ more");
+        assertThat(back.getDetail().orElseThrow()).hasSize(4000).endsWith("...");
+        assertThat(back.getMailName()).hasSize(500);
+    }
+}
