@@ -18,9 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
+import io.postbridge.core.dkim.DkimAlgorithm;
+import io.postbridge.core.dkim.DkimKeyGenerator;
+import io.postbridge.core.dkim.DkimPrivateKeyReader;
 import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.ConfFolder;
+import io.postbridge.it.FakeMx;
 import io.postbridge.it.Ports;
 import io.postbridge.it.ServerProcess;
 import io.postbridge.it.SmtpClient;
@@ -34,7 +38,11 @@ import io.postbridge.it.WebAdmin;
  * <li>messages/s through AUTH -> spool -> Gmail API (fake answering at once);</li>
  * <li>the same for the same server whose api-delivery processor only drops mail (the ceiling on this machine);</li>
  * <li>their ratio and the token requests per account;</li>
- * <li>messages/s with 50 accounts when every API call takes 250 ms.</li>
+ * <li>messages/s with 50 accounts when every API call takes 250 ms;</li>
+ * <li>the baseline, stock James 3.8.1 ({@code MemoryJamesServerMain} from James's own jars, the same listeners
+ * without any Postbridge hook, mailet or module): the same client load relayed by RemoteDelivery to a local SMTP
+ * sink, and the Postbridge server relaying the same way (durable spool, hooks, RSA + Ed25519 DKIM signing).
+ * Postbridge's figures are also given as ratios of stock James's.</li>
  * </ol>
  * Sizes: {@code -Dbench.messages=2000 -Dbench.connections=20}.
  */
@@ -53,6 +61,8 @@ class ApiDeliveryBench {
         report.add(String.format(Locale.ROOT, "Postbridge API delivery benchmark: %d messages of ~1 KB, %d SMTP connections, %d cores",
             MESSAGES, CONNECTIONS, Runtime.getRuntime().availableProcessors()));
 
+        Result stock = relayScenario("stock-relay", true, 10);
+        Result relay = relayScenario("postbridge-relay", false, 10);
         Result drop = scenario("drop", false, 10, Duration.ZERO);
         Result api = scenario("api", true, 10, Duration.ZERO);
         Result slow = scenario("api-250ms", true, 50, Duration.ofMillis(250));
@@ -65,6 +75,11 @@ class ApiDeliveryBench {
         report.add(String.format(Locale.ROOT, "AUTH -> spool -> Gmail API with 250 ms per call, 50 accounts on 50 connections: %7.1f msg/s"
             + " (token requests per account %.2f)",
             slow.rate(), slow.tokenRequests / 50.0));
+        report.add(String.format(Locale.ROOT, "stock James 3.8.1: AUTH -> spool (memory queue) -> RemoteDelivery to a local MX: %8.1f msg/s", stock.rate()));
+        report.add(String.format(Locale.ROOT, "Postbridge: AUTH -> durable spool -> DKIM (RSA+Ed25519) -> RemoteDelivery to the same MX: %8.1f msg/s (ratio to stock James %.2f)",
+            relay.rate(), relay.rate() / stock.rate()));
+        report.add(String.format(Locale.ROOT, "ratio to stock James relaying: Gmail API %.2f, drop ceiling %.2f, Gmail API with 250 ms latency %.2f",
+            api.rate() / stock.rate(), drop.rate() / stock.rate(), slow.rate() / stock.rate()));
         report.forEach(System.out::println);
         Files.write(Path.of("target/bench-results.txt"), report);
     }
@@ -116,6 +131,76 @@ class ApiDeliveryBench {
                 return new Result(MESSAGES, elapsed, fake.googleTokenRequests());
             }
         }
+    }
+
+    /**
+     * The same client load relayed by RemoteDelivery to a local SMTP sink: by stock James (its memory app and its
+     * memory queue, Postbridge stripped from the configuration) or by the Postbridge server (durable spool, hooks,
+     * DKIM signing with an RSA-2048 and an Ed25519 key).
+     */
+    private Result relayScenario(String name, boolean stockJames, int accounts) throws Exception {
+        FakeMx mx = new FakeMx();
+        mx.start();
+        Ports ports = new Ports();
+        Path home = tmp.resolve(name);
+        try (ServerProcess server = stockJames ? stockJamesServer(home) : ServerProcess.postbridge(home)) {
+            ConfFolder conf = ports.applyTo(stockJames ? ConfFolder.at(home.resolve("conf")) : server.conf());
+            conf.relayThrough(mx.hostAndPort(), "1 second");
+            if (stockJames) {
+                StockJamesConf.stripPostbridge(conf);
+            } else {
+                conf.property("postbridge.properties", "rateLimit.messagesPerMinute", "1000000")
+                    .property("postbridge.properties", "rateLimit.recipientsPerDay", "1000000");
+                signWithRsaAndEd25519(conf);
+            }
+            server.start().awaitLog(stockJames ? ServerProcess.JAMES_STARTED : ServerProcess.READY);
+            WebAdmin webAdmin = ports.webAdmin();
+            for (int a = 0; a < accounts; a++) {
+                webAdmin.addUser("acct" + a + "@example.com", "pw" + a);
+            }
+            try (SmtpClient smtp = login(ports.submission, 0)) {
+                for (int i = 0; i < 20; i++) {
+                    ApiDeliverySupport.transaction(smtp, "acct0@example.com", List.of("bob@remote.test"), message("warm-" + i, "acct0@example.com"));
+                }
+            }
+            Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> mx.messages().size() >= 20);
+            int before = mx.messages().size();
+            long start = System.nanoTime();
+            send(ports.submission, accounts, Math.max(CONNECTIONS, accounts));
+            Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> mx.messages().size() - before >= MESSAGES);
+            long elapsed = System.nanoTime() - start;
+            if (!stockJames && !mx.messages().get(before).getMimeMessage().getHeader("DKIM-Signature")[0].contains("a=")) {
+                throw new IllegalStateException("the Postbridge relay did not sign");
+            }
+            return new Result(MESSAGES, elapsed, 0);
+        } finally {
+            mx.stop();
+        }
+    }
+
+    /** A copy of the assembled server's James jars and conf/, started as stock James (no bundle, no Postbridge main). */
+    private static ServerProcess stockJamesServer(Path home) throws Exception {
+        ConfFolder.copyOf(ServerProcess.assembledServer().resolve("conf"), home.resolve("conf"));
+        Files.createDirectories(home.resolve("extensions-jars"));
+        return ServerProcess.stockJames(home);
+    }
+
+    private static void signWithRsaAndEd25519(ConfFolder conf) throws Exception {
+        DkimKeyGenerator generator = new DkimKeyGenerator();
+        Files.createDirectories(conf.dir().resolve("dkim"));
+        Files.writeString(conf.dir().resolve("dkim/bench.rsa.pem"), DkimPrivateKeyReader.toPem(generator.generate(DkimAlgorithm.RSA_SHA256, 2048)));
+        Files.writeString(conf.dir().resolve("dkim/bench.ed.pem"), DkimPrivateKeyReader.toPem(generator.generate(DkimAlgorithm.ED25519_SHA256)));
+        conf.xml("mailetcontainer.xml", doc -> {
+            Element signer = (Element) ConfFolder.select(doc, "//mailet[@class='io.postbridge.mailets.DkimSign']").item(0);
+            for (String[] key : new String[][] {{"rsa", "dkim/bench.rsa.pem"}, {"ed", "dkim/bench.ed.pem"}}) {
+                Element element = doc.createElement("key");
+                element.setAttribute("domain", "example.com");
+                element.setAttribute("selector", key[0]);
+                element.setAttribute("privateKey", key[1]);
+                signer.insertBefore(element, signer.getFirstChild());
+            }
+        });
     }
 
     /** One message per connection slot first: JIT, TLS, connection pools (not counted). */
