@@ -117,7 +117,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         AuthFailureThrottle throttle = new AuthFailureThrottle(settings.authMaxFailures(), settings.authFailureWindow(),
             settings.authLockout(), clock);
         this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
-        this.aliases = new JdbcAliasRepository(jdbc, clock, JdbcAliasRepository.DEFAULT_CACHE_TTL);
+        this.aliases = new JdbcAliasRepository(jdbc, clock, settings.aliasesCacheTime());
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import io.postbridge.core.config.Durations;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
+import io.postbridge.core.store.JdbcAliasRepository;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import io.postbridge.core.store.StoreSettings;
 
@@ -49,12 +50,13 @@ public final class PostbridgeSettings {
     public static final String DKIM_DNS_RECHECK = "dkim.rotation.dnsRecheck";
     public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
     public static final String EVENTS_RETENTION = "events.retention";
+    public static final String ALIASES_CACHE = "aliases.cacheTime";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
-        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION));
+        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     public enum RateLimitStore { MEMORY, DATABASE }
@@ -75,6 +77,7 @@ public final class PostbridgeSettings {
     private final Optional<URI> microsoftTokenEndpoint;
     private final DkimRotationSettings dkimRotation;
     private final Duration eventsRetention;
+    private final Duration aliasesCacheTime;
 
     private PostbridgeSettings(Reader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL).orElse(StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -115,6 +118,7 @@ public final class PostbridgeSettings {
             throw reader.problem(EVENTS_RETENTION, "must be at least 1h (a bare number means seconds), e.g. 30d, was '"
                 + reader.string(EVENTS_RETENTION).orElse("") + "'");
         }
+        this.aliasesCacheTime = reader.operatorDuration(ALIASES_CACHE, JdbcAliasRepository.DEFAULT_CACHE_TTL, Duration.ZERO);
     }
 
     /**
@@ -193,6 +197,11 @@ public final class PostbridgeSettings {
     /** The managed DKIM keys' schedule ({@code dkim.*}). */
     public DkimRotationSettings dkimRotation() {
         return dkimRotation;
+    }
+
+    /** How long a node forwards with run-time aliases read from the store before reading them again. */
+    public Duration aliasesCacheTime() {
+        return aliasesCacheTime;
     }
 
     /** How long mail events are kept in the store. */
