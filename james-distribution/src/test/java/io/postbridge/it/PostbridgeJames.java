@@ -32,6 +32,15 @@ public final class PostbridgeJames {
 
     /** With extra Guice modules for the test (for instance {@link ExtensionProbe#MODULE}). */
     public static JamesServerExtension extension(Consumer<ConfFolder> edits, com.google.inject.Module... testModules) {
+        return extensionOverriding(edits, binder -> { }, testModules);
+    }
+
+    /**
+     * With a module that replaces some of the server's own bindings, for behaviour that James shows only in another
+     * deployment (for instance {@link DelayIgnoringMailQueues}: the RabbitMQ queue's handling of delays).
+     */
+    public static JamesServerExtension extensionOverriding(Consumer<ConfFolder> edits, com.google.inject.Module override,
+                                                           com.google.inject.Module... testModules) {
         return new JamesServerBuilder<MemoryJamesConfiguration>(tmpDir -> {
             ConfFolder conf = ConfFolder.copyOf(ConfFolder.source(), tmpDir.toPath().resolve("conf")).loopbackAnyPorts();
             edits.accept(conf);
@@ -41,6 +50,7 @@ public final class PostbridgeJames {
                 .build();
         })
             .server(configuration -> PostbridgeServerMain.createServer(configuration, new String[] {"--generate-keystore"})
+                .overrideWith(override)
                 .combineWith(testModules))
             .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
             .build();
