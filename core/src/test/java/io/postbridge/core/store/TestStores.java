@@ -49,4 +49,14 @@ final class TestStores {
             Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
         return PostbridgeBackend.start(PostbridgeSettings.from(values, workingDirectory), environment, clock, PostbridgeBackend.noMicrosoft());
     }
+
+    /** The rows of {@code tables} as PostgreSQL prints them (what a dump would hold), for byte searches. */
+    static byte[] postgresRows(PostbridgeBackend backend, String... tables) {
+        Jdbc jdbc = new Jdbc(backend.database().dataSource());
+        StringBuilder all = new StringBuilder();
+        for (String table : tables) {
+            jdbc.query("SELECT t::text AS row_text FROM " + table + " t", row -> row.getString("row_text")).forEach(all::append);
+        }
+        return all.toString().getBytes(StandardCharsets.UTF_8);
+    }
 }
