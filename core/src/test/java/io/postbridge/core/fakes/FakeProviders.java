@@ -264,17 +264,13 @@ public final class FakeProviders implements AutoCloseable {
 
     private void scripted(HttpExchange exchange, Script script, Handler normal) throws IOException {
         if (!script.latency().isZero()) {
-            sleep(script.latency().toMillis());
+            untilClosed(script.latency().toMillis());
         }
         Script.Step step = script.next();
         if (step == null) {
             normal.handle();
         } else if (step.status == Script.Step.HANG) {
-            try {
-                closed.await(10, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            untilClosed(TimeUnit.MINUTES.toMillis(10));
         } else {
             reply(exchange, step.status, "application/json", step.body, step.headers);
         }
@@ -702,9 +698,10 @@ public final class FakeProviders implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
+    /** Simulated latency or a hung call: waits that long, or less if the fake is closed meanwhile. */
+    private void untilClosed(long millis) {
         try {
-            Thread.sleep(millis);
+            closed.await(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
