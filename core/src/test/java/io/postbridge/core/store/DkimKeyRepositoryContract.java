@@ -14,13 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.dkim.DkimAlgorithm;
 import io.postbridge.core.dkim.DkimCorpus;
 import io.postbridge.core.dkim.DkimKeyGenerator;
@@ -36,29 +33,19 @@ import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.dkim.rotation.ManagedDkimKey;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
 import io.postbridge.core.secrets.MasterKeyRotation;
-import io.postbridge.core.testing.MutableClock;
 
 /**
  * What the store must do with managed DKIM keys, on the embedded H2 file database and on PostgreSQL (the
  * subclasses): keep every field, keep the private key encrypted (pb_secret), keep row and secret together, and let
  * master-key rotation re-encrypt the key without breaking its signatures.
  */
-public abstract class DkimKeyRepositoryContract {
+public abstract class DkimKeyRepositoryContract extends BackendContract {
     private static final String DOMAIN = "example.com";
     private static DkimPrivateKey rsa;
     private static DkimPrivateKey ed25519;
 
-    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:15:30Z"));
-    protected PostbridgeBackend backend;
-
     @TempDir
     static Path verifierDir;
-
-    /** A backend on a fresh, empty database. */
-    protected abstract PostbridgeBackend openBackend();
-
-    /** Closes and opens the backend again on the same database (a restart). */
-    protected abstract PostbridgeBackend reopen(PostbridgeBackend backend);
 
     /** Everything the database stores, as bytes: to prove what is <b>not</b> in it. Leaves {@link #backend} open. */
     protected abstract byte[] storedBytes();
@@ -68,18 +55,6 @@ public abstract class DkimKeyRepositoryContract {
         DkimKeyGenerator generator = new DkimKeyGenerator();
         rsa = generator.generate(DkimAlgorithm.RSA_SHA256);
         ed25519 = generator.generate(DkimAlgorithm.ED25519_SHA256);
-    }
-
-    @BeforeEach
-    void open() {
-        backend = openBackend();
-    }
-
-    @AfterEach
-    void close() {
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     private DkimKeyRepository keys() {
@@ -112,7 +87,7 @@ public abstract class DkimKeyRepositoryContract {
             Optional.empty(), Optional.empty(), Optional.empty());
         keys().save(minimal);
 
-        backend = reopen(backend);
+        restart();
 
         ManagedDkimKey read = keys().find(DOMAIN, "rsa1").orElseThrow();
         assertThat(read.algorithm()).isEqualTo(DkimAlgorithm.RSA_SHA256);
@@ -261,7 +236,7 @@ public abstract class DkimKeyRepositoryContract {
         assertThat(jdbc().query("SELECT key_id FROM pb_secret WHERE scope = ?", row -> row.getString("key_id"),
             JdbcDkimKeyRepository.SECRET_SCOPE)).containsExactly(result.currentKeyId(), result.currentKeyId());
 
-        backend = reopen(backend); // a restart: nothing cached, the keys come from the re-encrypted rows
+        restart(); // a restart: nothing cached, the keys come from the re-encrypted rows
         KeyLookup lookup = managedKeys().lookup(DOMAIN);
         assertThat(lookup.outcome()).isEqualTo(KeyLookup.Outcome.FOUND);
         assertThat(lookup.keys()).hasSize(2);

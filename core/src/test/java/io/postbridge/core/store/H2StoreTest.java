@@ -3,17 +3,14 @@ package io.postbridge.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.postbridge.core.PostbridgeBackend;
-import io.postbridge.core.settings.PostbridgeSettings;
 
 /** The store contract on the embedded default: an H2 file database under var/postbridge/. */
 class H2StoreTest extends StoreContract {
@@ -21,30 +18,13 @@ class H2StoreTest extends StoreContract {
     Path workingDirectory;
 
     @Override
-    protected PostbridgeBackend openBackend() {
-        return PostbridgeBackend.start(PostbridgeSettings.defaults(workingDirectory), Map.of(), clock, PostbridgeBackend.noMicrosoft());
+    protected PostbridgeBackend openBackend(Map<String, String> settings) {
+        return TestStores.h2(workingDirectory, clock, settings);
     }
 
     @Override
-    protected PostbridgeBackend reopen(PostbridgeBackend backend) {
-        backend.close();
-        return openBackend();
-    }
-
-    @Override
-    protected byte[] storedBytes(PostbridgeBackend backend) {
-        backend.close(); // H2 writes everything to the file on close
-        try (Stream<Path> files = Files.walk(workingDirectory.resolve("var/postbridge"))) {
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                all.write(Files.readAllBytes(file));
-            }
-            return all.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            this.backend = openBackend();
-        }
+    protected byte[] storedBytes() {
+        return h2Files(workingDirectory);
     }
 
     @Test

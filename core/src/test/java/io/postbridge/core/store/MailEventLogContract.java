@@ -10,46 +10,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.settings.PostbridgeSettings;
-import io.postbridge.core.testing.MutableClock;
 
 /**
  * Mail events in the store: every field back as recorded, newest first, per account and type, kept across a
  * restart, and deleted after the retention. Runs on H2 and on PostgreSQL (the subclasses).
  */
-public abstract class MailEventLogContract {
-    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:15:30Z"));
-    protected PostbridgeBackend backend;
-
-    /** A backend on the test's database (fresh on the first call, the same one afterwards). */
-    protected abstract PostbridgeBackend openBackend(Map<String, String> settings);
-
-    @BeforeEach
-    void open() {
-        backend = openBackend(Map.of());
-    }
-
-    @AfterEach
-    void close() {
-        if (backend != null) {
-            backend.close();
-            backend = null;
-        }
-    }
-
-    private void restart(Map<String, String> settings) {
-        backend.close();
-        backend = openBackend(settings);
-    }
-
+public abstract class MailEventLogContract extends BackendContract {
     private MailEventLog log() {
         return backend.events();
     }

@@ -3,11 +3,9 @@ package io.postbridge.core.store;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.postbridge.core.PostbridgeBackend;
-import io.postbridge.core.testing.PostgresTestDatabase;
 
 /**
  * Managed DKIM keys in PostgreSQL (several nodes), in a private schema. Skipped when no server is reachable, unless
@@ -17,20 +15,11 @@ import io.postbridge.core.testing.PostgresTestDatabase;
 class PostgresDkimKeyRepositoryTest extends DkimKeyRepositoryContract {
     @TempDir
     Path workingDirectory;
-    private PostgresTestDatabase database;
+    private final TestStores.PostgresSchema schema = new TestStores.PostgresSchema();
 
     @Override
-    protected PostbridgeBackend openBackend() {
-        if (database == null) {
-            database = PostgresTestDatabase.createOrSkip();
-        }
-        return TestStores.postgres(workingDirectory, database, clock, Map.of());
-    }
-
-    @Override
-    protected PostbridgeBackend reopen(PostbridgeBackend backend) {
-        backend.close();
-        return openBackend();
+    protected PostbridgeBackend openBackend(Map<String, String> settings) {
+        return schema.open(workingDirectory, clock, settings);
     }
 
     /** Both tables as PostgreSQL prints their rows (what a dump would hold). */
@@ -39,14 +28,8 @@ class PostgresDkimKeyRepositoryTest extends DkimKeyRepositoryContract {
         return TestStores.postgresRows(backend, "pb_dkim_key", "pb_secret");
     }
 
-    @AfterEach
-    void dropSchema() {
-        if (backend != null) {
-            backend.close();
-            backend = null;
-        }
-        if (database != null) {
-            database.close();
-        }
+    @Override
+    protected void afterClose() {
+        schema.drop();
     }
 }

@@ -3,7 +3,6 @@ package io.postbridge.core.store;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.postbridge.core.PostbridgeBackend;
@@ -17,36 +16,21 @@ import io.postbridge.core.testing.PostgresTestDatabase;
 class PostgresStoreTest extends StoreContract {
     @TempDir
     Path workingDirectory;
-    private PostgresTestDatabase database;
+    private final TestStores.PostgresSchema schema = new TestStores.PostgresSchema();
 
     @Override
-    protected PostbridgeBackend openBackend() {
-        if (database == null) {
-            database = PostgresTestDatabase.createOrSkip();
-        }
-        return TestStores.postgres(workingDirectory, database, clock, Map.of());
+    protected PostbridgeBackend openBackend(Map<String, String> settings) {
+        return schema.open(workingDirectory, clock, settings);
     }
 
     @Override
-    protected PostbridgeBackend reopen(PostbridgeBackend backend) {
-        backend.close();
-        return openBackend();
-    }
-
-    @Override
-    protected byte[] storedBytes(PostbridgeBackend backend) {
+    protected byte[] storedBytes() {
         return TestStores.postgresRows(backend, "pb_account", "pb_api_key", "pb_allowed_sender", "pb_trusted_network",
             "pb_provider_settings", "pb_secret", "pb_rate_counter");
     }
 
-    @AfterEach
-    void dropSchema() {
-        if (backend != null) {
-            backend.close();
-            backend = null;
-        }
-        if (database != null) {
-            database.close();
-        }
+    @Override
+    protected void afterClose() {
+        schema.drop();
     }
 }

@@ -7,46 +7,18 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.ProviderSettings;
 import io.postbridge.core.accounts.ReconsentFlag;
 import io.postbridge.core.delivery.StoreProviderAccounts;
-import io.postbridge.core.testing.MutableClock;
 
 /**
  * The re-consent flag of an account's provider settings lives in the store: it survives a restart, every node sees
  * it, and writing the provider settings again clears it. Runs on H2 and on PostgreSQL (the subclasses).
  */
-public abstract class ReconsentFlagContract {
-    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:15:30Z"));
-    protected PostbridgeBackend backend;
-
-    /** A backend on the test's database (fresh on the first call, the same one afterwards). */
-    protected abstract PostbridgeBackend openBackend(Map<String, String> settings);
-
-    @BeforeEach
-    void open() {
-        backend = openBackend(Map.of());
-    }
-
-    @AfterEach
-    void close() {
-        if (backend != null) {
-            backend.close();
-            backend = null;
-        }
-    }
-
-    private void restart() {
-        backend.close();
-        backend = openBackend(Map.of());
-    }
-
+public abstract class ReconsentFlagContract extends BackendContract {
     private Account gmailAccount(String name) {
         Account account = backend.accounts().create(name, clock.instant());
         backend.providerSettings().put(account.id(), new ProviderSettings(ProviderSettings.Provider.GMAIL, Map.of("clientId", "c")));

@@ -16,11 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.IpRange;
@@ -33,36 +30,14 @@ import io.postbridge.core.ratelimit.RateLimiter;
 import io.postbridge.core.ratelimit.RateWindow;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.SecretVault;
-import io.postbridge.core.testing.MutableClock;
 
 /**
  * The behaviour every Postbridge store must have. Runs against the embedded H2 file database and against
  * PostgreSQL (the subclasses), so both keep behaving the same.
  */
-public abstract class StoreContract {
-    protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:15:30Z"));
-    protected PostbridgeBackend backend;
-
-    /** A backend on a fresh, empty database. */
-    protected abstract PostbridgeBackend openBackend();
-
-    /** Closes and opens the backend again on the same database (a restart). */
-    protected abstract PostbridgeBackend reopen(PostbridgeBackend backend);
-
-    /** Everything the database stores, as bytes: to prove what is <b>not</b> in it. */
-    protected abstract byte[] storedBytes(PostbridgeBackend backend);
-
-    @BeforeEach
-    void open() {
-        backend = openBackend();
-    }
-
-    @AfterEach
-    void close() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
+public abstract class StoreContract extends BackendContract {
+    /** Everything the database stores, as bytes: to prove what is <b>not</b> in it. Leaves {@link #backend} open. */
+    protected abstract byte[] storedBytes();
 
     private Account account(String name) {
         return backend.accounts().create(name, clock.instant());
@@ -101,7 +76,7 @@ public abstract class StoreContract {
         backend.senders().add(erp.id(), SenderPattern.parse("@example.com"));
         backend.secretVault().put(SecretVault.accountScope(erp.id(), "provider"), "clientSecret", Optional.of(erp.id()), "s3cr3t-value");
 
-        backend = reopen(backend);
+        restart();
 
         assertThat(backend.accounts().findByName("erp")).contains(erp);
         assertThat(backend.apiKeys().verify(key.token())).map(ApiKeyRecord::accountId).contains(erp.id());
@@ -229,7 +204,7 @@ public abstract class StoreContract {
         ApiKeys.IssuedApiKey key = backend.apiKeys().issue(erp.id());
         String keySecretPart = key.token().substring(("pbk_" + key.keyId() + "_").length());
 
-        byte[] stored = storedBytes(backend);
+        byte[] stored = storedBytes();
 
         assertThat(contains(stored, "erp")).as("sanity: the bytes do contain the account").isTrue();
         assertThat(contains(stored, key.keyId())).as("sanity: the key id is stored").isTrue();
@@ -256,7 +231,7 @@ public abstract class StoreContract {
         assertThat(result.currentKeyId()).isNotEqualTo(oldKey).isEqualTo(backend.masterKeys().current().id());
         assertThat(result.reencrypted()).isEqualTo(251);
         assertThat(result.total()).isEqualTo(251);
-        backend = reopen(backend);
+        restart();
         assertThat(backend.masterKeys().current().id()).isEqualTo(result.currentKeyId());
         for (int i = 0; i < 250; i++) {
             assertThat(backend.secretVault().get(SecretVault.accountScope(erp.id(), "provider"), "secret-" + i)).contains("value-" + i);

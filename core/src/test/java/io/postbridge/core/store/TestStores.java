@@ -59,4 +59,23 @@ final class TestStores {
         }
         return all.toString().getBytes(StandardCharsets.UTF_8);
     }
+
+    /** One private PostgreSQL schema for a test class's backends, created on first use, dropped by {@link #drop()}. */
+    static final class PostgresSchema {
+        private PostgresTestDatabase database;
+
+        PostbridgeBackend open(Path workingDirectory, Clock clock, Map<String, String> settings) {
+            if (database == null) {
+                database = PostgresTestDatabase.createOrSkip();
+            }
+            return postgres(workingDirectory, database, clock, settings);
+        }
+
+        void drop() {
+            if (database != null) {
+                database.close();
+                database = null;
+            }
+        }
+    }
 }
