@@ -180,10 +180,10 @@ public final class ManagedDkimKeys implements DkimKeySource {
         List<ManagedDkimKey> keys;
         try {
             keys = cachedKeys(domain);
-        } catch (UncheckedIOException e) {
+        } catch (IOException e) {
             // store down and this domain's keys never read: we cannot tell, so the domain's missing-key policy
             // decides (hold, or send unsigned with a warning) rather than an error path that always sends unsigned
-            return KeyLookup.unavailable(List.of(e.getMessage() + ": " + e.getCause().getMessage()));
+            return KeyLookup.unavailable(List.of("DKIM key store unreadable for " + domain + ": " + e.getMessage()));
         }
         if (keys.isEmpty()) {
             return KeyLookup.notConfigured();
@@ -263,7 +263,8 @@ public final class ManagedDkimKeys implements DkimKeySource {
         }
     }
 
-    private List<ManagedDkimKey> cachedKeys(String domain) {
+    /** The domain's keys, read again after the cache time; the keys read last while the store cannot be read. */
+    private List<ManagedDkimKey> cachedKeys(String domain) throws IOException {
         Instant now = clock.instant();
         Cached cached = cache.get(domain);
         if (cached == null || !cached.readAt.plus(settings.cacheTtl()).isAfter(now)) {
@@ -271,7 +272,7 @@ public final class ManagedDkimKeys implements DkimKeySource {
                 cached = new Cached(repository.listByDomain(domain), now);
             } catch (IOException e) {
                 if (cached == null) {
-                    throw new UncheckedIOException("DKIM key store unreadable for " + domain, e);
+                    throw e;
                 }
                 // a store outage (database restarting): keep signing with the keys read last, try again next time
                 LOGGER.warn("DKIM: key store unreadable for {} ({}); using the keys read at {}", domain, e.getMessage(),
