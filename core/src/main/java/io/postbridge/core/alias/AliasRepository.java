@@ -5,8 +5,7 @@ import java.util.Optional;
 
 /**
  * The run-time aliases (those managed through WebAdmin), keyed by {@link AliasSource#key()}. The server keeps
- * them in the store ({@code io.postbridge.core.store.JdbcAliasRepository}); {@link InMemoryAliasRepository} is for
- * unit tests.
+ * them in the store ({@code io.postbridge.core.store.JdbcAliasRepository}).
  * Implementations must be safe for concurrent use. {@link #list()} is called on the mail path when no exact alias
  * matches, so a slow store should cache it.
  */

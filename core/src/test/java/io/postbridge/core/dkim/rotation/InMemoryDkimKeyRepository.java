@@ -8,7 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** Keys in memory (tests, single short-lived servers). */
+/** Managed keys in memory, for unit tests (the server keeps them in the store: JdbcDkimKeyRepository). */
 public final class InMemoryDkimKeyRepository implements DkimKeyRepository {
     private final Map<String, Map<String, ManagedDkimKey>> keys = new ConcurrentHashMap<>();
 
