@@ -11,23 +11,35 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.testing.MutableClock;
 
 /**
- * What every store contract needs: a backend opened before each test on the subclass's database (H2 or PostgreSQL),
- * closed after it, and restarts on the same database.
+ * What every store contract needs: a backend opened before each test on the embedded H2 default or on a private
+ * PostgreSQL schema (as an operator would configure them, see {@link TestStores}), closed after it, restarts on the
+ * same database, and the stored bytes for searches of what must <b>not</b> be stored.
  */
 public abstract class BackendContract {
+    /** Which database the subclass runs the contract on. */
+    protected enum Store { H2, POSTGRES }
+
     protected final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:15:30Z"));
     protected PostbridgeBackend backend;
+    @TempDir
+    protected Path workingDirectory;
+
+    private final Store store;
+    private final TestStores.PostgresSchema schema = new TestStores.PostgresSchema();
+
+    protected BackendContract(Store store) {
+        this.store = store;
+    }
 
     /** A backend on the test's database (fresh on the first call, the same one afterwards). */
-    protected abstract PostbridgeBackend openBackend(Map<String, String> settings);
-
-    /** After the backend is closed at the end of a test: a PostgreSQL subclass drops its schema here. */
-    protected void afterClose() {
+    protected PostbridgeBackend openBackend(Map<String, String> settings) {
+        return store == Store.H2 ? TestStores.h2(workingDirectory, clock, settings) : schema.open(workingDirectory, clock, settings);
     }
 
     @BeforeEach
@@ -41,7 +53,7 @@ public abstract class BackendContract {
             backend.close();
             backend = null;
         }
-        afterClose();
+        schema.drop();
     }
 
     /** A restart on the same database. */
@@ -54,8 +66,15 @@ public abstract class BackendContract {
         backend = openBackend(settings);
     }
 
-    /** Every byte of the H2 database files under {@code var/postbridge} (written out on close); the backend reopens. */
-    protected byte[] h2Files(Path workingDirectory) {
+    /**
+     * Everything the database holds, as bytes; {@link #backend} stays usable. H2: every byte of its files under
+     * {@code var/postbridge} (written out on close, then reopened). PostgreSQL: the rows of {@code tables} as it
+     * prints them (what a dump would hold).
+     */
+    protected byte[] storedBytes(String... tables) {
+        if (store == Store.POSTGRES) {
+            return TestStores.postgresRows(backend, tables);
+        }
         backend.close();
         try (Stream<Path> files = Files.walk(workingDirectory.resolve("var/postbridge"))) {
             ByteArrayOutputStream all = new ByteArrayOutputStream();

@@ -40,15 +40,16 @@ import io.postbridge.core.secrets.MasterKeyRotation;
  * master-key rotation re-encrypt the key without breaking its signatures.
  */
 public abstract class DkimKeyRepositoryContract extends BackendContract {
+    protected DkimKeyRepositoryContract(Store store) {
+        super(store);
+    }
+
     private static final String DOMAIN = "example.com";
     private static DkimPrivateKey rsa;
     private static DkimPrivateKey ed25519;
 
     @TempDir
     static Path verifierDir;
-
-    /** Everything the database stores, as bytes: to prove what is <b>not</b> in it. Leaves {@link #backend} open. */
-    protected abstract byte[] storedBytes();
 
     @BeforeAll
     static void generateKeys() throws Exception {
@@ -205,7 +206,7 @@ public abstract class DkimKeyRepositoryContract extends BackendContract {
         keys().save(key("rsa1", rsa));
         keys().save(key("ed1", ed25519));
 
-        byte[] stored = storedBytes();
+        byte[] stored = storedBytes("pb_dkim_key", "pb_secret");
 
         assertThat(contains(stored, rsa.publicKeyBase64().getBytes(StandardCharsets.US_ASCII)))
             .as("the search sees what is stored (the public key is)").isTrue();

@@ -22,6 +22,10 @@ import io.postbridge.core.settings.PostbridgeSettings;
  * restart, and deleted after the retention. Runs on H2 and on PostgreSQL (the subclasses).
  */
 public abstract class MailEventLogContract extends BackendContract {
+    protected MailEventLogContract(Store store) {
+        super(store);
+    }
+
     private MailEventLog log() {
         return backend.events();
     }

@@ -19,6 +19,10 @@ import io.postbridge.core.delivery.StoreProviderAccounts;
  * it, and writing the provider settings again clears it. Runs on H2 and on PostgreSQL (the subclasses).
  */
 public abstract class ReconsentFlagContract extends BackendContract {
+    protected ReconsentFlagContract(Store store) {
+        super(store);
+    }
+
     private Account gmailAccount(String name) {
         Account account = backend.accounts().create(name, clock.instant());
         backend.providerSettings().put(account.id(), new ProviderSettings(ProviderSettings.Provider.GMAIL, Map.of("clientId", "c")));
