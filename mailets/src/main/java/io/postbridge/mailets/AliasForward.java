@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.alias.AliasForwarding;
+import io.postbridge.core.alias.AliasReply;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.ForwardingConfigException;
 import io.postbridge.core.alias.ForwardingConfigReader;
@@ -33,6 +34,7 @@ import io.postbridge.core.alias.Resolution;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.srs.SrsException;
 
@@ -52,7 +54,7 @@ import io.postbridge.core.srs.SrsException;
 public class AliasForward extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasForward.class);
     /** The attribute RemoteDelivery's Bouncer sets and DSNBounce reads for the Status/Diagnostic-Code lines. */
-    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+    static final AttributeName DELIVERY_ERROR = AttributeName.of(MailAttributes.DELIVERY_ERROR);
 
     private final AliasForwardingSource forwardingSource;
     private final MailEventLog eventLog;
@@ -103,29 +105,18 @@ public class AliasForward extends GenericMailet {
                 continue;
             }
             Resolution resolution = forwarding.resolve(recipient.asString());
-            switch (resolution.outcome()) {
-                case NOT_ALIAS:
-                    untouched.add(recipient);
-                    break;
-                case FORWARD:
-                    forwards.add(resolution);
-                    break;
-                case DISABLED_DROP:
-                    record(mail, MailEventType.DROPPED, recipient, "alias disabled (drop)");
-                    break;
-                case DISABLED_REJECT:
-                    failures.add(recipient, "550 5.2.1 " + recipient.asString() + ": this address is disabled");
-                    break;
-                case TOO_MANY_TARGETS:
+            Optional<AliasReply> refusal = AliasReply.of(resolution.outcome());
+            if (refusal.isPresent()) {
+                if (resolution.outcome().isFailure()) {
                     LOGGER.warn("Postbridge: not forwarding to {}: {}", recipient.asString(), resolution.detail());
-                    failures.add(recipient, "550 5.5.3 " + recipient.asString() + ": too many recipients after alias expansion");
-                    break;
-                case LOOP:
-                case TOO_DEEP:
-                default:
-                    LOGGER.warn("Postbridge: not forwarding to {}: {}", recipient.asString(), resolution.detail());
-                    failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": alias routing loop detected");
-                    break;
+                }
+                failures.add(recipient, refusal.get().bounceReason(recipient.asString()));
+            } else if (resolution.outcome() == Resolution.Outcome.NOT_ALIAS) {
+                untouched.add(recipient);
+            } else if (resolution.outcome() == Resolution.Outcome.FORWARD) {
+                forwards.add(resolution);
+            } else {
+                record(mail, MailEventType.DROPPED, recipient, "alias disabled (drop)");
             }
         }
 
@@ -134,13 +125,11 @@ public class AliasForward extends GenericMailet {
             MailAddress recipient = new MailAddress(resolution.recipient());
             budget -= resolution.targets().size();
             if (budget < 0) {
-                failures.add(recipient, "550 5.5.3 " + recipient.asString() + ": too many recipients after alias expansion");
+                failures.add(recipient, AliasReply.TOO_MANY_TARGETS.bounceReason(recipient.asString()));
             } else if (ForwardingHeaders.alreadyDeliveredTo(mail.getMessage(), resolution.aliasAddress())) {
-                failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": mail loop detected, this message was "
-                    + "already forwarded by " + resolution.aliasAddress() + " (Delivered-To)");
+                failures.add(recipient, AliasReply.alreadyForwardedBy(resolution.aliasAddress()).bounceReason(recipient.asString()));
             } else if (ForwardingHeaders.hops(mail.getMessage()) >= ForwardingHeaders.MAX_HOPS) {
-                failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": mail loop suspected, "
-                    + ForwardingHeaders.hops(mail.getMessage()) + " Received headers");
+                failures.add(recipient, AliasReply.tooManyHops(ForwardingHeaders.hops(mail.getMessage())).bounceReason(recipient.asString()));
             } else {
                 forward(mail, recipient, resolution);
             }
@@ -231,15 +220,7 @@ public class AliasForward extends GenericMailet {
     }
 
     private void record(Mail mail, MailEventType type, MailAddress recipient, String detail) {
-        String messageId = null;
-        try {
-            messageId = mail.getMessage().getMessageID();
-        } catch (MessagingException e) {
-            // unreadable headers: the event is still worth recording
-        }
-        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(), Optional.ofNullable(messageId),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString), List.of(recipient.asString()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class), Optional.of(detail)));
+        eventLog.record(MailEvents.of(mail, type, Instant.now()).recipients(List.of(recipient.asString())).detail(detail).build());
         LOGGER.info("Postbridge: mail {} to {}: {}", mail.getName(), recipient.asString(), detail);
     }
 

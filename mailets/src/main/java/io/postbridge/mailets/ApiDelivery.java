@@ -178,10 +178,8 @@ public class ApiDelivery extends GenericMailet {
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
         queue.enQueue(mail);
-        events.record(new MailEvent(Instant.now(), MailEventType.QUEUED, mail.getName(),
-            Optional.ofNullable(mail.getMessage().getMessageID()), mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), account,
-            Optional.of("for " + provider.get().wireName() + " API delivery")));
+        events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
+            .detail("for " + provider.get().wireName() + " API delivery").build());
         mail.setState(Mail.GHOST);
     }
 

@@ -57,12 +57,7 @@ public class RecordMailEvent extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(),
-            Optional.ofNullable(mail.getMessage().getMessageID()),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class),
-            detail));
+        eventLog.record(MailEvents.of(mail, type, Instant.now()).detail(detail).build());
     }
 
     @Override

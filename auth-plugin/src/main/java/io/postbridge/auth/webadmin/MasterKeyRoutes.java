@@ -8,7 +8,6 @@ import javax.inject.Inject;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.secrets.SecretCipher;
@@ -22,12 +21,14 @@ import spark.Service;
 public class MasterKeyRoutes implements Routes {
     public static final String BASE_PATH = "/postbridge/master-key";
 
-    private final PostbridgeBackend backend;
+    private final MasterKeys keys;
+    private final MasterKeyRotation rotation;
     private final JsonTransformer json;
 
     @Inject
-    public MasterKeyRoutes(PostbridgeBackend backend, JsonTransformer json) {
-        this.backend = backend;
+    public MasterKeyRoutes(MasterKeys keys, MasterKeyRotation rotation, JsonTransformer json) {
+        this.keys = keys;
+        this.rotation = rotation;
         this.json = json;
     }
 
@@ -41,12 +42,11 @@ public class MasterKeyRoutes implements Routes {
         WebAdminRoutes.on(service, json)
             .get(BASE_PATH, (request, response) -> status())
             // NotWritable and SecretUnreadable (a secret no key opens) answer 409, see WebAdminRoutes
-            .post(BASE_PATH + "/rotate", (request, response) -> result(stopped("rotation", () -> backend.rotation().rotate())))
-            .post(BASE_PATH + "/reencrypt", (request, response) -> result(stopped("re-encryption", () -> backend.rotation().reencrypt())));
+            .post(BASE_PATH + "/rotate", (request, response) -> result(stopped("rotation", () -> rotation.rotate())))
+            .post(BASE_PATH + "/reencrypt", (request, response) -> result(stopped("re-encryption", () -> rotation.reencrypt())));
     }
 
     private Map<String, Object> status() {
-        MasterKeys keys = backend.masterKeys();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("currentKeyId", keys.current().id());
         json.put("keyIds", keys.ids());
