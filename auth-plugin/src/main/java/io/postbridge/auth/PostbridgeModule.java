@@ -8,7 +8,7 @@ import com.google.inject.Singleton;
 import io.postbridge.auth.alias.JamesLocalMailboxes;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
-import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.auth.backend.PostbridgeBackendHolder;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.AccountRepository;
