@@ -49,7 +49,7 @@ import io.postbridge.core.srs.SrsException;
  * as {@code delivery-error}, which DSNBounce turns into a DSN. Other recipients continue unchanged.
  *
  * <p>Configured with its own nested {@code <aliases>} block and SRS settings; see {@link ForwardingConfigReader}
- * and docs-drafts/ISSUE-5.md. Declare it once, in {@code root}, before {@code ToProcessor transport}.
+ * and docs/aliases-and-srs.md. Declare it once, in {@code root}, before {@code ToProcessor transport}.
  */
 public class AliasForward extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasForward.class);

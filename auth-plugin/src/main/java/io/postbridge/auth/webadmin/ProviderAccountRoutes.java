@@ -18,7 +18,8 @@ import spark.Request;
 import spark.Service;
 
 /**
- * How accounts deliver, kept in memory until the account store provides it (lost on restart; secrets never returned):
+ * How accounts deliver, kept in memory for trials and tests (lost on restart; secrets never returned); for accounts
+ * kept in the store use {@code PUT /postbridge/accounts/{name}/provider} ({@link AccountRoutes}), which wins:
  * <ul>
  * <li>{@code PUT /postbridge/provider-accounts/{account}} with {@code {"provider":"gmail","clientId","clientSecret",
  * "refreshToken"}}, {@code {"provider":"graph","tenant","clientId","clientSecret","mailbox"?}} (app-only) or
