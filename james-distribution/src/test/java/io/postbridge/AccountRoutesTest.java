@@ -4,6 +4,7 @@ import static io.postbridge.it.PostbridgeJames.SUBMISSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
@@ -96,6 +97,10 @@ class AccountRoutesTest {
         assertThat(key).startsWith("pbk_" + keyId + "_").hasSize(4 + 16 + 1 + 43);
         assertThat(issued.path("prefix").asText()).isEqualTo("pbk_" + keyId + "_");
 
+        JsonNode unused = webAdmin.getJson("/postbridge/accounts/billing/keys").get(0);
+        assertThat(unused.has("lastUsedAt")).as("a key never used is listed with lastUsedAt: null: " + unused).isTrue();
+        assertThat(unused.path("lastUsedAt").isNull()).isTrue();
+        Instant beforeAuth = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         try (SmtpClient smtp = SmtpClient.connect(submissionPort)) {
             smtp.ehlo();
             smtp.startTls();
@@ -108,7 +113,8 @@ class AccountRoutesTest {
         assertThat(listed.path("keyId").asText()).isEqualTo(keyId);
         assertThat(listed.path("prefix").asText()).isEqualTo("pbk_" + keyId + "_");
         assertThat(listed.has("key")).isFalse();
-        assertThat(listed.path("lastUsedAt").isNull()).as("AUTH recorded the use").isFalse();
+        assertThat(listed.path("lastUsedAt").isTextual()).as("AUTH recorded the use: " + listed).isTrue();
+        assertThat(Instant.parse(listed.path("lastUsedAt").asText())).isBetween(beforeAuth, Instant.now());
         assertThat(listed.path("live").asBoolean()).isTrue();
 
         HttpResponse<String> regenerated = webAdmin.post("/postbridge/accounts/billing/keys/" + keyId + "/regenerate", "");
@@ -155,7 +161,9 @@ class AccountRoutesTest {
         assertThat(provider.path("provider").asText()).isEqualTo("graph");
         assertThat(provider.path("settings").path("tenantId").asText()).isEqualTo("t-1");
         assertThat(provider.path("secrets")).extracting(JsonNode::asText).containsExactly("clientSecret");
-        assertThat(webAdmin.get("/postbridge/accounts/graph-app").body()).doesNotContain(secret);
+        HttpResponse<String> account = webAdmin.get("/postbridge/accounts/graph-app");
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(account.body()).contains("graph-app").doesNotContain(secret);
 
         // removing one secret with null, switching provider drops the old provider's secrets
         assertThat(webAdmin.put("/postbridge/accounts/graph-app/provider", "{\"provider\": \"graph\", \"settings\": {}, \"secrets\": {\"clientSecret\": null}}")

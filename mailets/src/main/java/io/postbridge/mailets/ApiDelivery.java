@@ -166,11 +166,12 @@ public class ApiDelivery extends GenericMailet {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
-        queue.enQueue(mail);
+        // recorded before enQueue: a worker may deliver (and record "delivered") before enQueue returns
         events.record(new MailEvent(Instant.now(), MailEventType.QUEUED, mail.getName(),
             Optional.ofNullable(mail.getMessage().getMessageID()), mail.getMaybeSender().asOptional().map(MailAddress::asString),
             mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), account,
             Optional.of("for " + provider.get().wireName() + " API delivery")));
+        queue.enQueue(mail);
         mail.setState(Mail.GHOST);
     }
 
