@@ -100,6 +100,30 @@ class GraphDeliveryTest {
     }
 
     @Test
+    void attachmentsUnderThreeMegabytesOfALargeMessageArePostedAsFileAttachments() throws Exception {
+        // two attachments of 2 MB and 1.5 MB: together too large for sendMail, each small enough for POST .../attachments
+        String second = "--outer-boundary\r\n"
+            + "Content-Type: application/octet-stream; name=\"small.bin\"\r\n"
+            + "Content-Disposition: attachment; filename=\"small.bin\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n"
+            + "\r\n"
+            + java.util.Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(TestMessages.attachmentBytes(1_500_000))
+            + "\r\n--outer-boundary--\r\n";
+        String text = new String(TestMessages.withAttachment("billing@contoso.test", "bob@remote.test", null, "two", "two@test",
+            2_000_000), StandardCharsets.UTF_8);
+        byte[] message = text.replace("--outer-boundary--\r\n", second).getBytes(StandardCharsets.UTF_8);
+
+        DeliveryOutcome outcome = deliver("billing", mail("billing@contoso.test", List.of("bob@remote.test"), message));
+
+        assertThat(outcome.kind()).as(outcome.toString()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+        Delivered delivered = fake.delivered().get(0);
+        assertThat(delivered.separateAttachments).as("sent apart from the draft").isNotEmpty();
+        delivered.separateAttachments.forEach((name, bytes) -> assertThat(bytes).as(name)
+            .isEqualTo(TestMessages.attachmentBytes(name.equals("data.bin") ? 2_000_000 : 1_500_000)));
+        assertThat(fake.openDrafts()).isZero();
+    }
+
+    @Test
     void aFailedLargeSendDeletesItsDraft() throws Exception {
         fake.graphSend.respond(1, 503, "{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"try later\"}}");
         byte[] message = TestMessages.withAttachment("billing@contoso.test", "bob@remote.test", null, "big", "big-fail@test", 5_000_000);
