@@ -174,9 +174,10 @@ public class ApiDelivery extends GenericMailet {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
-        queue.enQueue(mail);
+        // recorded before enQueue: a worker may deliver (and record "delivered") before enQueue returns
         events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
             .detail("for " + provider.get().wireName() + " API delivery").build());
+        queue.enQueue(mail);
         mail.setState(Mail.GHOST);
     }
 
