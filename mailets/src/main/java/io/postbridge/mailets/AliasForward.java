@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -68,14 +67,11 @@ public class AliasForward extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        for (Iterator<String> names = getInitParameterNames(); names.hasNext(); ) {
-            String name = names.next();
-            String element = name.split("\\.", 2)[0];
-            if (!ForwardingConfigReader.PARAMETERS.contains(element)) {
-                throw new MessagingException(SettingProblem.describe(ForwardingConfigReader.FILE,
-                    "mailet AliasForward <" + element + ">", "unknown parameter; expected one of "
-                        + new java.util.TreeSet<>(ForwardingConfigReader.PARAMETERS)));
-            }
+        try {
+            // nested elements reach a mailet flattened (aliases.alias.target): the element is the first part
+            MailetParameters.read(this, ForwardingConfigReader.PARAMETERS, name -> name.split("\\.", 2)[0]);
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
         }
         try {
             forwarding = forwardingSource.get().orElseThrow(() -> new MessagingException(SettingProblem.describe(

@@ -9,10 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -72,7 +70,6 @@ public class DkimSign extends GenericMailet {
     public static final AttributeName HELD_SINCE = AttributeName.of("postbridge.dkim.heldSince");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
-    private static final Set<String> CONTAINER_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
     private final FileSystem fileSystem;
     private final ManagedDkimKeys managedKeys;
@@ -102,7 +99,12 @@ public class DkimSign extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkParameterNames();
+        try {
+            // James strips attribute suffixes from parameter names, test configs may not: compare the bare names
+            MailetParameters.read(this, DkimSignConfiguration.PARAMETERS, name -> name.replaceAll("\\[@.*\\]", ""));
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
+        }
         try {
             configuration = DkimSignConfiguration.parse(this::parameter, this::keyFile);
         } catch (DkimSignConfigurationException e) {
@@ -126,18 +128,6 @@ public class DkimSign extends GenericMailet {
     /** A parameter's value; blank counts as absent. */
     private Optional<String> parameter(String name) {
         return Optional.ofNullable(getInitParameter(name)).filter(v -> !v.trim().isEmpty());
-    }
-
-    /** James strips attribute suffixes from parameter names, test configs may not: compare the bare names. */
-    private void checkParameterNames() throws MessagingException {
-        Iterator<String> names = getInitParameterNames();
-        while (names.hasNext()) {
-            String name = names.next().replaceAll("\\[@.*\\]", "").trim();
-            if (!name.isEmpty() && !DkimSignConfiguration.PARAMETERS.contains(name) && !CONTAINER_PARAMETERS.contains(name)) {
-                throw problem(name, "unknown parameter; expected one of " + DkimSignConfiguration.PARAMETERS.stream()
-                    .sorted().collect(Collectors.joining(", ")));
-            }
-        }
     }
 
     /** Relative paths are read from conf/ (like every James configuration file); "file://..." and absolute as given. */

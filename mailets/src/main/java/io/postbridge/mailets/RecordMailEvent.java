@@ -14,6 +14,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
@@ -44,15 +45,14 @@ public class RecordMailEvent extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(EVENT, DETAIL));
-        String setting = "mailet " + getClass().getSimpleName() + " <" + EVENT + ">";
-        String value = getInitParameterAsOptional(EVENT)
-            .orElseThrow(() -> new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
-                "missing; one of " + MailEventType.allWireNames())));
-        type = MailEventType.fromWireName(value)
-            .orElseThrow(() -> new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
-                "unknown value '" + value + "'; expected one of " + MailEventType.allWireNames())));
-        detail = getInitParameterAsOptional(DETAIL);
+        try {
+            SettingsReader parameters = MailetParameters.read(this, Set.of(EVENT, DETAIL));
+            type = parameters.choice(EVENT, MailEventType::fromWireName, MailEventType.allWireNames())
+                .orElseThrow(() -> parameters.problem(EVENT, "missing; one of " + MailEventType.allWireNames()));
+            detail = parameters.string(DETAIL);
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
+        }
     }
 
     @Override

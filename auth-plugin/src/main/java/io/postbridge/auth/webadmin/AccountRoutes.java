@@ -63,31 +63,32 @@ public class AccountRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> backend.accounts().list().stream().map(this::summary).collect(Collectors.toList()), json);
-        service.put(ACCOUNT, this::putAccount, json);
-        service.get(ACCOUNT, (request, response) -> details(account(request)), json);
-        service.delete(ACCOUNT, this::deleteAccount);
+        WebAdminRoutes routes = WebAdminRoutes.on(service, json);
+        routes.get(BASE_PATH, (request, response) -> backend.accounts().list().stream().map(this::summary).collect(Collectors.toList()));
+        routes.put(ACCOUNT, this::putAccount);
+        routes.get(ACCOUNT, (request, response) -> details(account(request)));
+        routes.delete(ACCOUNT, this::deleteAccount);
 
-        service.post(ACCOUNT + "/keys", this::createKey, json);
-        service.get(ACCOUNT + "/keys", (request, response) -> backend.apiKeys().list(account(request).id()).stream()
-            .map(AccountRoutes::key).collect(Collectors.toList()), json);
-        service.delete(ACCOUNT + "/keys/:keyId", this::revokeKey);
-        service.post(ACCOUNT + "/keys/:keyId/regenerate", this::regenerateKey, json);
+        routes.post(ACCOUNT + "/keys", this::createKey);
+        routes.get(ACCOUNT + "/keys", (request, response) -> backend.apiKeys().list(account(request).id()).stream()
+            .map(AccountRoutes::key).collect(Collectors.toList()));
+        routes.delete(ACCOUNT + "/keys/:keyId", this::revokeKey);
+        routes.post(ACCOUNT + "/keys/:keyId/regenerate", this::regenerateKey);
 
-        service.get(ACCOUNT + "/senders", (request, response) -> senders(account(request)), json);
-        service.put(ACCOUNT + "/senders/:sender", this::addSender);
-        service.delete(ACCOUNT + "/senders/:sender", this::removeSender);
+        routes.get(ACCOUNT + "/senders", (request, response) -> senders(account(request)));
+        routes.put(ACCOUNT + "/senders/:sender", this::addSender);
+        routes.delete(ACCOUNT + "/senders/:sender", this::removeSender);
 
-        service.get(ACCOUNT + "/networks", (request, response) -> networks(account(request)), json);
-        service.put(ACCOUNT + "/networks/:cidr", this::addNetwork);
-        service.delete(ACCOUNT + "/networks/:cidr", this::removeNetwork);
+        routes.get(ACCOUNT + "/networks", (request, response) -> networks(account(request)));
+        routes.put(ACCOUNT + "/networks/:cidr", this::addNetwork);
+        routes.delete(ACCOUNT + "/networks/:cidr", this::removeNetwork);
 
-        service.get(ACCOUNT + "/provider", this::getProvider, json);
-        service.put(ACCOUNT + "/provider", this::putProvider);
-        service.delete(ACCOUNT + "/provider", this::deleteProvider);
+        routes.get(ACCOUNT + "/provider", this::getProvider);
+        routes.put(ACCOUNT + "/provider", this::putProvider);
+        routes.delete(ACCOUNT + "/provider", this::deleteProvider);
 
-        service.get(ACCOUNT + "/limits", (request, response) -> limits(account(request)), json);
-        service.put(ACCOUNT + "/limits", this::putLimits);
+        routes.get(ACCOUNT + "/limits", (request, response) -> limits(account(request)));
+        routes.put(ACCOUNT + "/limits", this::putLimits);
     }
 
     // ---- accounts ----
@@ -153,8 +154,7 @@ public class AccountRoutes implements Routes {
             throw JsonBody.notFound("account '" + name + "' does not exist");
         }
         backend.trustedNetworks().invalidate();
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private Account account(Request request) {
@@ -188,8 +188,7 @@ public class AccountRoutes implements Routes {
         Account account = account(request);
         JsonBody.parse(request, Set.of());
         ApiKeys.IssuedApiKey issued = backend.apiKeys().issue(account.id());
-        response.status(201);
-        return issuedKey(account, issued);
+        return WebAdminRoutes.created(response, issuedKey(account, issued));
     }
 
     private Object revokeKey(Request request, Response response) {
@@ -198,8 +197,7 @@ public class AccountRoutes implements Routes {
         if (!backend.apiKeys().revoke(account.id(), keyId)) {
             throw JsonBody.notFound("account '" + account.name() + "' has no live API key '" + keyId + "'");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private Object regenerateKey(Request request, Response response) {
@@ -207,8 +205,7 @@ public class AccountRoutes implements Routes {
         String keyId = keyId(request);
         ApiKeys.IssuedApiKey issued = backend.apiKeys().regenerate(account.id(), keyId)
             .orElseThrow(() -> JsonBody.notFound("account '" + account.name() + "' has no live API key '" + keyId + "'"));
-        response.status(201);
-        return issuedKey(account, issued);
+        return WebAdminRoutes.created(response, issuedKey(account, issued));
     }
 
     private static String keyId(Request request) {
@@ -261,8 +258,7 @@ public class AccountRoutes implements Routes {
         if (!backend.senders().remove(account.id(), pattern)) {
             throw JsonBody.notFound("account '" + account.name() + "' has no allowed sender '" + pattern + "'");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private static SenderPattern parseSender(String raw, String what) {
@@ -287,8 +283,7 @@ public class AccountRoutes implements Routes {
             .filter(network -> network.range().equals(range)).findFirst();
         if (owner.isPresent()) {
             if (owner.get().accountId() == account.id()) {
-                response.status(204);
-                return "";
+                return WebAdminRoutes.noContent(response);
             }
             String other = backend.accounts().findById(owner.get().accountId()).map(Account::name).orElse("another account");
             throw JsonBody.conflict("the network " + range + " already belongs to account '" + other + "'");
@@ -297,8 +292,7 @@ public class AccountRoutes implements Routes {
             throw JsonBody.conflict("the network " + range + " already belongs to another account");
         }
         backend.trustedNetworks().invalidate();
-        response.status(201);
-        return "";
+        return WebAdminRoutes.created(response, "");
     }
 
     private Object removeNetwork(Request request, Response response) {
@@ -308,8 +302,7 @@ public class AccountRoutes implements Routes {
             throw JsonBody.notFound("account '" + account.name() + "' has no trusted network " + range);
         }
         backend.trustedNetworks().invalidate();
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private static IpRange parseRange(String raw) {
@@ -387,8 +380,7 @@ public class AccountRoutes implements Routes {
                 backend.secretVault().put(scope, name, Optional.of(account.id()), value);
             }
         });
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private static void checkSettingName(String field, String name) {
@@ -404,8 +396,7 @@ public class AccountRoutes implements Routes {
         if (!deleted && secrets == 0) {
             throw JsonBody.notFound("account '" + account.name() + "' has no provider settings");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     // ---- limits ----
@@ -427,7 +418,6 @@ public class AccountRoutes implements Routes {
         Account updated = account.withLimits(body.integer("messagesPerMinute", 1, RateLimitPolicy.MAX_LIMIT),
             body.integer("recipientsPerDay", 1, RateLimitPolicy.MAX_LIMIT));
         backend.accounts().update(updated);
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 }

@@ -12,8 +12,6 @@ import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.secrets.SecretCipher;
-import spark.Request;
-import spark.Response;
 import spark.Service;
 
 /**
@@ -40,9 +38,11 @@ public class MasterKeyRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> status(), json);
-        service.post(BASE_PATH + "/rotate", this::rotate, json);
-        service.post(BASE_PATH + "/reencrypt", (request, response) -> result(reencrypt()), json);
+        WebAdminRoutes.on(service, json)
+            .get(BASE_PATH, (request, response) -> status())
+            // NotWritable and SecretUnreadable (a secret no key opens) answer 409, see WebAdminRoutes
+            .post(BASE_PATH + "/rotate", (request, response) -> result(stopped("rotation", () -> backend.rotation().rotate())))
+            .post(BASE_PATH + "/reencrypt", (request, response) -> result(stopped("re-encryption", () -> backend.rotation().reencrypt())));
     }
 
     private Map<String, Object> status() {
@@ -55,21 +55,12 @@ public class MasterKeyRoutes implements Routes {
         return json;
     }
 
-    private Object rotate(Request request, Response response) {
+    /** Says which operation a secret no key opens stopped. */
+    private static MasterKeyRotation.Result stopped(String operation, java.util.function.Supplier<MasterKeyRotation.Result> run) {
         try {
-            return result(backend.rotation().rotate());
-        } catch (MasterKeyRotation.NotWritable e) {
-            throw JsonBody.conflict(e.getMessage());
+            return run.get();
         } catch (SecretCipher.SecretUnreadable e) {
-            throw JsonBody.conflict("rotation stopped: " + e.getMessage());
-        }
-    }
-
-    private MasterKeyRotation.Result reencrypt() {
-        try {
-            return backend.rotation().reencrypt();
-        } catch (SecretCipher.SecretUnreadable e) {
-            throw JsonBody.conflict("re-encryption stopped: " + e.getMessage());
+            throw new IllegalStateException(operation + " stopped: " + e.getMessage(), e);
         }
     }
 
