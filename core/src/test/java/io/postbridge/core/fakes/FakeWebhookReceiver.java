@@ -131,6 +131,12 @@ public final class FakeWebhookReceiver implements AutoCloseable {
         return this;
     }
 
+    /** Forgets the answers not given yet: from now on, 200. */
+    public synchronized FakeWebhookReceiver clearScript() {
+        script.clear();
+        return this;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + PATH;
     }
