@@ -78,7 +78,8 @@ public final class JdbcMailEventLog implements MailEventLog {
                     recipients(event.getRecipients()),
                     Jdbc.nullable(event.getAccount().map(account -> fit(account, ADDRESS))),
                     Jdbc.nullable(event.getDetail().map(detail -> fit(detail, DETAIL))));
-                return outbox.isPresent() ? JdbcWebhookStore.enqueue(tx, event, clock.millis()) : 0;
+                // the webhooks report the event as stored (shortened like its columns), so they always fit too
+                return outbox.isPresent() ? JdbcWebhookStore.enqueue(tx, asStored(event), clock.millis()) : 0;
             });
             if (webhooks > 0) {
                 outbox.get().enqueued();
@@ -156,6 +157,19 @@ public final class JdbcMailEventLog implements MailEventLog {
         } catch (SQLException e) {
             return "?";
         }
+    }
+
+    /** The event with its values shortened as the columns store them. */
+    static MailEvent asStored(MailEvent event) {
+        List<String> recipients;
+        try {
+            recipients = JSON.readValue(recipients(event.getRecipients()), STRING_LIST);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return new MailEvent(event.getAt(), event.getType(), fit(event.getMailName(), MAIL_NAME),
+            event.getMessageId().map(id -> fit(id, MESSAGE_ID)), event.getSender().map(sender -> fit(sender, ADDRESS)), recipients,
+            event.getAccount().map(account -> fit(account, ADDRESS)), event.getDetail().map(detail -> fit(detail, DETAIL)));
     }
 
     /** The recipients as a JSON array that fits its column: when there are too many, the last entry says how many more. */

@@ -17,9 +17,8 @@ import io.postbridge.core.accounts.IpRange;
  * The SSRF guard of webhook deliveries: a URL is sent to only when <b>every</b> address its host resolves to is
  * public, or inside a range the operator allow-listed ({@code webhooks.allowedTargets}). The check is on the
  * resolved addresses, so a public name that resolves to 127.0.0.1, 169.254.169.254 or 10.0.0.5 is refused just
- * like the literal address. The check resolves through the JVM's resolver right before each attempt; the HTTP
- * client's connect then reads the same answer from the JVM's address cache ({@code networkaddress.cache.ttl},
- * 30 s by default), which is what keeps a DNS rebinding answer from reaching the connect.
+ * like the literal address. The connection then goes to the checked address ({@link PinnedHttp}): a second,
+ * different DNS answer (DNS rebinding) never reaches the connect.
  */
 public final class EgressGuard {
     /** Resolves a host name to all its addresses. */

@@ -1,8 +1,8 @@
 package io.postbridge.core.webhooks;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -34,8 +34,8 @@ import io.postbridge.core.events.MailEventType;
 
 /**
  * Sends the outbox: claims due deliveries from the store (one node at a time per delivery), signs each attempt
- * (Standard Webhooks), and sends it with the JDK HTTP client, asynchronously, so a slow or dead receiver holds no
- * thread. 2xx = delivered. 410 Gone disables the endpoint (with a {@code webhook-disabled} event). Anything else
+ * (Standard Webhooks), and sends it with the JDK HTTP client to the address the {@link EgressGuard} checked
+ * ({@link PinnedHttp}), asynchronously, so a slow or dead receiver holds no thread. 2xx = delivered. 410 Gone disables the endpoint (with a {@code webhook-disabled} event). Anything else
  * (3xx included: redirects are never followed; timeouts; refused connections) is retried on the
  * {@link RetrySchedule}, honouring {@code Retry-After}, until the attempts run out. A target the
  * {@link EgressGuard} refuses fails at once: the operator fixes the URL or the allow-list, then replays.
@@ -51,7 +51,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private final Clock clock;
     private final Duration retention;
     private final RetrySchedule schedule;
-    private final HttpClient http;
+    /** Opened by {@link #start()}: a backend that never sends opens no tunnel. */
+    private volatile PinnedHttp http;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean pollQueued = new AtomicBoolean();
@@ -69,11 +70,6 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.retention = Objects.requireNonNull(retention);
         this.schedule = new RetrySchedule(settings.firstRetryDelay(), settings.maxRetryDelay(), settings.attempts(),
             () -> ThreadLocalRandom.current().nextDouble());
-        this.http = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(settings.timeout())
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
     }
 
     /** The id this node writes into the delivery log. */
@@ -86,6 +82,7 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (executor != null) {
             return;
         }
+        http = new PinnedHttp(guard, settings.timeout());
         executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "postbridge-webhooks");
             thread.setDaemon(true);
@@ -154,8 +151,9 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void send(WebhookStore.Claimed delivery) {
         Instant started = clock.instant();
         URI uri = URI.create(delivery.url());
+        List<InetAddress> checked;
         try {
-            guard.check(uri);
+            checked = guard.check(uri);
         } catch (EgressGuard.Refused refused) {
             complete(delivery, started, 0, Optional.empty(), Optional.of("target refused: " + refused.getMessage()),
                 WebhookDelivery.Status.FAILED, Optional.empty());
@@ -174,7 +172,11 @@ public final class WebhookDispatcher implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
         long startNanos = System.nanoTime();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+        PinnedHttp client = http;
+        if (client == null) {
+            throw new IllegalStateException("the webhook sender was stopped");
+        }
+        client.send(request, checked).whenComplete((response, error) -> {
             long latency = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
             try {
                 if (error != null) {
@@ -270,6 +272,10 @@ public final class WebhookDispatcher implements AutoCloseable {
         if (executor != null) {
             executor.shutdownNow();
             executor = null;
+        }
+        if (http != null) {
+            http.close();
+            http = null;
         }
     }
 }

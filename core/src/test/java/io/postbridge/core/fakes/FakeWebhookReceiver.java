@@ -109,8 +109,11 @@ public final class FakeWebhookReceiver implements AutoCloseable {
         public final String body;
         /** The status it was answered with. */
         public final int answered;
+        /** The Host header. */
+        public final String host;
 
-        Request(Instant receivedAt, String id, String timestamp, String signature, String body, int answered) {
+        Request(Instant receivedAt, String id, String timestamp, String signature, String body, int answered, String host) {
+            this.host = host;
             this.receivedAt = receivedAt;
             this.id = id;
             this.timestamp = timestamp;
@@ -179,12 +182,12 @@ public final class FakeWebhookReceiver implements AutoCloseable {
             status = answer.status;
             synchronized (this) {
                 if (status >= 200 && status < 300 && processedIds.add(id)) {
-                    processed.add(new Request(now, id, timestamp, signature, body, status));
+                    processed.add(new Request(now, id, timestamp, signature, body, status, header(exchange, "Host")));
                 }
             }
         }
         synchronized (this) {
-            requests.add(new Request(now, id, timestamp, signature, body, status));
+            requests.add(new Request(now, id, timestamp, signature, body, status, header(exchange, "Host")));
         }
         if (!answer.delay.isZero()) {
             try {

@@ -255,6 +255,59 @@ public abstract class WebhookDeliveryContract {
         assertThat(receiver.requests()).isEmpty();
     }
 
+    /** A name no DNS server knows: only the test's resolver answers for it. */
+    private static final String PRIVATE_NAME = "hooks.postbridge.test";
+
+    private WebhookDispatcher dispatcher(PostbridgeBackend backend, Map<String, String> settings, EgressGuard.Resolver resolver) {
+        io.postbridge.core.webhooks.WebhookSettings webhookSettings = PostbridgeSettings.from(settings, workingDirectory).webhooks();
+        WebhookDispatcher dispatcher = new WebhookDispatcher(backend.webhooks().store(), webhookSettings,
+            new EgressGuard(webhookSettings.allowedTargets(), resolver), backend.events(), Clock.systemUTC(), Duration.ofDays(30));
+        toClose.add(0, dispatcher);
+        return dispatcher;
+    }
+
+    private static String subscribeByName(PostbridgeBackend backend, FakeWebhookReceiver receiver, String scheme) {
+        io.postbridge.core.webhooks.WebhookSecret secret = io.postbridge.core.webhooks.WebhookSecret.generate();
+        String url = receiver.url().replace("http://127.0.0.1", scheme + "://" + PRIVATE_NAME);
+        backend.webhooks().store().create(new WebhookEndpoint("ep_byname", Optional.empty(), url, Set.of(), true, Optional.empty(),
+            Optional.empty(), Instant.now()), secret);
+        receiver.verifyWith(secret.text());
+        return "ep_byname";
+    }
+
+    @Test
+    void theRequestGoesToTheAddressTheGuardCheckedWithTheRealHostName() throws Exception {
+        PostbridgeBackend backend = open(FAST);
+        FakeWebhookReceiver receiver = receiver();
+        subscribeByName(backend, receiver, "http");
+        // the JVM's own resolver cannot resolve the name: a delivery that arrives was sent to the checked address
+        dispatcher(backend, FAST, host -> new java.net.InetAddress[] {java.net.InetAddress.getByName("127.0.0.1")}).start();
+
+        backend.events().record(delivered("m1", "erp"));
+        AWAIT.until(() -> receiver.processed().size() == 1);
+        assertThat(receiver.processed().get(0).host).startsWith(PRIVATE_NAME + ":");
+    }
+
+    @Test
+    void aDnsRebindingAnswerAfterTheCheckNeverReachesTheConnect() throws Exception {
+        PostbridgeBackend backend = open(FAST);
+        FakeWebhookReceiver receiver = receiver();
+        String id = subscribeByName(backend, receiver, "https");
+        // a hostile DNS server: a public address for the first question, loopback for every later one
+        java.util.concurrent.atomic.AtomicInteger questions = new java.util.concurrent.atomic.AtomicInteger();
+        Map<String, String> noAllowList = with(PostbridgeSettings.WEBHOOKS_ALLOWED_TARGETS, "");
+        dispatcher(backend, noAllowList, host -> new java.net.InetAddress[] {java.net.InetAddress.getByName(
+            questions.getAndIncrement() == 0 ? "93.184.216.34" : "127.0.0.1")}).start();
+
+        backend.events().record(delivered("m1", "erp"));
+        AWAIT.until(() -> !onlyDelivery(backend, id).attemptLog().isEmpty());
+        WebhookDelivery.Attempt first = onlyDelivery(backend, id).attemptLog().get(0);
+        assertThat(first.httpStatus()).isEmpty();
+        assertThat(first.error().orElseThrow()).contains("403");
+        assertThat(questions.get()).isGreaterThanOrEqualTo(2);
+        assertThat(receiver.requests()).isEmpty();
+    }
+
     @Test
     void aFailedDeliveryIsReplayedWithTheSameId() throws Exception {
         PostbridgeBackend backend = open(with(PostbridgeSettings.WEBHOOKS_ATTEMPTS, "2"));
@@ -340,8 +393,10 @@ public abstract class WebhookDeliveryContract {
         PostbridgeBackend second = open(FAST);
         second.webhookDispatcher().start();
         AWAIT.until(() -> receiver.processed().size() == 2);
-        assertThat(second.webhooks().store().deliveries(endpoint.endpoint().id(), 10))
-            .allMatch(d -> d.status() == WebhookDelivery.Status.DELIVERED);
+        // the receiver has answered; the store records it right after
+        AWAIT.until(() -> second.webhooks().store().deliveries(endpoint.endpoint().id(), 10).stream()
+            .allMatch(d -> d.status() == WebhookDelivery.Status.DELIVERED));
+        assertThat(receiver.requests()).hasSize(2);
     }
 
     @Test
