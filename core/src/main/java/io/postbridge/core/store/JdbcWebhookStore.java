@@ -70,7 +70,11 @@ public final class JdbcWebhookStore implements WebhookStore {
      * event (server-wide ones, and the event's account's), one INSERT whatever their number. Returns the row count.
      */
     static int enqueue(Jdbc tx, MailEvent event, long now) {
-        WebhookEventType type = WebhookEventType.of(event.getType());
+        Optional<WebhookEventType> reported = WebhookEventType.of(event.getType());
+        if (reported.isEmpty()) {
+            return 0;
+        }
+        WebhookEventType type = reported.get();
         return tx.update("INSERT INTO pb_webhook_delivery (message_id, endpoint_id, event_type, payload, created_at, status, attempts,"
                 + " next_attempt_at) SELECT ?, e.id, ?, ?, ?, 'pending', 0, ? FROM pb_webhook_endpoint e WHERE e.enabled = TRUE"
                 + " AND (e.account IS NULL OR e.account = ?) AND (e.event_types = '" + ALL_TYPES + "' OR POSITION(? IN e.event_types) > 0)",

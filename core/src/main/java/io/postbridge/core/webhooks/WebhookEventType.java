@@ -43,9 +43,9 @@ public enum WebhookEventType {
         return Optional.ofNullable(mailEventType);
     }
 
-    public static WebhookEventType of(MailEventType mailEventType) {
-        return Arrays.stream(values()).filter(t -> t.mailEventType == mailEventType).findFirst()
-            .orElseThrow(() -> new IllegalStateException("no webhook type for mail event " + mailEventType));
+    /** The webhook type reporting a mail event; empty for a mail event type without one (nothing is sent for it). */
+    public static Optional<WebhookEventType> of(MailEventType mailEventType) {
+        return Arrays.stream(values()).filter(t -> t.mailEventType == mailEventType).findFirst();
     }
 
     public static Optional<WebhookEventType> fromType(String type) {

@@ -36,7 +36,8 @@ public final class WebhookPayload {
         data.put("account", event.getAccount().orElse(null));
         data.put("detail", event.getDetail().orElse(null));
         data.put("event", event.getType().wireName());
-        return body(WebhookEventType.of(event.getType()), event.getAt(), data);
+        return body(WebhookEventType.of(event.getType())
+            .orElseThrow(() -> new IllegalArgumentException("no webhook type reports " + event.getType())), event.getAt(), data);
     }
 
     /** The body of a test delivery sent on demand. */
