@@ -16,7 +16,6 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
@@ -25,14 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.alias.AliasForwarding;
+import io.postbridge.core.alias.AliasReply;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.ForwardingConfigException;
 import io.postbridge.core.alias.ForwardingConfigReader;
 import io.postbridge.core.alias.ForwardingHeaders;
 import io.postbridge.core.alias.Resolution;
 import io.postbridge.core.config.SettingProblem;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.srs.SrsException;
 
@@ -47,12 +47,12 @@ import io.postbridge.core.srs.SrsException;
  * as {@code delivery-error}, which DSNBounce turns into a DSN. Other recipients continue unchanged.
  *
  * <p>Configured with its own nested {@code <aliases>} block and SRS settings; see {@link ForwardingConfigReader}
- * and docs-drafts/ISSUE-5.md. Declare it once, in {@code root}, before {@code ToProcessor transport}.
+ * and docs/aliases-and-srs.md. Declare it once, in {@code root}, before {@code ToProcessor transport}.
  */
 public class AliasForward extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasForward.class);
     /** The attribute RemoteDelivery's Bouncer sets and DSNBounce reads for the Status/Diagnostic-Code lines. */
-    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+    static final AttributeName DELIVERY_ERROR = AttributeName.of(MailAttributes.DELIVERY_ERROR);
 
     private final AliasForwardingSource forwardingSource;
     private final MailEventLog eventLog;
@@ -103,29 +103,18 @@ public class AliasForward extends GenericMailet {
                 continue;
             }
             Resolution resolution = forwarding.resolve(recipient.asString());
-            switch (resolution.outcome()) {
-                case NOT_ALIAS:
-                    untouched.add(recipient);
-                    break;
-                case FORWARD:
-                    forwards.add(resolution);
-                    break;
-                case DISABLED_DROP:
-                    record(mail, MailEventType.DROPPED, recipient, "alias disabled (drop)");
-                    break;
-                case DISABLED_REJECT:
-                    failures.add(recipient, "550 5.2.1 " + recipient.asString() + ": this address is disabled");
-                    break;
-                case TOO_MANY_TARGETS:
+            Optional<AliasReply> refusal = AliasReply.of(resolution.outcome());
+            if (refusal.isPresent()) {
+                if (resolution.outcome().isFailure()) {
                     LOGGER.warn("Postbridge: not forwarding to {}: {}", recipient.asString(), resolution.detail());
-                    failures.add(recipient, "550 5.5.3 " + recipient.asString() + ": too many recipients after alias expansion");
-                    break;
-                case LOOP:
-                case TOO_DEEP:
-                default:
-                    LOGGER.warn("Postbridge: not forwarding to {}: {}", recipient.asString(), resolution.detail());
-                    failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": alias routing loop detected");
-                    break;
+                }
+                failures.add(recipient, refusal.get().bounceReason(recipient.asString()));
+            } else if (resolution.outcome() == Resolution.Outcome.NOT_ALIAS) {
+                untouched.add(recipient);
+            } else if (resolution.outcome() == Resolution.Outcome.FORWARD) {
+                forwards.add(resolution);
+            } else {
+                record(mail, MailEventType.DROPPED, recipient, "alias disabled (drop)");
             }
         }
 
@@ -134,13 +123,11 @@ public class AliasForward extends GenericMailet {
             MailAddress recipient = new MailAddress(resolution.recipient());
             budget -= resolution.targets().size();
             if (budget < 0) {
-                failures.add(recipient, "550 5.5.3 " + recipient.asString() + ": too many recipients after alias expansion");
+                failures.add(recipient, AliasReply.TOO_MANY_TARGETS.bounceReason(recipient.asString()));
             } else if (ForwardingHeaders.alreadyDeliveredTo(mail.getMessage(), resolution.aliasAddress())) {
-                failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": mail loop detected, this message was "
-                    + "already forwarded by " + resolution.aliasAddress() + " (Delivered-To)");
+                failures.add(recipient, AliasReply.alreadyForwardedBy(resolution.aliasAddress()).bounceReason(recipient.asString()));
             } else if (ForwardingHeaders.hops(mail.getMessage()) >= ForwardingHeaders.MAX_HOPS) {
-                failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": mail loop suspected, "
-                    + ForwardingHeaders.hops(mail.getMessage()) + " Received headers");
+                failures.add(recipient, AliasReply.tooManyHops(ForwardingHeaders.hops(mail.getMessage())).bounceReason(recipient.asString()));
             } else {
                 forward(mail, recipient, resolution);
             }
@@ -231,15 +218,7 @@ public class AliasForward extends GenericMailet {
     }
 
     private void record(Mail mail, MailEventType type, MailAddress recipient, String detail) {
-        String messageId = null;
-        try {
-            messageId = mail.getMessage().getMessageID();
-        } catch (MessagingException e) {
-            // unreadable headers: the event is still worth recording
-        }
-        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(), Optional.ofNullable(messageId),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString), List.of(recipient.asString()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class), Optional.of(detail)));
+        eventLog.record(MailEvents.of(mail, type, Instant.now()).recipients(List.of(recipient.asString())).detail(detail).build());
         LOGGER.info("Postbridge: mail {} to {}: {}", mail.getName(), recipient.asString(), detail);
     }
 

@@ -8,12 +8,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -33,7 +31,6 @@ import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.oauth.TokenCache;
@@ -178,10 +175,8 @@ public class ApiDelivery extends GenericMailet {
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
         queue.enQueue(mail);
-        events.record(new MailEvent(Instant.now(), MailEventType.QUEUED, mail.getName(),
-            Optional.ofNullable(mail.getMessage().getMessageID()), mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), account,
-            Optional.of("for " + provider.get().wireName() + " API delivery")));
+        events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
+            .detail("for " + provider.get().wireName() + " API delivery").build());
         mail.setState(Mail.GHOST);
     }
 

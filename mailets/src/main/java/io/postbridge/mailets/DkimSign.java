@@ -42,6 +42,7 @@ import io.postbridge.core.dkim.keys.SigningOutcome;
 import io.postbridge.core.dkim.keys.WhenKeyMissing;
 import io.postbridge.core.dkim.mime.SigningPreparation;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
+import io.postbridge.core.mail.MailAttributes;
 
 /**
  * DKIM-signs outgoing mail as its author's domain (or, for forwarded mail, its envelope sender's domain) with every
@@ -65,9 +66,9 @@ import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
  */
 public class DkimSign extends GenericMailet {
     /** A short account of what this mailet did ("signed d=example.com s=rsa1,ed1", "unsigned: ..."). */
-    public static final AttributeName RESULT = AttributeName.of("postbridge.dkim.result");
+    public static final AttributeName RESULT = AttributeName.of(MailAttributes.DKIM_RESULT);
     /** When the mail was first held for a missing key (epoch milliseconds). */
-    public static final AttributeName HELD_SINCE = AttributeName.of("postbridge.dkim.heldSince");
+    public static final AttributeName HELD_SINCE = AttributeName.of(MailAttributes.DKIM_HELD_SINCE);
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
 

@@ -3,19 +3,15 @@ package io.postbridge.mailets;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
-import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.config.SettingsReader;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 
@@ -57,12 +53,7 @@ public class RecordMailEvent extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(),
-            Optional.ofNullable(mail.getMessage().getMessageID()),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class),
-            detail));
+        eventLog.record(MailEvents.of(mail, type, Instant.now()).detail(detail).build());
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import org.apache.james.webadmin.utils.JsonTransformer;
 
+import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.alias.ForwardingConfigException;
 import io.postbridge.core.dkim.DkimKeyException;
@@ -23,7 +24,7 @@ import spark.Service;
  * exception a route lets escape becomes an HTTP status (James's own routes, on the same service, keep theirs):
  * <table>
  * <caption>exception to status</caption>
- * <tr><td>{@link ManagedDkimKeys.NoSuchKeyException}</td><td>404</td></tr>
+ * <tr><td>{@link ManagedDkimKeys.NoSuchKeyException}, {@link AccountAdministration.NoSuchAccount}</td><td>404</td></tr>
  * <tr><td>{@link IllegalArgumentException} (input a core parser refused), {@link DkimKeyException}</td><td>400</td></tr>
  * <tr><td>{@link IllegalStateException}, {@link AccountRepository.AccountAlreadyExists},
  * {@link MasterKeyRotation.NotWritable}, {@link SecretCipher.SecretUnreadable}</td><td>409</td></tr>
@@ -93,7 +94,7 @@ public final class WebAdminRoutes {
         if (e instanceof HaltException) {
             return (HaltException) e;
         }
-        if (e instanceof ManagedDkimKeys.NoSuchKeyException) {
+        if (e instanceof ManagedDkimKeys.NoSuchKeyException || e instanceof AccountAdministration.NoSuchAccount) {
             return JsonBody.notFound(e.getMessage());
         }
         if (e instanceof IllegalArgumentException || e instanceof DkimKeyException) {

@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.webhooks.WebhookDelivery;
@@ -20,7 +19,6 @@ import io.postbridge.core.webhooks.WebhookEndpoint;
 import io.postbridge.core.webhooks.WebhookEventType;
 import io.postbridge.core.webhooks.Webhooks;
 import spark.Request;
-import spark.Service;
 
 /**
  * Signed delivery webhooks (docs/webhooks.md), under {@code /postbridge/webhooks}:
@@ -35,29 +33,23 @@ import spark.Service;
  * </ul>
  * Enabled by listing this class in {@code extensions.routes} of {@code webadmin.properties}.
  */
-public class WebhookRoutes implements Routes {
+public class WebhookRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/webhooks";
     private static final Set<String> CREATE_FIELDS = Set.of("url", "account", "eventTypes", "enabled");
     private static final Set<String> UPDATE_FIELDS = Set.of("url", "eventTypes", "enabled");
     private static final Set<String> ROTATE_FIELDS = Set.of("overlap");
 
     private final Webhooks webhooks;
-    private final JsonTransformer jsonTransformer;
 
     @Inject
     public WebhookRoutes(Webhooks webhooks, JsonTransformer jsonTransformer) {
+        super(BASE_PATH, jsonTransformer);
         this.webhooks = webhooks;
-        this.jsonTransformer = jsonTransformer;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, jsonTransformer)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH, (request, response) -> webhooks.list(JsonBody.queryString(request, "account")).stream()
                 .map(WebhookRoutes::toJson).collect(Collectors.toList()))
             .post(BASE_PATH, (request, response) -> {

@@ -146,9 +146,10 @@ public final class JdbcMailEventLog implements MailEventLog {
         }
         MailEventType type = MailEventType.fromWireName(row.getString("event_type"))
             .orElseThrow(() -> new StoreException("unknown mail event type in the store: " + safe(row, "event_type")));
-        return new MailEvent(Instant.ofEpochMilli(row.getLong("occurred_at")), type, row.getString("mail_name"),
-            Optional.ofNullable(row.getString("message_id")), Optional.ofNullable(row.getString("sender")), recipients,
-            Optional.ofNullable(row.getString("account")), Optional.ofNullable(row.getString("detail")));
+        return MailEvent.builder(type, row.getString("mail_name")).at(Instant.ofEpochMilli(row.getLong("occurred_at")))
+            .messageId(Optional.ofNullable(row.getString("message_id"))).sender(Optional.ofNullable(row.getString("sender")))
+            .recipients(recipients).account(Optional.ofNullable(row.getString("account")))
+            .detail(Optional.ofNullable(row.getString("detail"))).build();
     }
 
     private static String safe(ResultSet row, String column) {
@@ -167,9 +168,10 @@ public final class JdbcMailEventLog implements MailEventLog {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        return new MailEvent(event.getAt(), event.getType(), fit(event.getMailName(), MAIL_NAME),
-            event.getMessageId().map(id -> fit(id, MESSAGE_ID)), event.getSender().map(sender -> fit(sender, ADDRESS)), recipients,
-            event.getAccount().map(account -> fit(account, ADDRESS)), event.getDetail().map(detail -> fit(detail, DETAIL)));
+        return MailEvent.builder(event.getType(), fit(event.getMailName(), MAIL_NAME)).at(event.getAt())
+            .messageId(event.getMessageId().map(id -> fit(id, MESSAGE_ID))).sender(event.getSender().map(sender -> fit(sender, ADDRESS)))
+            .recipients(recipients).account(event.getAccount().map(account -> fit(account, ADDRESS)))
+            .detail(event.getDetail().map(detail -> fit(detail, DETAIL))).build();
     }
 
     /** The recipients as a JSON array that fits its column: when there are too many, the last entry says how many more. */

@@ -234,8 +234,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             LOGGER.warn("Postbridge webhooks: endpoint {} disabled: {}", endpointId, reason);
             Optional<String> account = store.find(endpointId).flatMap(WebhookEndpoint::account);
             // reported like any event: listed by /postbridge/events and sent to the endpoints that subscribe to it
-            events.record(new MailEvent(now, MailEventType.WEBHOOK_DISABLED, endpointId, Optional.empty(), Optional.empty(),
-                List.of(), account, Optional.of("webhook endpoint " + endpointId + " disabled: " + reason)));
+            events.record(MailEvent.builder(MailEventType.WEBHOOK_DISABLED, endpointId).at(now).account(account)
+                .detail("webhook endpoint " + endpointId + " disabled: " + reason).build());
         }
     }
 

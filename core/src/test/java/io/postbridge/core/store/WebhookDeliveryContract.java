@@ -95,8 +95,9 @@ public abstract class WebhookDeliveryContract {
     }
 
     static MailEvent delivered(String mail, String account) {
-        return new MailEvent(Instant.now(), MailEventType.DELIVERED, mail, Optional.of("<" + mail + "@test>"), Optional.of("app@example.com"),
-            List.of("bob@remote.test"), Optional.of(account), Optional.of("250 2.0.0 OK id-" + mail));
+        return MailEvent.builder(MailEventType.DELIVERED, mail).at(Instant.now()).messageId(Optional.of("<" + mail + "@test>"))
+            .sender(Optional.of("app@example.com")).recipients(List.of("bob@remote.test")).account(Optional.of(account))
+            .detail("250 2.0.0 OK id-" + mail).build();
     }
 
     static Webhooks.Created subscribe(PostbridgeBackend backend, FakeWebhookReceiver receiver, Set<WebhookEventType> types) {
@@ -182,8 +183,8 @@ public abstract class WebhookDeliveryContract {
         // the other endpoint hears of it; a later event reaches it but not the disabled endpoint
         AWAIT.until(() -> watcher.processed().size() == 1);
         assertThat(JSON.readTree(watcher.processed().get(0).body).path("type").asText()).isEqualTo("webhook.endpoint_disabled");
-        backend.events().record(new MailEvent(Instant.now(), MailEventType.BOUNCED, "m2", Optional.empty(), Optional.empty(),
-            List.of("x@remote.test"), Optional.of("erp"), Optional.of("5.1.1 no such user")));
+        backend.events().record(MailEvent.builder(MailEventType.BOUNCED, "m2").at(Instant.now()).recipients(List.of("x@remote.test"))
+            .account(Optional.of("erp")).detail("5.1.1 no such user").build());
         AWAIT.until(() -> watcher.processed().size() == 2);
         assertThat(gone.requests()).hasSize(1);
         assertThat(backend.webhooks().store().deliveries(disabled.id(), 10)).as("not even queued for a disabled endpoint").hasSize(1);
@@ -339,11 +340,11 @@ public abstract class WebhookDeliveryContract {
         Webhooks.Created disabled = backend.webhooks().create(Optional.empty(), receiver.url(), Set.of(), false);
 
         backend.events().record(delivered("m1", "erp"));
-        backend.events().record(new MailEvent(Instant.now(), MailEventType.BOUNCED, "m2", Optional.empty(), Optional.empty(),
-            List.of("x@remote.test"), Optional.of("erp"), Optional.of("5.1.1")));
+        backend.events().record(MailEvent.builder(MailEventType.BOUNCED, "m2").at(Instant.now()).recipients(List.of("x@remote.test"))
+            .account(Optional.of("erp")).detail("5.1.1").build());
         backend.events().record(delivered("m3", "billing"));
-        backend.events().record(new MailEvent(Instant.now(), MailEventType.RECEIVED, "m4", Optional.empty(), Optional.empty(),
-            List.of("x@example.com"), Optional.empty(), Optional.empty()));
+        backend.events().record(MailEvent.builder(MailEventType.RECEIVED, "m4").at(Instant.now()).recipients(List.of("x@example.com"))
+            .build());
 
         assertThat(types(backend, all)).containsExactlyInAnyOrder("message.delivered", "message.bounced", "message.delivered",
             "message.received");

@@ -37,8 +37,9 @@ class WebhookEventTypeTest {
 
     @Test
     void thePayloadIsTypeTimestampAndData() throws Exception {
-        MailEvent event = new MailEvent(Instant.parse("2026-12-01T10:00:07.120Z"), MailEventType.DEFERRED, "Mail1", Optional.of("<a1@app>"),
-            Optional.empty(), List.of("bob@example.net"), Optional.of("erp"), Optional.of("421 try later; attempt 1, next in 10s"));
+        MailEvent event = MailEvent.builder(MailEventType.DEFERRED, "Mail1").at(Instant.parse("2026-12-01T10:00:07.120Z"))
+            .messageId(Optional.of("<a1@app>")).recipients(List.of("bob@example.net")).account(Optional.of("erp"))
+            .detail("421 try later; attempt 1, next in 10s").build();
         JsonNode body = new ObjectMapper().readTree(WebhookPayload.of(event));
         assertThat(body.fieldNames()).toIterable().containsExactly("type", "timestamp", "data");
         assertThat(body.path("type").asText()).isEqualTo("message.deferred");
