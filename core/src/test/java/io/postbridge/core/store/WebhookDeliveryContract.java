@@ -177,6 +177,8 @@ public abstract class WebhookDeliveryContract {
         WebhookEndpoint disabled = backend.webhooks().find(goneEndpoint.endpoint().id()).orElseThrow();
         assertThat(disabled.disabledReason().orElseThrow()).contains("410");
         assertThat(onlyDelivery(backend, disabled.id()).status()).isEqualTo(WebhookDelivery.Status.FAILED);
+        // the event is recorded right after the endpoint is disabled
+        AWAIT.until(() -> !backend.events().recent(10, Optional.of(MailEventType.WEBHOOK_DISABLED)).isEmpty());
         assertThat(backend.events().recent(10, Optional.of(MailEventType.WEBHOOK_DISABLED))).hasSize(1)
             .allMatch(e -> e.getMailName().equals(disabled.id()));
 
