@@ -68,8 +68,9 @@ class WebhooksThroughJamesTest {
                 assertThat(receiver.requests()).as("every request verified, none refused").allMatch(r -> r.answered == 200);
 
                 // the delivery log, and a test delivery on demand
-                JsonNode deliveries = webAdmin.getJson("/postbridge/webhooks/" + id + "/deliveries");
-                assertThat(deliveries).hasSize(2).allMatch(d -> d.path("status").asText().equals("delivered"));
+                // the receiver has answered; the store records it right after
+                AWAIT.untilAsserted(() -> assertThat(webAdmin.getJson("/postbridge/webhooks/" + id + "/deliveries")).hasSize(2)
+                    .allMatch(d -> d.path("status").asText().equals("delivered")));
                 String messageId = receiver.processed().get(0).id;
                 JsonNode one = webAdmin.getJson("/postbridge/webhooks/" + id + "/deliveries/" + messageId);
                 assertThat(one.path("attemptLog").get(0).path("status").asInt()).isEqualTo(200);
@@ -125,8 +126,10 @@ class WebhooksThroughJamesTest {
                 assertThat(receiver.processed().get(0).id).as("the same webhook-id as before the restart").isEqualTo(webhookId);
                 assertThat(WebAdmin.parse(receiver.processed().get(0).body).path("data").path("messageId").asText())
                     .isEqualTo("<restart-1@test>");
-                JsonNode log = PostbridgeJames.webAdmin(second).getJson("/postbridge/webhooks/" + id + "/deliveries/" + webhookId);
-                assertThat(log.path("status").asText()).isEqualTo("delivered");
+                WebAdmin webAdmin = PostbridgeJames.webAdmin(second);
+                String path = "/postbridge/webhooks/" + id + "/deliveries/" + webhookId;
+                AWAIT.until(() -> webAdmin.getJson(path).path("status").asText().equals("delivered"));
+                JsonNode log = webAdmin.getJson(path);
                 assertThat(log.path("attemptLog").get(0).path("status").asInt()).isEqualTo(503);
             } finally {
                 second.stop();
