@@ -29,6 +29,7 @@ import io.postbridge.core.oauth.TokenCache;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
+import io.postbridge.core.webhooks.Webhooks;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -79,6 +80,13 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     MailEventLog events(PostbridgeBackend backend) {
         return backend.events();
+    }
+
+    /** Webhook endpoints and their delivery logs (WebhookRoutes); the outbox is sent by the backend's dispatcher. */
+    @Provides
+    @Singleton
+    Webhooks webhooks(PostbridgeBackend backend) {
+        return backend.webhooks();
     }
 
     /** The server's one token cache: SMTP AUTH of Microsoft pass-through apps and API delivery share it. */

@@ -50,6 +50,10 @@ import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
+import io.postbridge.core.store.JdbcWebhookStore;
+import io.postbridge.core.webhooks.EgressGuard;
+import io.postbridge.core.webhooks.WebhookDispatcher;
+import io.postbridge.core.webhooks.Webhooks;
 
 /**
  * The composition root of core: the store (schema migrated) built from {@code postbridge.properties}, the master keys
@@ -81,6 +85,8 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final TokenCache tokens;
     private final MailEventLog events;
     private final AccountAdministration administration;
+    private final Webhooks webhooks;
+    private final WebhookDispatcher webhookDispatcher;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
@@ -91,7 +97,6 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senders = new JdbcAllowedSenderRepository(jdbc);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
-        this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention());
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
@@ -101,6 +106,13 @@ public final class PostbridgeBackend implements AutoCloseable {
         SecretCipher cipher = new SecretCipher(masterKeys);
         this.secretVault = new SecretVault(secretRepository, cipher);
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
+        // webhooks: endpoint secrets sealed in pb_secret; the outbox is written with each event, in its transaction
+        JdbcWebhookStore webhookStore = new JdbcWebhookStore(jdbc, secretVault, clock);
+        this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore));
+        EgressGuard egress = new EgressGuard(settings.webhooks().allowedTargets());
+        this.webhooks = new Webhooks(webhookStore, egress, clock);
+        this.webhookDispatcher = new WebhookDispatcher(webhookStore, settings.webhooks(), egress, events, clock, settings.eventsRetention());
+        webhookStore.onEnqueued(webhookDispatcher::wake);
         // managed DKIM keys: private keys sealed in pb_secret, so the rotation above re-encrypts them too
         this.dkimKeys = new JdbcDkimKeyRepository(jdbc, secretVault, clock);
         this.dkimRotation = settings.dkimRotation();
@@ -218,6 +230,19 @@ public final class PostbridgeBackend implements AutoCloseable {
         return events;
     }
 
+    /** Webhook endpoints, their secrets and delivery logs (WebAdmin /postbridge/webhooks). */
+    public Webhooks webhooks() {
+        return webhooks;
+    }
+
+    /**
+     * Sends the webhook outbox. Not started by the backend: the server starts it (webhooks.dispatch), tests start it
+     * when they mean to; {@link #close()} stops it.
+     */
+    public WebhookDispatcher webhookDispatcher() {
+        return webhookDispatcher;
+    }
+
     /** Access tokens of every account and pass-through app; API delivery uses this same instance. */
     public TokenCache tokens() {
         return tokens;
@@ -232,6 +257,7 @@ public final class PostbridgeBackend implements AutoCloseable {
                 LOGGER.debug("closing the Microsoft token client", e);
             }
         }
+        webhookDispatcher.close();
         database.close();
     }
 

@@ -41,6 +41,10 @@ public class PostbridgeBackendHolder {
         }
         PostbridgeSettings settings = PostbridgeSettings.from(values(properties), workingDirectory.toPath());
         this.backend = PostbridgeBackend.start(settings, System.getenv(), Clock.systemUTC(), PostbridgeBackend::msal);
+        if (settings.webhooks().dispatch()) {
+            // sends the webhook outbox (every node may: the store hands each delivery to one node at a time)
+            backend.webhookDispatcher().start();
+        }
     }
 
     private static Map<String, String> values(PropertiesProvider properties) throws ConfigurationException {

@@ -13,7 +13,14 @@ public enum MailEventType {
     DEFERRED,
     BOUNCED,
     BOUNCE_RECEIVED,
-    DROPPED;
+    DROPPED,
+    // reported to webhook subscribers (issue 16); recorded by bounce, suppression and consent handling
+    COMPLAINED,
+    SUPPRESSED,
+    RECONSENT_REQUIRED,
+    ACCOUNT_CONNECTED,
+    /** A webhook endpoint was disabled (its receiver answered 410 Gone): the mail name is the endpoint id. */
+    WEBHOOK_DISABLED;
 
     /** The spelling used in configuration files and JSON: lower case with dashes. */
     public String wireName() {

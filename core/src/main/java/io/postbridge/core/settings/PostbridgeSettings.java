@@ -3,17 +3,21 @@ package io.postbridge.core.settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.postbridge.core.accounts.IpRange;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.store.JdbcAliasRepository;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import io.postbridge.core.store.StoreSettings;
+import io.postbridge.core.webhooks.WebhookSettings;
 
 /**
  * The settings of {@code conf/postbridge.properties} (every key is documented in that file). Unknown keys and bad
@@ -47,12 +51,21 @@ public final class PostbridgeSettings {
     public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
     public static final String EVENTS_RETENTION = "events.retention";
     public static final String ALIASES_CACHE = "aliases.cacheTime";
+    public static final String WEBHOOKS_DISPATCH = "webhooks.dispatch";
+    public static final String WEBHOOKS_TIMEOUT = "webhooks.timeout";
+    public static final String WEBHOOKS_FIRST_RETRY = "webhooks.retry.firstDelay";
+    public static final String WEBHOOKS_MAX_RETRY = "webhooks.retry.maxDelay";
+    public static final String WEBHOOKS_ATTEMPTS = "webhooks.retry.attempts";
+    public static final String WEBHOOKS_POLL = "webhooks.pollInterval";
+    public static final String WEBHOOKS_ALLOWED_TARGETS = "webhooks.allowedTargets";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
-        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE));
+        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE,
+        WEBHOOKS_DISPATCH, WEBHOOKS_TIMEOUT, WEBHOOKS_FIRST_RETRY, WEBHOOKS_MAX_RETRY, WEBHOOKS_ATTEMPTS, WEBHOOKS_POLL,
+        WEBHOOKS_ALLOWED_TARGETS));
 
     public enum RateLimitStore {
         MEMORY, DATABASE;
@@ -84,6 +97,7 @@ public final class PostbridgeSettings {
     private final DkimRotationSettings dkimRotation;
     private final Duration eventsRetention;
     private final Duration aliasesCacheTime;
+    private final WebhookSettings webhooks;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -122,6 +136,21 @@ public final class PostbridgeSettings {
             reader.duration(DKIM_KEY_CACHE, DkimRotationSettings.DEFAULT_CACHE_TTL, Duration.ZERO));
         this.eventsRetention = reader.duration(EVENTS_RETENTION, Duration.ofDays(30), Duration.ofHours(1));
         this.aliasesCacheTime = reader.duration(ALIASES_CACHE, JdbcAliasRepository.DEFAULT_CACHE_TTL, Duration.ZERO);
+        Duration firstRetry = reader.duration(WEBHOOKS_FIRST_RETRY, WebhookSettings.DEFAULT_FIRST_RETRY, Duration.ofMillis(1));
+        Duration maxRetry = reader.duration(WEBHOOKS_MAX_RETRY, WebhookSettings.DEFAULT_MAX_RETRY, Duration.ofMillis(1));
+        if (maxRetry.compareTo(firstRetry) < 0) {
+            throw reader.problem(WEBHOOKS_MAX_RETRY, "must not be shorter than " + WEBHOOKS_FIRST_RETRY + " (" + firstRetry + ")");
+        }
+        List<IpRange> allowedTargets = new ArrayList<>();
+        for (String range : reader.string(WEBHOOKS_ALLOWED_TARGETS).map(v -> v.split(",")).orElse(new String[0])) {
+            if (!range.isBlank()) {
+                allowedTargets.add(reader.parsed(WEBHOOKS_ALLOWED_TARGETS, ignored -> IpRange.parse(range)).orElseThrow());
+            }
+        }
+        this.webhooks = new WebhookSettings(reader.bool(WEBHOOKS_DISPATCH, true),
+            reader.duration(WEBHOOKS_TIMEOUT, WebhookSettings.DEFAULT_TIMEOUT, Duration.ofMillis(1)),
+            firstRetry, maxRetry, reader.integer(WEBHOOKS_ATTEMPTS, WebhookSettings.DEFAULT_ATTEMPTS, 1, 50),
+            reader.duration(WEBHOOKS_POLL, WebhookSettings.DEFAULT_POLL, Duration.ofMillis(1)), allowedTargets);
     }
 
     /**
@@ -201,6 +230,11 @@ public final class PostbridgeSettings {
     /** How long a node forwards with run-time aliases read from the store before reading them again. */
     public Duration aliasesCacheTime() {
         return aliasesCacheTime;
+    }
+
+    /** Signed delivery webhooks ({@code webhooks.*}). */
+    public WebhookSettings webhooks() {
+        return webhooks;
     }
 
     /** How long mail events are kept in the store. */

@@ -27,6 +27,10 @@ import io.postbridge.core.events.MailEventType;
  * database lists them all. Kept for {@code retention} (postbridge.properties {@code events.retention}): at most once
  * an hour, recording an event also deletes the rows older than that, an indexed range delete, so no extra thread
  * or job is needed. An event that cannot be written is logged and dropped: the log must never fail a mail.
+ *
+ * <p>With a webhook outbox, the outbox rows for the endpoints that want the event are written in the <b>same
+ * transaction</b> as the event (one extra INSERT ... SELECT): an event that is committed is sent eventually, and no
+ * endpoint is ever called on the mail path (the dispatcher sends later, on its own threads).
  */
 public final class JdbcMailEventLog implements MailEventLog {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
@@ -47,8 +51,14 @@ public final class JdbcMailEventLog implements MailEventLog {
     private final Duration retention;
     private final AtomicLong nextPrune = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong nextFailureLog = new AtomicLong(Long.MIN_VALUE);
+    private final Optional<JdbcWebhookStore> outbox;
 
     public JdbcMailEventLog(Jdbc jdbc, Clock clock, Duration retention) {
+        this(jdbc, clock, retention, Optional.empty());
+    }
+
+    public JdbcMailEventLog(Jdbc jdbc, Clock clock, Duration retention, Optional<JdbcWebhookStore> outbox) {
+        this.outbox = Objects.requireNonNull(outbox);
         this.jdbc = Objects.requireNonNull(jdbc);
         this.clock = Objects.requireNonNull(clock);
         if (retention.isNegative() || retention.isZero()) {
@@ -60,13 +70,20 @@ public final class JdbcMailEventLog implements MailEventLog {
     @Override
     public void record(MailEvent event) {
         try {
-            jdbc.update("INSERT INTO pb_mail_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                event.getAt().toEpochMilli(), event.getType().wireName(), fit(event.getMailName(), MAIL_NAME),
-                Jdbc.nullable(event.getMessageId().map(id -> fit(id, MESSAGE_ID))),
-                Jdbc.nullable(event.getSender().map(sender -> fit(sender, ADDRESS))),
-                recipients(event.getRecipients()),
-                Jdbc.nullable(event.getAccount().map(account -> fit(account, ADDRESS))),
-                Jdbc.nullable(event.getDetail().map(detail -> fit(detail, DETAIL))));
+            int webhooks = jdbc.inTransaction(tx -> {
+                tx.update("INSERT INTO pb_mail_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    event.getAt().toEpochMilli(), event.getType().wireName(), fit(event.getMailName(), MAIL_NAME),
+                    Jdbc.nullable(event.getMessageId().map(id -> fit(id, MESSAGE_ID))),
+                    Jdbc.nullable(event.getSender().map(sender -> fit(sender, ADDRESS))),
+                    recipients(event.getRecipients()),
+                    Jdbc.nullable(event.getAccount().map(account -> fit(account, ADDRESS))),
+                    Jdbc.nullable(event.getDetail().map(detail -> fit(detail, DETAIL))));
+                // the webhooks report the event as stored (shortened like its columns), so they always fit too
+                return outbox.isPresent() ? JdbcWebhookStore.enqueue(tx, asStored(event), clock.millis()) : 0;
+            });
+            if (webhooks > 0) {
+                outbox.get().enqueued();
+            }
             pruneIfDue();
         } catch (StoreException e) {
             long now = clock.millis();
@@ -141,6 +158,20 @@ public final class JdbcMailEventLog implements MailEventLog {
         } catch (SQLException e) {
             return "?";
         }
+    }
+
+    /** The event with its values shortened as the columns store them. */
+    static MailEvent asStored(MailEvent event) {
+        List<String> recipients;
+        try {
+            recipients = JSON.readValue(recipients(event.getRecipients()), STRING_LIST);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return MailEvent.builder(event.getType(), fit(event.getMailName(), MAIL_NAME)).at(event.getAt())
+            .messageId(event.getMessageId().map(id -> fit(id, MESSAGE_ID))).sender(event.getSender().map(sender -> fit(sender, ADDRESS)))
+            .recipients(recipients).account(event.getAccount().map(account -> fit(account, ADDRESS)))
+            .detail(event.getDetail().map(detail -> fit(detail, DETAIL))).build();
     }
 
     /** The recipients as a JSON array that fits its column: when there are too many, the last entry says how many more. */
