@@ -46,6 +46,12 @@ public final class BounceParser {
             + "|unzustellbar|unable to deliver|permanent error|delayed mail|delivery delayed",
         Pattern.CASE_INSENSITIVE);
 
+    private static final Set<String> TOP_FIELDS = Set.of("content-type", "from", "subject", "x-failed-recipients",
+        "auto-submitted", "precedence", "x-autoreply", "x-autorespond");
+    private static final Set<String> ORIGINAL_FIELDS = Set.of("message-id", "from", "to", "subject", "date", "return-path");
+    private static final Pattern HTML_BREAK = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</tr>");
+    private static final Pattern HTML_TAG = Pattern.compile("<[^>]*>");
+
     /** The bounds; the defaults fit any real bounce (the largest in set-of-emails is under 200 KB). */
     public static final class Limits {
         final long maxBytes;
@@ -149,12 +155,13 @@ public final class BounceParser {
                     if (entity == null) {
                         break;
                     }
+                    // decoding a field's body costs; only the fields the report uses are decoded
                     if (name.equals("content-type")) {
                         entity.contentType = field.getBody().toLowerCase(Locale.ROOT);
                     }
-                    if (entity.top) {
+                    if (entity.top && TOP_FIELDS.contains(name)) {
                         reading.topHeader(name, field.getBody());
-                    } else if (entity == returnedRoot) {
+                    } else if (entity == returnedRoot && ORIGINAL_FIELDS.contains(name)) {
                         reading.original.putIfAbsent(name, field.getBody().trim());
                     }
                     break;
@@ -227,7 +234,7 @@ public final class BounceParser {
         }
         String text = part.toString().replace("\r\n", "\n");
         if (html) {
-            text = text.replaceAll("(?i)<br\\s*/?>|</p>|</div>|</tr>", "\n").replaceAll("<[^>]*>", " ")
+            text = HTML_TAG.matcher(HTML_BREAK.matcher(text).replaceAll("\n")).replaceAll(" ")
                 .replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
         }
         if (reading.text.length() > 0) {
@@ -293,6 +300,7 @@ public final class BounceParser {
         BounceReport report() {
             Map<String, String> returned = new LinkedHashMap<>();
             for (String name : List.of("message-id", "from", "to", "subject", "date", "return-path")) {
+                // the returned original's headers (a message/rfc822 part or a text/rfc822-headers block)
                 Optional.ofNullable(original.get(name)).ifPresent(v -> returned.put(name, v));
             }
             String fullText = text.toString();
@@ -310,7 +318,9 @@ public final class BounceParser {
             List<TextBounceScanner.Candidate> fromText = null;
             Set<String> excluded = excluded(returned);
             if (!dsn.isEmpty()) {
-                fromText = TextBounceScanner.scan(fullText, excluded);
+                // the text is read only when a report leaves out the remote reply (Postfix, qmail-based DSNs)
+                boolean needText = dsn.stream().anyMatch(g -> g.getOrDefault("diagnostic-code", "").isBlank());
+                fromText = needText ? TextBounceScanner.scan(fullText, excluded) : null;
                 for (Map<String, String> group : dsn) {
                     if (recipients.size() >= limits.maxRecipients) {
                         limit("recipients: more than " + limits.maxRecipients + " in the report");
@@ -433,7 +443,7 @@ public final class BounceParser {
                 diagnosticType = diagnosticField.substring(0, semi).trim().toLowerCase(Locale.ROOT);
                 diagnostic = diagnosticField.substring(semi + 1).trim();
             }
-            if (diagnostic.isBlank()) {
+            if (diagnostic.isBlank() && fromText != null) {
                 diagnostic = fromText.stream().filter(c -> c.address.equals(address)).findFirst()
                     .map(c -> c.diagnostic.toString()).orElse("");
             }

@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -147,7 +146,16 @@ public final class ReasonClassifier {
         BounceReason.NOTACCEPT, BounceReason.MAILERERROR, BounceReason.NORELAYING, BounceReason.POLICYVIOLATION,
         BounceReason.VIRUSDETECTED);
 
-    private static final Map<BounceReason, Phrases> PHRASES = load();
+    private static final PhraseIndex PHRASES = load();
+    /** The remote reply is a line or two; more is quoted text, and the phrase search is linear in it. */
+    private static final int MAX_TEXT = 2000;
+    /** Each reason's phrases are looked for at most once per text (the rules below ask several times). */
+    private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
+
+    private static final class Memo {
+        String text;
+        long reasons;
+    }
 
     private ReasonClassifier() {
     }
@@ -171,6 +179,9 @@ public final class ReasonClassifier {
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType) {
         String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
+        if (text.length() > MAX_TEXT) {
+            text = text.substring(0, MAX_TEXT);
+        }
         if (status.isPresent() && status.get().klass() == 2 || "delivered".equals(action) || "relayed".equals(action)
             || "expanded".equals(action)) {
             return new Verdict(BounceReason.DELIVERED, 0.9);
@@ -309,37 +320,127 @@ public final class ReasonClassifier {
 
     /** Whether {@code lowerText} holds one of {@code reason}'s phrases (a lower-cased text). */
     public static boolean matches(BounceReason reason, String lowerText) {
-        Phrases phrases = PHRASES.get(reason);
-        return phrases != null && !lowerText.isEmpty() && phrases.matches(lowerText);
-    }
-
-    private static final class Phrases {
-        final List<String> substrings = new ArrayList<>();
-        final List<Pattern> patterns = new ArrayList<>();
-
-        boolean matches(String text) {
-            for (String s : substrings) {
-                if (text.contains(s)) {
-                    return true;
-                }
-            }
-            for (Pattern p : patterns) {
-                if (p.matcher(text).find()) {
-                    return true;
-                }
-            }
+        if (lowerText.isEmpty()) {
             return false;
         }
+        Memo memo = MEMO.get();
+        if (memo.text != lowerText) {
+            memo.reasons = PHRASES.reasonsIn(lowerText);
+            memo.text = lowerText;
+        }
+        return (memo.reasons & (1L << reason.ordinal())) != 0;
     }
 
-    private static Map<BounceReason, Phrases> load() {
-        Map<BounceReason, Phrases> table = new EnumMap<>(BounceReason.class);
-        load(table, "reason-phrases.txt");
-        load(table, "reason-phrases-postbridge.txt");
-        return table;
+    /** The top-level alternatives of {@code (?>a|b|c)} (or of {@code a|b|c}); the regex itself otherwise. */
+    static List<String> alternatives(String regex) {
+        String inner = regex;
+        if (regex.startsWith("(?>") && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1) {
+            inner = regex.substring(3, regex.length() - 1);
+        }
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        boolean inClass = false;
+        for (int i = 0; i < inner.length(); i++) {
+            char c = inner.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+                if (i + 1 < inner.length() && inner.charAt(i + 1) == ']') {
+                    i++;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                out.add(inner.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(inner.substring(start));
+        return out;
     }
 
-    private static void load(Map<BounceReason, Phrases> table, String resource) {
+    private static int closingOf(String regex, int open) {
+        int depth = 0;
+        boolean inClass = false;
+        for (int i = open; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The longest run of literal characters outside groups and quantifiers: every match contains it. */
+    static String requiredLiteral(String alternative) {
+        String best = "";
+        StringBuilder run = new StringBuilder();
+        int i = 0;
+        while (i < alternative.length()) {
+            char c = alternative.charAt(i);
+            String atom = null;
+            int next = i + 1;
+            if (c == '(') {
+                next = closingOf(alternative, i) + 1;
+                if (next <= 0) {
+                    return "";
+                }
+            } else if (c == '[') {
+                int close = alternative.indexOf(']', i + 2);
+                String body = close < 0 ? "" : alternative.substring(i + 1, close);
+                next = close < 0 ? alternative.length() : close + 1;
+                if (body.length() == 1 && body.charAt(0) != '^') {
+                    atom = body;
+                } else if (body.length() == 2 && body.charAt(0) == '\\' && !Character.isLetterOrDigit(body.charAt(1))) {
+                    atom = body.substring(1);
+                }
+            } else if (c == '\\' && i + 1 < alternative.length()) {
+                char e = alternative.charAt(i + 1);
+                next = i + 2;
+                atom = Character.isLetterOrDigit(e) ? null : String.valueOf(e);
+            } else if (".^$|*+?{}".indexOf(c) < 0) {
+                atom = String.valueOf(c);
+            }
+            boolean quantified = next < alternative.length() && "*+?{".indexOf(alternative.charAt(next)) >= 0;
+            if (atom != null && !quantified) {
+                run.append(atom);
+            } else {
+                if (atom != null && alternative.charAt(next) == '+') {
+                    run.append(atom);
+                }
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+            }
+            i = next;
+        }
+        return run.length() > best.length() ? run.toString() : best;
+    }
+
+    private static PhraseIndex load() {
+        PhraseIndex index = new PhraseIndex();
+        load(index, "reason-phrases.txt");
+        load(index, "reason-phrases-postbridge.txt");
+        index.build();
+        return index;
+    }
+
+    private static void load(PhraseIndex index, String resource) {
         try (InputStream in = ReasonClassifier.class.getResourceAsStream(resource);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
@@ -350,11 +451,12 @@ public final class ReasonClassifier {
                 String[] parts = line.split("\t", 3);
                 BounceReason reason = BounceReason.fromWireName(parts[0])
                     .orElseThrow(() -> new IllegalStateException(resource + ": unknown reason " + parts[0]));
-                Phrases phrases = table.computeIfAbsent(reason, r -> new Phrases());
                 if (parts[1].equals("s")) {
-                    phrases.substrings.add(parts[2]);
+                    index.addSubstring(reason, parts[2]);
                 } else {
-                    phrases.patterns.add(Pattern.compile(parts[2]));
+                    for (String alternative : alternatives(parts[2])) {
+                        index.addRegex(reason, requiredLiteral(alternative), Pattern.compile(alternative));
+                    }
                 }
             }
         } catch (IOException e) {

@@ -26,6 +26,7 @@ final class TextBounceScanner {
     /** A short phrase, then the address: {@code Unknown user: addr}, {@code Recipient address: addr}. */
     private static final Pattern PHRASE_THEN_ADDR = Pattern.compile(
         "^\\s*[A-Za-z][A-Za-z ,'\\-]{2,60}:\\s*[\"'<]?(" + ADDR + ")[\"'>]?\\s*[.,:]?\\s*(.*)$");
+    private static final Pattern ADDR_ONLY = Pattern.compile(ADDR);
     /** Last resort: any line with an address and a reply or status code. */
     private static final Pattern ADDR_ANYWHERE = Pattern.compile("<?(" + ADDR + ")>?");
     private static final Pattern CODE_ANYWHERE = Pattern.compile("(?<![\\d.])(?:[45][0-9]{2}[ \\-]|[45]\\.[0-9]{1,3}\\.[0-9]{1,3})");
@@ -70,13 +71,28 @@ final class TextBounceScanner {
         while (from < text.length()) {
             int nl = text.indexOf('\n', from);
             int end = nl < 0 ? text.length() : nl;
-            String line = text.substring(from, end);
-            if (ORIGINAL_MARKER.matcher(line).find() || ORIGINAL_PHRASE.matcher(line).find()) {
+            if (isOriginalMarker(text, from, end)) {
                 return text.substring(0, from);
             }
             from = end + 1;
         }
         return text;
+    }
+
+    private static boolean isOriginalMarker(String text, int from, int end) {
+        int i = from;
+        while (i < end && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+            i++;
+        }
+        if (i >= end) {
+            return false;
+        }
+        char c = Character.toLowerCase(text.charAt(i));
+        // cheap first-character test: the regexes below run on few lines
+        if (c == '-' || c == '=' || c == '*') {
+            return ORIGINAL_MARKER.matcher(text.substring(from, end)).find();
+        }
+        return (c == 'o' || c == 'b' || c == 't' || c == 'c') && ORIGINAL_PHRASE.matcher(text.substring(from, end)).find();
     }
 
     /** Header lines of an original quoted inline after its marker (Exim, qmail and others put it in the text). */
@@ -106,6 +122,18 @@ final class TextBounceScanner {
         int linesSinceCandidate = 0;
         for (String raw : lines) {
             String line = raw.strip();
+            if (line.indexOf('@') < 0) {
+                // no address on this line: it can only continue the current recipient's explanation
+                if (current != null) {
+                    linesSinceCandidate++;
+                    if (linesSinceCandidate <= 12 && !line.isEmpty()) {
+                        append(current, line);
+                    } else if (linesSinceCandidate > 40) {
+                        current = null;
+                    }
+                }
+                continue;
+            }
             String address = null;
             String rest = "";
             Matcher m;
@@ -113,7 +141,7 @@ final class TextBounceScanner {
                 current = line.isEmpty() ? null : current;
                 continue;
             }
-            if ((m = RCPT_TRANSCRIPT.matcher(line)).find()) {
+            if (line.contains(">>>") && (m = RCPT_TRANSCRIPT.matcher(line)).find()) {
                 address = m.group(1);
             } else if ((m = ANGLE_LINE.matcher(raw)).matches()) {
                 address = m.group(1);
@@ -151,7 +179,7 @@ final class TextBounceScanner {
         }
         if (byAddress.isEmpty()) {
             for (String raw : lines) {
-                if (HEADERISH.matcher(raw).find() || !CODE_ANYWHERE.matcher(raw).find()) {
+                if (raw.indexOf('@') < 0 || HEADERISH.matcher(raw).find() || !CODE_ANYWHERE.matcher(raw).find()) {
                     continue;
                 }
                 Matcher a = ADDR_ANYWHERE.matcher(raw);
@@ -196,7 +224,7 @@ final class TextBounceScanner {
     /** Addresses in a header value such as X-Failed-Recipients or Original-Rcpt-To. */
     static List<String> addresses(String value) {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile(ADDR).matcher(value);
+        Matcher m = ADDR_ONLY.matcher(value);
         while (m.find()) {
             String a = normalise(m.group());
             if (!out.contains(a)) {
