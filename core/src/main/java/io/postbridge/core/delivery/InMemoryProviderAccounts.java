@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Provider accounts held in memory: the default until the account store is wired in, and what tests use.
+ * Provider accounts held in memory (lost on restart): behind the stored accounts, for trials through
+ * {@code /postbridge/provider-accounts}, and what tests use.
  * Remembers which accounts need re-consent and the newest refresh tokens.
  */
 public final class InMemoryProviderAccounts implements ProviderAccounts {
