@@ -49,7 +49,9 @@ import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
+import io.postbridge.core.store.JdbcSuppressionRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
+import io.postbridge.core.suppression.SuppressionList;
 
 /**
  * The composition root of core: the store (schema migrated) built from {@code postbridge.properties}, the master keys
@@ -71,6 +73,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final SecretVault secretVault;
     private final MasterKeyRotation rotation;
     private final AccountRateLimits rateLimits;
+    private final SuppressionList suppressions;
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
     private final AliasRepository aliases;
@@ -92,6 +95,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
         this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention());
+        this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), settings.suppressionPolicy(), clock);
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
@@ -214,6 +218,11 @@ public final class PostbridgeBackend implements AutoCloseable {
     }
 
     /** Mail events (received, queued, delivered, ...), kept in the store for events.retention. */
+    /** The suppression list (bounce handling): hard/soft/complaint rules, per account and global. */
+    public SuppressionList suppressions() {
+        return suppressions;
+    }
+
     public MailEventLog events() {
         return events;
     }

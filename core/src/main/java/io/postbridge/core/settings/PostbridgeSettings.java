@@ -12,6 +12,7 @@ import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.store.JdbcAliasRepository;
+import io.postbridge.core.suppression.SuppressionPolicy;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import io.postbridge.core.store.StoreSettings;
 
@@ -47,12 +48,17 @@ public final class PostbridgeSettings {
     public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
     public static final String EVENTS_RETENTION = "events.retention";
     public static final String ALIASES_CACHE = "aliases.cacheTime";
+    public static final String SUPPRESSION_SOFT_BOUNCES = "suppression.softBounces";
+    public static final String SUPPRESSION_SOFT_WINDOW = "suppression.softWindow";
+    public static final String SUPPRESSION_EXPIRY = "suppression.expiry";
+    public static final String SUPPRESSION_ENFORCEMENT = "suppression.enforcement";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
-        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE));
+        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE,
+        SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT));
 
     public enum RateLimitStore {
         MEMORY, DATABASE;
@@ -84,6 +90,7 @@ public final class PostbridgeSettings {
     private final DkimRotationSettings dkimRotation;
     private final Duration eventsRetention;
     private final Duration aliasesCacheTime;
+    private final SuppressionPolicy suppressionPolicy;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -122,6 +129,13 @@ public final class PostbridgeSettings {
             reader.duration(DKIM_KEY_CACHE, DkimRotationSettings.DEFAULT_CACHE_TTL, Duration.ZERO));
         this.eventsRetention = reader.duration(EVENTS_RETENTION, Duration.ofDays(30), Duration.ofHours(1));
         this.aliasesCacheTime = reader.duration(ALIASES_CACHE, JdbcAliasRepository.DEFAULT_CACHE_TTL, Duration.ZERO);
+        this.suppressionPolicy = new SuppressionPolicy(
+            reader.integer(SUPPRESSION_SOFT_BOUNCES, SuppressionPolicy.DEFAULT_SOFT_BOUNCES, 1, 1000),
+            reader.duration(SUPPRESSION_SOFT_WINDOW, SuppressionPolicy.DEFAULT_SOFT_WINDOW, Duration.ofMinutes(1)),
+            reader.duration(SUPPRESSION_EXPIRY, Duration.ofMinutes(1)),
+            reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
+                "'reject' (550 at RCPT) or 'accept-and-drop' (accepted, not sent, an event recorded)")
+                .orElse(SuppressionPolicy.Enforcement.REJECT));
     }
 
     /**
@@ -204,6 +218,10 @@ public final class PostbridgeSettings {
     }
 
     /** How long mail events are kept in the store. */
+    public SuppressionPolicy suppressionPolicy() {
+        return suppressionPolicy;
+    }
+
     public Duration eventsRetention() {
         return eventsRetention;
     }
