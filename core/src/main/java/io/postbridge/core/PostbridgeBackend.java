@@ -51,6 +51,7 @@ import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
 import io.postbridge.core.store.JdbcSuppressionRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
+import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.suppression.SuppressionList;
 
 /**
@@ -221,6 +222,11 @@ public final class PostbridgeBackend implements AutoCloseable {
     /** The suppression list (bounce handling): hard/soft/complaint rules, per account and global. */
     public SuppressionList suppressions() {
         return suppressions;
+    }
+
+    /** What inbound bounces, failures while sending and deliveries do to the suppression list. */
+    public BounceOutcomes bounceOutcomes() {
+        return new BounceOutcomes(suppressions, events);
     }
 
     public MailEventLog events() {

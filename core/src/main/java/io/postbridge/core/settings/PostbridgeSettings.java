@@ -134,7 +134,7 @@ public final class PostbridgeSettings {
             reader.duration(SUPPRESSION_SOFT_WINDOW, SuppressionPolicy.DEFAULT_SOFT_WINDOW, Duration.ofMinutes(1)),
             reader.duration(SUPPRESSION_EXPIRY, Duration.ofMinutes(1)),
             reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
-                "'reject' (550 at RCPT) or 'accept-and-drop' (accepted, not sent, an event recorded)")
+                "'reject' (550 at RCPT; accept-and-drop is not available yet)")
                 .orElse(SuppressionPolicy.Enforcement.REJECT));
     }
 

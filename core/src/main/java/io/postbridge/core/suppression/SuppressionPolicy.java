@@ -13,9 +13,7 @@ import java.util.Optional;
 public final class SuppressionPolicy {
     public enum Enforcement {
         /** 550 5.1.1 (5.7.1 for a complaint) at RCPT, saying why and since when. */
-        REJECT,
-        /** 250 at RCPT, then the recipient is dropped and a {@code suppressed} event recorded (SES's behaviour). */
-        ACCEPT_AND_DROP;
+        REJECT;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -31,3 +31,6 @@ CREATE TABLE pb_soft_bounce (
     bounces      INTEGER      NOT NULL,
     PRIMARY KEY (scope, address)
 );
+
+-- A bounce without a VERP address is linked to its sender by the returned Message-ID (MailEventLog.accountOfMessage).
+CREATE INDEX pb_mail_event_message_id ON pb_mail_event (message_id);
