@@ -267,8 +267,7 @@ public final class BounceParser {
         }
 
         boolean isMessagePart() {
-            return contentType.startsWith("message/rfc822") || contentType.startsWith("message/global")
-                || contentType.startsWith("message/partial") && false;
+            return contentType.startsWith("message/rfc822") || contentType.startsWith("message/global");
         }
     }
 
@@ -326,7 +325,7 @@ public final class BounceParser {
                         limit("recipients: more than " + limits.maxRecipients + " in the report");
                         break;
                     }
-                    fromDsn(group, fromText, textPart).ifPresent(recipients::add);
+                    fromDsn(group, fromText).ifPresent(recipients::add);
                 }
                 if (!recipients.isEmpty()) {
                     format = "rfc3464";
@@ -389,8 +388,7 @@ public final class BounceParser {
             String auto = top.getOrDefault("auto-submitted", "").toLowerCase(Locale.ROOT);
             String precedence = top.getOrDefault("precedence", "").toLowerCase(Locale.ROOT);
             return auto.startsWith("auto-replied") || top.containsKey("x-autoreply") || top.containsKey("x-autorespond")
-                || precedence.equals("auto_reply") || AUTO_SUBJECT.matcher(top.getOrDefault("subject", "").trim()).find()
-                || top.getOrDefault("x-auto-response-suppress", "").isEmpty() && false;
+                || precedence.equals("auto_reply") || AUTO_SUBJECT.matcher(top.getOrDefault("subject", "").trim()).find();
         }
 
         private List<BouncedRecipient> autoReplyRecipient() {
@@ -421,8 +419,7 @@ public final class BounceParser {
             return new BounceReport(BounceKind.COMPLAINT, "arf", recipients, returned, type, limit);
         }
 
-        private Optional<BouncedRecipient> fromDsn(Map<String, String> group, List<TextBounceScanner.Candidate> fromText,
-                                                   String textPart) {
+        private Optional<BouncedRecipient> fromDsn(Map<String, String> group, List<TextBounceScanner.Candidate> fromText) {
             String recipientField = group.getOrDefault("final-recipient", group.get("original-recipient"));
             if (recipientField == null) {
                 return Optional.empty();
@@ -460,15 +457,14 @@ public final class BounceParser {
             String diagnostic = candidate.diagnostic.toString();
             if (only && EnhancedStatus.findReplyCode(diagnostic).isEmpty() && EnhancedStatus.find(diagnostic).isEmpty()) {
                 // the explanation is elsewhere in the text (Google, Microsoft, Exim put it under the address block)
-                diagnostic = (diagnostic + " " + textPart.replace('\n', ' ')).trim();
+                String context = textPart.length() > 2000 ? textPart.substring(0, 2000) : textPart;
+                diagnostic = (diagnostic + " " + context.replace('\n', ' ')).trim();
             }
             Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "");
-            String action = verdict.reason == BounceReason.EXPIRED && status.map(EnhancedStatus::isTransient).orElse(false)
-                ? "delayed" : "failed";
-            String reply = diagnostic.length() > 500 ? diagnostic.substring(0, 500) : diagnostic;
-            return recipient(candidate.address, action, status, new ReasonClassifier.Verdict(verdict.reason,
-                Math.min(verdict.confidence, 0.8)), reply, Optional.empty());
+            // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
+            return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
+                Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());
         }
 
         private BouncedRecipient recipient(String address, String action, Optional<EnhancedStatus> status,
