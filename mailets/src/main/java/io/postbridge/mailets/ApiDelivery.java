@@ -8,12 +8,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -33,7 +31,6 @@ import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.oauth.TokenCache;
