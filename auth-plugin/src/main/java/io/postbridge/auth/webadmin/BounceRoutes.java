@@ -4,12 +4,10 @@ import java.io.ByteArrayInputStream;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.bounce.BounceParser;
 import io.postbridge.core.bounce.BounceReportJson;
-import spark.Service;
 
 /**
  * {@code POST /postbridge/bounces/parse}: the raw message as the body (any Content-Type; CRLF, LF or CR line ends),
@@ -17,25 +15,19 @@ import spark.Service;
  * was not counted. The parser's own limits apply (16 MiB, 1000 header fields, 1000 recipients, 2 s).
  * Enabled by {@code extensions.routes=...,io.postbridge.auth.webadmin.BounceRoutes} in {@code webadmin.properties}.
  */
-public class BounceRoutes implements Routes {
+public class BounceRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/bounces";
 
-    private final JsonTransformer json;
     private final BounceParser parser = new BounceParser();
 
     @Inject
     public BounceRoutes(JsonTransformer json) {
-        this.json = json;
+        super(BASE_PATH, json);
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, json).post(BASE_PATH + "/parse", (request, response) -> {
+    protected void routes(WebAdminRoutes routes) {
+        routes.post(BASE_PATH + "/parse", (request, response) -> {
             byte[] body = request.bodyAsBytes();
             if (body == null || body.length == 0) {
                 throw JsonBody.badRequest("the body must be the raw message to parse (message/rfc822), and it was empty");

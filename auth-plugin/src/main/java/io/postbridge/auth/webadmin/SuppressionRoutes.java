@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.suppression.Suppression;
@@ -16,7 +15,6 @@ import io.postbridge.core.suppression.SuppressionList;
 import io.postbridge.core.suppression.SuppressionReason;
 import spark.Request;
 import spark.Response;
-import spark.Service;
 
 /**
  * The suppression list, under {@code /postbridge/suppressions}. A scope is an account's name, or {@code global}
@@ -29,28 +27,22 @@ import spark.Service;
  * </ul>
  * Enabled by {@code extensions.routes=...,io.postbridge.auth.webadmin.SuppressionRoutes} in {@code webadmin.properties}.
  */
-public class SuppressionRoutes implements Routes {
+public class SuppressionRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/suppressions";
     private static final String GLOBAL_SCOPE = "global";
     private static final String ENTRY = BASE_PATH + "/:scope/:address";
 
     private final SuppressionList suppressions;
-    private final JsonTransformer json;
 
     @Inject
     public SuppressionRoutes(SuppressionList suppressions, JsonTransformer json) {
+        super(BASE_PATH, json);
         this.suppressions = suppressions;
-        this.json = json;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, json)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH, (request, response) -> suppressions.repository().list(
                     JsonBody.queryString(request, "scope").map(SuppressionRoutes::scope),
                     JsonBody.queryString(request, "search"),
