@@ -227,6 +227,19 @@ class AliasForwardingTest {
     }
 
     @Test
+    void aBounceToSeveralOfOurSrsAddressesIsRefusedAsBackscatter() throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(inbound)) {
+            smtp.ehlo();
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo(SRS.forward("x@elsewhere.test", "example.com"))).startsWith("250");
+            assertThat(smtp.rcptTo(SRS.forward("y@elsewhere.test", "example.com"))).startsWith("550 5.7.1").contains("backscatter");
+            smtp.rset();
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo(SRS.forward("y@elsewhere.test", "example.com"))).as("a new transaction").startsWith("250");
+        }
+    }
+
+    @Test
     void bounceToOurSrsAddressReachesTheOriginalSender() throws Exception {
         assertThat(send("sender@elsewhere.test", "info@example.com", message("srs-back-1@test", ""))).startsWith("250");
         String srsSender = awaitAt("srs-back-1@test", "carol@remote.test").getEnvelopeSender();

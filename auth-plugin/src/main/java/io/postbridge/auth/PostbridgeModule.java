@@ -30,6 +30,8 @@ import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.webhooks.Webhooks;
+import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.SuppressionList;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -123,6 +125,20 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     AccountRepository accounts(PostbridgeBackend backend) {
         return backend.accounts();
+    }
+
+    /** The suppression list of bounce handling (SuppressionRoutes, SuppressedRecipientHook). */
+    @Provides
+    @Singleton
+    SuppressionList suppressions(PostbridgeBackend backend) {
+        return backend.suppressions();
+    }
+
+    /** What bounces and delivery results do to the suppression list (HandleBounce, SuppressionFeedback). */
+    @Provides
+    @Singleton
+    BounceOutcomes bounceOutcomes(PostbridgeBackend backend) {
+        return backend.bounceOutcomes();
     }
 
     /** Per-account message and recipient limits (RateLimitHook, AccountRoutes). */

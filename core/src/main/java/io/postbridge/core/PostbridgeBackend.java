@@ -49,11 +49,14 @@ import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
+import io.postbridge.core.store.JdbcSuppressionRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
 import io.postbridge.core.store.JdbcWebhookStore;
 import io.postbridge.core.webhooks.EgressGuard;
 import io.postbridge.core.webhooks.WebhookDispatcher;
 import io.postbridge.core.webhooks.Webhooks;
+import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.SuppressionList;
 
 /**
  * The composition root of core: the store (schema migrated) built from {@code postbridge.properties}, the master keys
@@ -75,6 +78,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final SecretVault secretVault;
     private final MasterKeyRotation rotation;
     private final AccountRateLimits rateLimits;
+    private final SuppressionList suppressions;
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
     private final AliasRepository aliases;
@@ -97,6 +101,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senders = new JdbcAllowedSenderRepository(jdbc);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
+        this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), settings.suppressionPolicy(), clock);
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
@@ -226,6 +231,16 @@ public final class PostbridgeBackend implements AutoCloseable {
     }
 
     /** Mail events (received, queued, delivered, ...), kept in the store for events.retention. */
+    /** The suppression list (bounce handling): hard/soft/complaint rules, per account and global. */
+    public SuppressionList suppressions() {
+        return suppressions;
+    }
+
+    /** What inbound bounces, failures while sending and deliveries do to the suppression list. */
+    public BounceOutcomes bounceOutcomes() {
+        return new BounceOutcomes(suppressions, events);
+    }
+
     public MailEventLog events() {
         return events;
     }

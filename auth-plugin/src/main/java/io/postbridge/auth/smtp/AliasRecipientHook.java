@@ -27,7 +27,8 @@ import io.postbridge.core.srs.SrsException;
 /**
  * Decides at RCPT time, for recipients in our domains, so the server never accepts mail it would have to bounce:
  * <ul>
- *   <li>our SRS addresses (returning bounces): accepted only with a valid hash and age, else {@code 550 5.1.1};</li>
+ *   <li>our SRS addresses (returning bounces): accepted only with a valid hash and age, else {@code 550 5.1.1}; a
+ *       bounce (null sender) to a second SRS address in one transaction {@code 550 5.7.1} (backscatter);</li>
  *   <li>aliases: accepted; disabled-reject aliases {@code 550 5.2.1}; broken aliases (loop, depth) {@code 550 5.4.6};
  *       too many targets {@code 550 5.5.3}, or {@code 452 4.5.3} when earlier recipients of the same transaction used
  *       up the cap (the client sends the rest in another transaction);</li>
@@ -41,6 +42,8 @@ public class AliasRecipientHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasRecipientHook.class);
     private static final ProtocolSession.AttachmentKey<Integer> TARGETS_IN_TRANSACTION =
         ProtocolSession.AttachmentKey.of("io.postbridge.alias.targets", Integer.class);
+    private static final ProtocolSession.AttachmentKey<Boolean> SRS_BOUNCE_ACCEPTED =
+        ProtocolSession.AttachmentKey.of("io.postbridge.alias.srsBounceAccepted", Boolean.class);
 
     private final AliasForwardingSource forwardingSource;
     private final LocalMailboxes mailboxes;
@@ -71,7 +74,7 @@ public class AliasRecipientHook implements RcptHook {
                 return jamesRecipientCheck.doRcpt(session, sender, rcpt);
             }
             if (forwarding.get().isOurSrsAddress(rcpt.getLocalPart(), rcpt.getDomain().asString())) {
-                return checkSrs(forwarding.get(), rcpt);
+                return checkSrs(session, sender, forwarding.get(), rcpt);
             }
             return checkAlias(session, sender, rcpt, forwarding.get());
         } catch (Exception e) {
@@ -80,9 +83,16 @@ public class AliasRecipientHook implements RcptHook {
         }
     }
 
-    private HookResult checkSrs(AliasForwarding forwarding, MailAddress rcpt) {
+    private HookResult checkSrs(SMTPSession session, MaybeSender sender, AliasForwarding forwarding, MailAddress rcpt) {
         try {
             forwarding.reverseSrs(rcpt.asString());
+            if (sender.isNullSender()) {
+                if (session.getAttachment(SRS_BOUNCE_ACCEPTED, ProtocolSession.State.Transaction).orElse(false)) {
+                    LOGGER.info("Postbridge: refused bounce to a second SRS address {} (backscatter)", rcpt.asString());
+                    return reply(AliasReply.BOUNCE_TO_SEVERAL_SRS, AliasReply.BOUNCE_TO_SEVERAL_SRS.rcptDescription(rcpt.asString()));
+                }
+                session.setAttachment(SRS_BOUNCE_ACCEPTED, true, ProtocolSession.State.Transaction);
+            }
             return HookResult.DECLINED;
         } catch (SrsException e) {
             LOGGER.info("Postbridge: refused SRS address {}: {}", rcpt.asString(), e.reason().text());

@@ -16,6 +16,12 @@ public final class AliasReply {
     public static final AliasReply TOO_MANY_TARGETS = new AliasReply("550", "5.5.3", "too many recipients after alias expansion");
     /** Earlier recipients of the same transaction used up the targets of one message: the client sends the rest later. */
     public static final AliasReply TRANSACTION_FULL = new AliasReply("452", "4.5.3", "Too many recipients for one message; send the rest separately");
+    /**
+     * A bounce (null reverse-path) to a second of our SRS addresses in one transaction: a real bounce returns one
+     * message to one sender, so this is backscatter or a forgery (Haraka's single_recipient check).
+     */
+    public static final AliasReply BOUNCE_TO_SEVERAL_SRS = new AliasReply("550", "5.7.1",
+        "a bounce returns to one address; this one names several of our forwarding (SRS) addresses, refused as backscatter");
     /** The check itself failed (store outage): the sender retries, nothing is accepted blindly. */
     public static final AliasReply CHECK_FAILED = new AliasReply("451", "4.3.0", "Temporary failure checking");
 

@@ -24,12 +24,20 @@ public final class DeliveryReportDetector {
             .orElse(false);
     }
 
+    /** RFC 5965 (ARF): {@code multipart/report; report-type=feedback-report}, a complaint from a feedback loop. */
+    public static boolean isFeedbackReport(Optional<String> contentTypeHeader) {
+        return contentTypeHeader.flatMap(DeliveryReportDetector::parse)
+            .map(type -> type.match("multipart/report")
+                && "feedback-report".equalsIgnoreCase(Optional.ofNullable(type.getParameter("report-type")).orElse("")))
+            .orElse(false);
+    }
+
     /**
-     * A bounce is a standard delivery-status report, or, for the many MTAs that send free-form text,
+     * A bounce is a standard delivery-status report (or an ARF complaint, handled with bounces), or, for the many MTAs that send free-form text,
      * mail with a null reverse-path ({@code MAIL FROM:<>}) whose From is a mailer daemon.
      */
     public static boolean isBounce(boolean nullReversePath, Optional<String> contentTypeHeader, Optional<String> fromLocalPart) {
-        if (isDeliveryStatusReport(contentTypeHeader)) {
+        if (isDeliveryStatusReport(contentTypeHeader) || isFeedbackReport(contentTypeHeader)) {
             return true;
         }
         return nullReversePath && fromLocalPart.map(DeliveryReportDetector::isDaemon).orElse(false);

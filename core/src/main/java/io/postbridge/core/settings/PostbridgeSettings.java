@@ -15,6 +15,7 @@ import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.store.JdbcAliasRepository;
+import io.postbridge.core.suppression.SuppressionPolicy;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import io.postbridge.core.store.StoreSettings;
 import io.postbridge.core.webhooks.WebhookSettings;
@@ -58,6 +59,10 @@ public final class PostbridgeSettings {
     public static final String WEBHOOKS_ATTEMPTS = "webhooks.retry.attempts";
     public static final String WEBHOOKS_POLL = "webhooks.pollInterval";
     public static final String WEBHOOKS_ALLOWED_TARGETS = "webhooks.allowedTargets";
+    public static final String SUPPRESSION_SOFT_BOUNCES = "suppression.softBounces";
+    public static final String SUPPRESSION_SOFT_WINDOW = "suppression.softWindow";
+    public static final String SUPPRESSION_EXPIRY = "suppression.expiry";
+    public static final String SUPPRESSION_ENFORCEMENT = "suppression.enforcement";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
@@ -65,7 +70,8 @@ public final class PostbridgeSettings {
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
         DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE,
         WEBHOOKS_DISPATCH, WEBHOOKS_TIMEOUT, WEBHOOKS_FIRST_RETRY, WEBHOOKS_MAX_RETRY, WEBHOOKS_ATTEMPTS, WEBHOOKS_POLL,
-        WEBHOOKS_ALLOWED_TARGETS));
+        WEBHOOKS_ALLOWED_TARGETS,
+        SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT));
 
     public enum RateLimitStore {
         MEMORY, DATABASE;
@@ -98,6 +104,7 @@ public final class PostbridgeSettings {
     private final Duration eventsRetention;
     private final Duration aliasesCacheTime;
     private final WebhookSettings webhooks;
+    private final SuppressionPolicy suppressionPolicy;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -151,6 +158,13 @@ public final class PostbridgeSettings {
             reader.duration(WEBHOOKS_TIMEOUT, WebhookSettings.DEFAULT_TIMEOUT, Duration.ofMillis(1)),
             firstRetry, maxRetry, reader.integer(WEBHOOKS_ATTEMPTS, WebhookSettings.DEFAULT_ATTEMPTS, 1, 50),
             reader.duration(WEBHOOKS_POLL, WebhookSettings.DEFAULT_POLL, Duration.ofMillis(1)), allowedTargets);
+        this.suppressionPolicy = new SuppressionPolicy(
+            reader.integer(SUPPRESSION_SOFT_BOUNCES, SuppressionPolicy.DEFAULT_SOFT_BOUNCES, 1, 1000),
+            reader.duration(SUPPRESSION_SOFT_WINDOW, SuppressionPolicy.DEFAULT_SOFT_WINDOW, Duration.ofMinutes(1)),
+            reader.duration(SUPPRESSION_EXPIRY, Duration.ofMinutes(1)),
+            reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
+                "'reject' (550 at RCPT; accept-and-drop is not available yet)")
+                .orElse(SuppressionPolicy.Enforcement.REJECT));
     }
 
     /**
@@ -235,6 +249,11 @@ public final class PostbridgeSettings {
     /** Signed delivery webhooks ({@code webhooks.*}). */
     public WebhookSettings webhooks() {
         return webhooks;
+    }
+
+    /** The suppression list's policy ({@code suppression.*}). */
+    public SuppressionPolicy suppressionPolicy() {
+        return suppressionPolicy;
     }
 
     /** How long mail events are kept in the store. */

@@ -96,6 +96,14 @@ public final class JdbcMailEventLog implements MailEventLog {
     }
 
     @Override
+    public Optional<String> accountOfMessage(String messageId) {
+        String bare = messageId.trim().replaceAll("^<|>$", "");
+        return jdbc.query("SELECT account FROM pb_mail_event WHERE message_id IN (?, ?) AND account IS NOT NULL "
+                + "ORDER BY occurred_at DESC, id DESC LIMIT 1", row -> row.getString("account"), bare, "<" + bare + ">")
+            .stream().findFirst();
+    }
+
+    @Override
     public List<MailEvent> recent(int limit, Optional<MailEventType> type) {
         return recent(limit, type, Optional.empty());
     }

@@ -25,6 +25,14 @@ class DeliveryReportDetectorTest {
     }
 
     @Test
+    void arfComplaintsAreHandledWithBounces() {
+        Optional<String> arf = Optional.of("multipart/report; report-type=feedback-report; boundary=x");
+        assertThat(DeliveryReportDetector.isFeedbackReport(arf)).isTrue();
+        assertThat(DeliveryReportDetector.isBounce(false, arf, Optional.of("fbl"))).isTrue();
+        assertThat(DeliveryReportDetector.isDeliveryStatusReport(arf)).isFalse();
+    }
+
+    @Test
     void malformedContentTypeIsNotAReport() {
         assertThat(DeliveryReportDetector.isDeliveryStatusReport(Optional.of("multipart/report; report-type=\"unterminated")))
             .isFalse();

@@ -1,0 +1,526 @@
+package io.postbridge.core.bounce;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.apache.james.mime4j.MimeException;
+import org.apache.james.mime4j.io.MaxHeaderLimitException;
+import org.apache.james.mime4j.io.MaxLineLimitException;
+import org.apache.james.mime4j.stream.BodyDescriptor;
+import org.apache.james.mime4j.stream.EntityState;
+import org.apache.james.mime4j.stream.Field;
+import org.apache.james.mime4j.stream.MimeConfig;
+import org.apache.james.mime4j.stream.MimeTokenStream;
+
+/**
+ * Parses an inbound message into a {@link BounceReport}: RFC 3464 delivery reports, ARF complaints (RFC 5965),
+ * auto-replies (RFC 3834) and the free-form bounces of common MTAs. It streams the message once through mime4j
+ * and is bounded in bytes, header fields, nesting, recipients and time: hostile input ends with a report naming the
+ * limit, never with an exception or a stuck worker. Thread-safe; one instance serves a whole server.
+ */
+public final class BounceParser {
+    private static final Pattern AUTO_SUBJECT = Pattern.compile(
+        "^(?:auto(?:matic)?[ -]?(?:reply|response|antwort)|out of (?:the )?office|abwesenheit|vacation|away from|autoreply|r[ée]ponse automatique|auto:)",
+        Pattern.CASE_INSENSITIVE);
+    private static final Pattern BOUNCE_SUBJECT = Pattern.compile(
+        "undeliver|undelivered|delivery (?:status notification|failure|has failed|failed|problem|report)|returned mail|mail delivery failed"
+            + "|failure notice|non[- ]?delivery|could not be delivered|not delivered|delivery notification|mail system error"
+            + "|returned to sender|nondeliverable|bounce|warning: could not send|message you sent|delivery incomplete"
+            + "|unzustellbar|unable to deliver|permanent error|delayed mail|delivery delayed",
+        Pattern.CASE_INSENSITIVE);
+
+    private static final Set<String> TOP_FIELDS = Set.of("content-type", "from", "subject", "x-failed-recipients",
+        "auto-submitted", "precedence", "x-autoreply", "x-autorespond");
+    private static final Set<String> ORIGINAL_FIELDS = Set.of("message-id", "from", "to", "subject", "date", "return-path");
+    private static final Pattern HTML_BREAK = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</tr>");
+    private static final Pattern HTML_TAG = Pattern.compile("<[^>]*>");
+
+    /** The bounds; the defaults fit any real bounce (the largest in set-of-emails is under 200 KB). */
+    public static final class Limits {
+        final long maxBytes;
+        final int maxHeaderFields;
+        final int maxRecipients;
+        final int maxDepth;
+        final int maxTextChars;
+        final Duration timeBudget;
+
+        public Limits(long maxBytes, int maxHeaderFields, int maxRecipients, int maxDepth, int maxTextChars, Duration timeBudget) {
+            this.maxBytes = maxBytes;
+            this.maxHeaderFields = maxHeaderFields;
+            this.maxRecipients = maxRecipients;
+            this.maxDepth = maxDepth;
+            this.maxTextChars = maxTextChars;
+            this.timeBudget = timeBudget;
+        }
+
+        public static Limits defaults() {
+            return new Limits(16L * 1024 * 1024, 1000, 1000, 12, 256 * 1024, Duration.ofSeconds(2));
+        }
+    }
+
+    private final Limits limits;
+
+    public BounceParser(Limits limits) {
+        this.limits = limits;
+    }
+
+    public BounceParser() {
+        this(Limits.defaults());
+    }
+
+    /** Parses {@code message}; reads at most {@link Limits#maxBytes} of it. Only an I/O error of the stream itself throws. */
+    public BounceReport parse(InputStream message) throws IOException {
+        Reading reading = new Reading();
+        LineEndingInputStream in = new LineEndingInputStream(message, limits.maxBytes);
+        try {
+            read(in, reading);
+        } catch (MaxHeaderLimitException e) {
+            reading.limit("headers: more than " + limits.maxHeaderFields + " fields or a field too long");
+        } catch (MaxLineLimitException e) {
+            reading.limit("headers: a line longer than 64 KiB");
+        } catch (MimeException e) {
+            boolean limit = e.getCause() instanceof MaxLineLimitException || e.getCause() instanceof MaxHeaderLimitException
+                || String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("limit");
+            reading.limit(limit ? "headers: " + e.getMessage() : "malformed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // mime4j refuses what it cannot read at all; report what was read before
+            reading.limit("malformed: " + e.getClass().getSimpleName());
+        }
+        if (in.limitHit()) {
+            reading.limit("size: more than " + limits.maxBytes + " bytes");
+        }
+        return reading.report();
+    }
+
+    private void read(InputStream in, Reading reading) throws IOException, MimeException {
+        MimeConfig config = new MimeConfig.Builder()
+            .setStrictParsing(false)
+            .setMaxHeaderCount(limits.maxHeaderFields)
+            .setMaxHeaderLen(64 * 1024)
+            .setMaxLineLen(64 * 1024)
+            .setMaxContentLen(-1)
+            .build();
+        MimeTokenStream stream = new MimeTokenStream(config);
+        stream.parse(in);
+        long deadline = System.nanoTime() + limits.timeBudget.toNanos();
+        Deque<Entity> stack = new ArrayDeque<>();
+        Entity returnedRoot = null;
+        for (EntityState state = stream.getState(); state != EntityState.T_END_OF_STREAM; state = stream.next()) {
+            if (System.nanoTime() > deadline) {
+                reading.limit("time: parsing took longer than " + limits.timeBudget.toMillis() + " ms");
+                return;
+            }
+            switch (state) {
+                case T_START_MESSAGE: {
+                    Entity parent = stack.peek();
+                    Entity entity = new Entity(stack.isEmpty(), parent != null && (parent.returned || parent.isMessagePart()));
+                    if (entity.returned && returnedRoot == null && (parent == null || !parent.returned)) {
+                        returnedRoot = entity;
+                    }
+                    stack.push(entity);
+                    break;
+                }
+                case T_START_BODYPART: {
+                    Entity parent = stack.peek();
+                    stack.push(new Entity(false, parent != null && parent.returned));
+                    break;
+                }
+                case T_END_MESSAGE:
+                case T_END_BODYPART:
+                    if (!stack.isEmpty()) {
+                        stack.pop();
+                    }
+                    break;
+                case T_FIELD: {
+                    Entity entity = stack.peek();
+                    Field field = stream.getField();
+                    String name = field.getNameLowerCase();
+                    if (entity == null) {
+                        break;
+                    }
+                    // decoding a field's body costs; only the fields the report uses are decoded
+                    if (name.equals("content-type")) {
+                        entity.contentType = field.getBody().toLowerCase(Locale.ROOT);
+                    }
+                    if (entity.top && TOP_FIELDS.contains(name)) {
+                        reading.topHeader(name, field.getBody());
+                    } else if (entity == returnedRoot && ORIGINAL_FIELDS.contains(name)) {
+                        reading.original.putIfAbsent(name, field.getBody().trim());
+                    }
+                    break;
+                }
+                case T_START_MULTIPART:
+                    if (stack.size() > limits.maxDepth) {
+                        reading.limit("nesting: more than " + limits.maxDepth + " levels of MIME parts");
+                        return;
+                    }
+                    break;
+                case T_BODY: {
+                    Entity entity = stack.peek();
+                    if (entity == null || entity.returned) {
+                        break;
+                    }
+                    body(stream, entity, reading);
+                    break;
+                }
+                default:
+                    break;
+            }
+        }
+    }
+
+    private void body(MimeTokenStream stream, Entity entity, Reading reading) throws IOException {
+        BodyDescriptor descriptor = stream.getBodyDescriptor();
+        String mime = descriptor.getMimeType().toLowerCase(Locale.ROOT);
+        Charset charset = charset(descriptor.getCharset());
+        switch (mime) {
+            case "message/delivery-status":
+            case "message/global-delivery-status": {
+                HeaderBlocks.Result blocks = HeaderBlocks.read(reader(stream, charset), limits.maxBytes, "final-recipient",
+                    limits.maxRecipients + 1);
+                reading.dsn.addAll(blocks.groups);
+                if (blocks.truncated) {
+                    reading.limit("recipients: more than " + limits.maxRecipients + " in the report");
+                }
+                reading.sawDeliveryStatus = true;
+                break;
+            }
+            case "message/feedback-report": {
+                HeaderBlocks.Result blocks = HeaderBlocks.read(reader(stream, charset), 256 * 1024, null, 4);
+                blocks.groups.forEach(reading.arf::putAll);
+                reading.sawFeedbackReport = true;
+                break;
+            }
+            case "text/rfc822-headers":
+            case "text/rfc822-header":
+            case "message/global-headers": {
+                HeaderBlocks.Result blocks = HeaderBlocks.read(reader(stream, charset), 256 * 1024, null, 1);
+                if (!blocks.groups.isEmpty()) {
+                    blocks.groups.get(0).forEach(reading.original::putIfAbsent);
+                }
+                break;
+            }
+            default:
+                if (mime.startsWith("text/") && reading.text.length() < limits.maxTextChars) {
+                    appendText(reader(stream, charset), reading, mime.equals("text/html"));
+                }
+                break;
+        }
+    }
+
+    private void appendText(Reader reader, Reading reading, boolean html) throws IOException {
+        char[] buffer = new char[8192];
+        StringBuilder part = new StringBuilder();
+        int n;
+        while ((n = reader.read(buffer)) > 0 && reading.text.length() + part.length() < limits.maxTextChars) {
+            part.append(buffer, 0, Math.min(n, limits.maxTextChars - reading.text.length() - part.length()));
+        }
+        String text = part.toString().replace("\r\n", "\n");
+        if (html) {
+            text = HTML_TAG.matcher(HTML_BREAK.matcher(text).replaceAll("\n")).replaceAll(" ")
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ").replace("&amp;", "&");
+        }
+        if (reading.text.length() > 0) {
+            reading.text.append("\n\n");
+        }
+        reading.text.append(text);
+    }
+
+    private static BufferedReader reader(MimeTokenStream stream, Charset charset) {
+        return new BufferedReader(new InputStreamReader(stream.getDecodedInputStream(), charset));
+    }
+
+    private static Charset charset(String name) {
+        try {
+            Charset c = name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+            return c.name().equalsIgnoreCase("US-ASCII") ? StandardCharsets.UTF_8 : c;
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
+    }
+
+    private static final class Entity {
+        final boolean top;
+        final boolean returned;
+        String contentType = "";
+
+        Entity(boolean top, boolean returned) {
+            this.top = top;
+            this.returned = returned;
+        }
+
+        boolean isMessagePart() {
+            return contentType.startsWith("message/rfc822") || contentType.startsWith("message/global");
+        }
+    }
+
+    /** Everything collected while streaming, turned into the report at the end. */
+    private final class Reading {
+        final Map<String, String> top = new LinkedHashMap<>();
+        final List<String> failedRecipientsHeaders = new ArrayList<>();
+        final List<Map<String, String>> dsn = new ArrayList<>();
+        final Map<String, String> arf = new LinkedHashMap<>();
+        final Map<String, String> original = new LinkedHashMap<>();
+        final StringBuilder text = new StringBuilder();
+        boolean sawDeliveryStatus;
+        boolean sawFeedbackReport;
+        String limitHit;
+
+        void limit(String what) {
+            if (limitHit == null) {
+                limitHit = what;
+            }
+        }
+
+        void topHeader(String name, String value) {
+            if (name.equals("x-failed-recipients")) {
+                failedRecipientsHeaders.add(value);
+            }
+            top.putIfAbsent(name, value);
+        }
+
+        BounceReport report() {
+            Map<String, String> returned = new LinkedHashMap<>();
+            for (String name : List.of("message-id", "from", "to", "subject", "date", "return-path")) {
+                // the returned original's headers (a message/rfc822 part or a text/rfc822-headers block)
+                Optional.ofNullable(original.get(name)).ifPresent(v -> returned.put(name, v));
+            }
+            String fullText = text.toString();
+            if (returned.isEmpty()) {
+                returned.putAll(TextBounceScanner.inlineOriginal(fullText));
+            }
+            String contentType = top.getOrDefault("content-type", "").toLowerCase(Locale.ROOT);
+            Optional<String> limit = Optional.ofNullable(limitHit);
+            if (sawFeedbackReport || contentType.contains("feedback-report")) {
+                return complaint(returned, limit);
+            }
+            List<BouncedRecipient> recipients = new ArrayList<>();
+            String format = "none";
+            String textPart = TextBounceScanner.beforeOriginal(fullText);
+            List<TextBounceScanner.Candidate> fromText = null;
+            Set<String> excluded = excluded(returned);
+            if (!dsn.isEmpty()) {
+                // the text is read only when a report leaves out the remote reply (Postfix, qmail-based DSNs)
+                boolean needText = dsn.stream().anyMatch(g -> g.getOrDefault("diagnostic-code", "").isBlank());
+                fromText = needText ? TextBounceScanner.scan(fullText, excluded) : null;
+                for (Map<String, String> group : dsn) {
+                    if (recipients.size() >= limits.maxRecipients) {
+                        limit("recipients: more than " + limits.maxRecipients + " in the report");
+                        break;
+                    }
+                    fromDsn(group, fromText).ifPresent(recipients::add);
+                }
+                if (!recipients.isEmpty()) {
+                    format = "rfc3464";
+                }
+            }
+            boolean looksLikeBounce = sawDeliveryStatus || contentType.contains("report-type=delivery-status")
+                || !failedRecipientsHeaders.isEmpty() || fromDaemon() || BOUNCE_SUBJECT.matcher(top.getOrDefault("subject", "")).find();
+            if (recipients.isEmpty() && looksLikeBounce) {
+                if (fromText == null) {
+                    fromText = TextBounceScanner.scan(fullText, excluded);
+                }
+                List<String> failed = new ArrayList<>();
+                failedRecipientsHeaders.forEach(h -> failed.addAll(TextBounceScanner.addresses(h)));
+                List<TextBounceScanner.Candidate> chosen = new ArrayList<>();
+                if (!failed.isEmpty()) {
+                    for (String address : failed) {
+                        chosen.add(fromText.stream().filter(c -> c.address.equals(address)).findFirst()
+                            .orElseGet(() -> new TextBounceScanner.Candidate(address)));
+                    }
+                } else {
+                    chosen.addAll(fromText);
+                }
+                for (TextBounceScanner.Candidate candidate : chosen) {
+                    if (recipients.size() >= limits.maxRecipients) {
+                        limit("recipients: more than " + limits.maxRecipients + " in the text");
+                        break;
+                    }
+                    recipients.add(fromText(candidate, textPart, chosen.size() == 1));
+                }
+                if (!recipients.isEmpty()) {
+                    format = mta(fullText, failed.isEmpty() ? "text" : "exim");
+                }
+            }
+            if (recipients.isEmpty()) {
+                if (isAutoReply() && !fromDaemon()) {
+                    return new BounceReport(BounceKind.AUTO_REPLY, "rfc3834", autoReplyRecipient(), returned,
+                        Optional.empty(), limit);
+                }
+                return new BounceReport(BounceKind.NOT_A_BOUNCE, "none", List.of(), returned, Optional.empty(), limit);
+            }
+            boolean allDelivered = recipients.stream().allMatch(r -> r.reason() == BounceReason.DELIVERED);
+            return new BounceReport(allDelivered ? BounceKind.DELIVERED : BounceKind.BOUNCE, format, recipients, returned,
+                Optional.empty(), limit);
+        }
+
+        private Set<String> excluded(Map<String, String> returned) {
+            Set<String> excluded = new HashSet<>();
+            TextBounceScanner.addresses(top.getOrDefault("from", "")).forEach(excluded::add);
+            TextBounceScanner.addresses(returned.getOrDefault("from", "")).forEach(excluded::add);
+            return excluded;
+        }
+
+        private boolean fromDaemon() {
+            String from = top.getOrDefault("from", "").toLowerCase(Locale.ROOT);
+            return from.contains("mailer-daemon") || from.contains("postmaster") || from.contains("mail delivery")
+                || from.contains("mailer_daemon") || from.contains("maildaemon") || from.contains("mail-daemon");
+        }
+
+        private boolean isAutoReply() {
+            String auto = top.getOrDefault("auto-submitted", "").toLowerCase(Locale.ROOT);
+            String precedence = top.getOrDefault("precedence", "").toLowerCase(Locale.ROOT);
+            return auto.startsWith("auto-replied") || top.containsKey("x-autoreply") || top.containsKey("x-autorespond")
+                || precedence.equals("auto_reply") || AUTO_SUBJECT.matcher(top.getOrDefault("subject", "").trim()).find();
+        }
+
+        private List<BouncedRecipient> autoReplyRecipient() {
+            List<String> from = TextBounceScanner.addresses(top.getOrDefault("from", ""));
+            if (from.isEmpty()) {
+                return List.of();
+            }
+            return List.of(new BouncedRecipient(from.get(0), "", Optional.empty(), Hardness.UNKNOWN, BounceReason.VACATION,
+                top.getOrDefault("subject", ""), Optional.empty(), 0.8));
+        }
+
+        private BounceReport complaint(Map<String, String> returned, Optional<String> limit) {
+            List<String> rcpts = TextBounceScanner.addresses(arf.getOrDefault("original-rcpt-to", ""));
+            if (rcpts.isEmpty()) {
+                // RFC 5965 makes Original-Rcpt-To optional: the attached copy's To is who complained
+                rcpts = TextBounceScanner.addresses(returned.getOrDefault("to", original.getOrDefault("to", "")));
+            }
+            if (rcpts.isEmpty()) {
+                rcpts = TextBounceScanner.addresses(arf.getOrDefault("removal-recipient", ""));
+            }
+            Optional<String> type = Optional.ofNullable(arf.get("feedback-type")).map(t -> t.trim().toLowerCase(Locale.ROOT))
+                .or(() -> Optional.of("abuse"));
+            List<BouncedRecipient> recipients = new ArrayList<>();
+            for (String rcpt : rcpts) {
+                recipients.add(new BouncedRecipient(rcpt, "", Optional.empty(), Hardness.UNKNOWN, BounceReason.FEEDBACK,
+                    type.get(), Optional.ofNullable(arf.get("source-ip")), sawFeedbackReport ? 0.95 : 0.6));
+            }
+            return new BounceReport(BounceKind.COMPLAINT, "arf", recipients, returned, type, limit);
+        }
+
+        private Optional<BouncedRecipient> fromDsn(Map<String, String> group, List<TextBounceScanner.Candidate> fromText) {
+            String recipientField = group.getOrDefault("final-recipient", group.get("original-recipient"));
+            if (recipientField == null) {
+                return Optional.empty();
+            }
+            List<String> addresses = TextBounceScanner.addresses(stripType(recipientField));
+            if (addresses.isEmpty()) {
+                return Optional.empty();
+            }
+            String address = addresses.get(0);
+            String action = group.getOrDefault("action", "").trim().toLowerCase(Locale.ROOT);
+            int space = action.indexOf(' ');
+            action = space > 0 ? action.substring(0, space) : action;
+            String diagnosticField = group.getOrDefault("diagnostic-code", "");
+            String diagnosticType = "";
+            int semi = diagnosticField.indexOf(';');
+            String diagnostic = diagnosticField;
+            if (semi > 0 && semi < 20 && !diagnosticField.substring(0, semi).contains(" ")) {
+                diagnosticType = diagnosticField.substring(0, semi).trim().toLowerCase(Locale.ROOT);
+                diagnostic = diagnosticField.substring(semi + 1).trim();
+            }
+            if (diagnostic.isBlank() && fromText != null) {
+                diagnostic = fromText.stream().filter(c -> c.address.equals(address)).findFirst()
+                    .map(c -> c.diagnostic.toString()).orElse("");
+            }
+            Optional<EnhancedStatus> status = reconcile(EnhancedStatus.parse(group.get("status")), diagnostic);
+            if (action.isEmpty()) {
+                action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
+            }
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType);
+            return Optional.of(recipient(address, action, status, verdict, diagnostic,
+                Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
+        }
+
+        private BouncedRecipient fromText(TextBounceScanner.Candidate candidate, String textPart, boolean only) {
+            String diagnostic = candidate.diagnostic.toString();
+            if (only && EnhancedStatus.findReplyCode(diagnostic).isEmpty() && EnhancedStatus.find(diagnostic).isEmpty()) {
+                // the explanation is elsewhere in the text (Google, Microsoft, Exim put it under the address block)
+                String context = textPart.length() > 2000 ? textPart.substring(0, 2000) : textPart;
+                diagnostic = (diagnostic + " " + context.replace('\n', ' ')).trim();
+            }
+            Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "");
+            // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
+            return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
+                Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());
+        }
+
+        private BouncedRecipient recipient(String address, String action, Optional<EnhancedStatus> status,
+                                           ReasonClassifier.Verdict verdict, String diagnostic, Optional<String> remoteMta) {
+            Hardness hardness = verdict.reason.hardness(status);
+            String reply = diagnostic.length() > 500 ? diagnostic.substring(0, 500) : diagnostic;
+            return new BouncedRecipient(address, action, status, hardness, verdict.reason, reply, remoteMta, verdict.confidence);
+        }
+    }
+
+    /**
+     * The Status field, unless it is missing or says only "failed" (x.0.0) while the remote reply names a more
+     * specific code of the same class; a bare reply code (550) gives x.0.0.
+     */
+    static Optional<EnhancedStatus> reconcile(Optional<EnhancedStatus> field, String diagnostic) {
+        Optional<EnhancedStatus> inText = EnhancedStatus.find(diagnostic);
+        if (field.isPresent() && !field.get().isGeneric()) {
+            return field;
+        }
+        if (inText.isPresent() && (field.isEmpty() || field.get().klass() == inText.get().klass() || field.get().klass() == 2)) {
+            return field.isPresent() && field.get().klass() == 2 ? field : inText;
+        }
+        if (field.isPresent()) {
+            return field;
+        }
+        return EnhancedStatus.findReplyCode(diagnostic).filter(c -> c >= 400).map(EnhancedStatus::fromReplyClass);
+    }
+
+    private static String mta(String text, String fallback) {
+        String t = text.length() > 4000 ? text.substring(0, 4000) : text;
+        if (t.contains("This is the mail system at host") || t.contains("Postfix")) {
+            return "postfix";
+        }
+        if (t.contains("This message was created automatically by mail delivery software")) {
+            return "exim";
+        }
+        if (t.contains("This is the qmail-send program") || t.contains("qmail")) {
+            return "qmail";
+        }
+        if (t.contains("Transcript of session follows") || t.contains("The original message was received at")) {
+            return "sendmail";
+        }
+        if (t.contains("Delivery has failed to these recipients") || t.contains("Your message to") && t.contains("couldn't be delivered")) {
+            return "microsoft";
+        }
+        if (t.contains("wasn't delivered to") || t.contains("Delivery to the following recipient")) {
+            return "google";
+        }
+        if (t.contains("Sorry, we were unable to deliver your message")) {
+            return "yahoo";
+        }
+        return fallback;
+    }
+
+    private static String stripType(String value) {
+        int semi = value.indexOf(';');
+        return (semi >= 0 ? value.substring(semi + 1) : value).trim();
+    }
+}

@@ -1,0 +1,466 @@
+package io.postbridge.core.bounce;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Decides the reason of one failed recipient from its RFC 3463 status and the remote server's words. The code alone
+ * is not trusted: real servers say 5.1.1 for rate limits and 5.2.2 for "user unknown", so a phrase of a more
+ * specific reason in the text wins over the code (the order follows Sisimai 4's Reason.pm; the phrase tables are
+ * Sisimai's, see reason-phrases.txt for their licence).
+ */
+public final class ReasonClassifier {
+    private static final Map<String, BounceReason> STATUS = new HashMap<>();
+
+    static {
+        STATUS.put("4.1.6", BounceReason.HASMOVED);
+        STATUS.put("4.1.7", BounceReason.REJECTED);
+        STATUS.put("4.1.8", BounceReason.REJECTED);
+        STATUS.put("4.1.9", BounceReason.SYSTEMERROR);
+        STATUS.put("4.2.1", BounceReason.SUSPEND);
+        STATUS.put("4.2.2", BounceReason.MAILBOXFULL);
+        STATUS.put("4.2.3", BounceReason.EXCEEDLIMIT);
+        STATUS.put("4.2.4", BounceReason.FILTERED);
+        STATUS.put("4.3.1", BounceReason.SYSTEMFULL);
+        STATUS.put("4.3.2", BounceReason.NOTACCEPT);
+        STATUS.put("4.3.3", BounceReason.SYSTEMERROR);
+        STATUS.put("4.3.5", BounceReason.SYSTEMERROR);
+        STATUS.put("4.4.1", BounceReason.EXPIRED);
+        STATUS.put("4.4.2", BounceReason.NETWORKERROR);
+        STATUS.put("4.4.4", BounceReason.NETWORKERROR);
+        STATUS.put("4.4.5", BounceReason.SYSTEMFULL);
+        STATUS.put("4.4.6", BounceReason.NETWORKERROR);
+        STATUS.put("4.4.7", BounceReason.EXPIRED);
+        STATUS.put("4.5.3", BounceReason.SYSTEMERROR);
+        STATUS.put("4.5.5", BounceReason.SYSTEMERROR);
+        STATUS.put("4.6.0", BounceReason.CONTENTERROR);
+        STATUS.put("4.6.2", BounceReason.CONTENTERROR);
+        STATUS.put("4.6.5", BounceReason.CONTENTERROR);
+        STATUS.put("4.7.1", BounceReason.BLOCKED);
+        STATUS.put("4.7.2", BounceReason.BLOCKED);
+        STATUS.put("4.7.5", BounceReason.SECURITYERROR);
+        STATUS.put("4.7.6", BounceReason.SECURITYERROR);
+        STATUS.put("4.7.7", BounceReason.SECURITYERROR);
+        STATUS.put("4.7.12", BounceReason.SECURITYERROR);
+        STATUS.put("4.7.15", BounceReason.SECURITYERROR);
+        STATUS.put("4.7.16", BounceReason.MESGTOOBIG);
+        STATUS.put("4.7.24", BounceReason.SECURITYERROR);
+        STATUS.put("4.7.25", BounceReason.BLOCKED);
+        STATUS.put("5.1.0", BounceReason.USERUNKNOWN);
+        STATUS.put("5.1.1", BounceReason.USERUNKNOWN);
+        STATUS.put("5.1.2", BounceReason.HOSTUNKNOWN);
+        STATUS.put("5.1.3", BounceReason.USERUNKNOWN);
+        STATUS.put("5.1.4", BounceReason.FILTERED);
+        STATUS.put("5.1.6", BounceReason.HASMOVED);
+        STATUS.put("5.1.7", BounceReason.REJECTED);
+        STATUS.put("5.1.8", BounceReason.REJECTED);
+        STATUS.put("5.1.9", BounceReason.SYSTEMERROR);
+        STATUS.put("5.1.10", BounceReason.NOTACCEPT);
+        STATUS.put("5.2.0", BounceReason.FILTERED);
+        STATUS.put("5.2.1", BounceReason.FILTERED);
+        STATUS.put("5.2.2", BounceReason.MAILBOXFULL);
+        STATUS.put("5.2.3", BounceReason.EXCEEDLIMIT);
+        STATUS.put("5.2.4", BounceReason.FILTERED);
+        STATUS.put("5.3.0", BounceReason.SYSTEMERROR);
+        STATUS.put("5.3.1", BounceReason.SYSTEMFULL);
+        STATUS.put("5.3.2", BounceReason.NOTACCEPT);
+        STATUS.put("5.3.3", BounceReason.SYSTEMERROR);
+        STATUS.put("5.3.4", BounceReason.MESGTOOBIG);
+        STATUS.put("5.3.5", BounceReason.SYSTEMERROR);
+        STATUS.put("5.4.0", BounceReason.NETWORKERROR);
+        STATUS.put("5.4.3", BounceReason.SYSTEMERROR);
+        STATUS.put("5.4.4", BounceReason.HOSTUNKNOWN);
+        STATUS.put("5.5.3", BounceReason.TOOMANYCONN);
+        STATUS.put("5.5.4", BounceReason.SYSTEMERROR);
+        STATUS.put("5.5.5", BounceReason.SYSTEMERROR);
+        STATUS.put("5.5.6", BounceReason.SECURITYERROR);
+        STATUS.put("5.6.0", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.1", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.2", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.3", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.5", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.6", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.7", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.8", BounceReason.CONTENTERROR);
+        STATUS.put("5.6.9", BounceReason.CONTENTERROR);
+        STATUS.put("5.7.0", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.1", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.2", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.3", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.4", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.5", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.6", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.7", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.8", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.9", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.10", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.11", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.13", BounceReason.SUSPEND);
+        STATUS.put("5.7.14", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.15", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.16", BounceReason.MESGTOOBIG);
+        STATUS.put("5.7.17", BounceReason.HASMOVED);
+        STATUS.put("5.7.18", BounceReason.HASMOVED);
+        STATUS.put("5.7.19", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.20", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.21", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.22", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.23", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.24", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.25", BounceReason.BLOCKED);
+        STATUS.put("5.7.26", BounceReason.SECURITYERROR);
+        STATUS.put("5.7.27", BounceReason.NOTACCEPT);
+    }
+
+    /** Reasons a status code only guesses at: a phrase in the text is looked for before they are believed. */
+    private static final Set<BounceReason> RETRY = EnumSet.of(BounceReason.UNDEFINED, BounceReason.ONHOLD,
+        BounceReason.SYSTEMERROR, BounceReason.SECURITYERROR, BounceReason.NETWORKERROR, BounceReason.HOSTUNKNOWN,
+        BounceReason.USERUNKNOWN);
+
+    private static final List<BounceReason> FIRST_ORDER = List.of(BounceReason.MAILBOXFULL, BounceReason.MESGTOOBIG,
+        BounceReason.EXCEEDLIMIT, BounceReason.SUSPEND, BounceReason.HASMOVED, BounceReason.NORELAYING,
+        BounceReason.USERUNKNOWN, BounceReason.FILTERED, BounceReason.REJECTED, BounceReason.HOSTUNKNOWN,
+        BounceReason.SPAMDETECTED, BounceReason.TOOMANYCONN, BounceReason.BLOCKED);
+    private static final List<BounceReason> RETRY_ORDER = List.of(BounceReason.MAILBOXFULL, BounceReason.SPAMDETECTED,
+        BounceReason.POLICYVIOLATION, BounceReason.VIRUSDETECTED, BounceReason.NORELAYING, BounceReason.SECURITYERROR,
+        BounceReason.SYSTEMERROR, BounceReason.NETWORKERROR, BounceReason.SUSPEND, BounceReason.EXPIRED,
+        BounceReason.CONTENTERROR, BounceReason.SYSTEMFULL, BounceReason.NOTACCEPT, BounceReason.MAILERERROR);
+    private static final List<BounceReason> TEXT_ORDER = List.of(BounceReason.MAILBOXFULL, BounceReason.MESGTOOBIG,
+        BounceReason.EXCEEDLIMIT, BounceReason.SUSPEND, BounceReason.USERUNKNOWN, BounceReason.FILTERED,
+        BounceReason.REJECTED, BounceReason.HOSTUNKNOWN, BounceReason.SPAMDETECTED, BounceReason.TOOMANYCONN,
+        BounceReason.BLOCKED, BounceReason.SECURITYERROR, BounceReason.SYSTEMERROR, BounceReason.NETWORKERROR,
+        BounceReason.EXPIRED, BounceReason.CONTENTERROR, BounceReason.HASMOVED, BounceReason.SYSTEMFULL,
+        BounceReason.NOTACCEPT, BounceReason.MAILERERROR, BounceReason.NORELAYING, BounceReason.POLICYVIOLATION,
+        BounceReason.VIRUSDETECTED);
+
+    private static final PhraseIndex PHRASES = load();
+    /** The remote reply is a line or two; more is quoted text, and the phrase search is linear in it. */
+    private static final int MAX_TEXT = 2000;
+    /** Each reason's phrases are looked for at most once per text (the rules below ask several times). */
+    private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
+
+    private static final class Memo {
+        String text;
+        long reasons;
+    }
+
+    private ReasonClassifier() {
+    }
+
+    /** The outcome for one recipient. */
+    public static final class Verdict {
+        public final BounceReason reason;
+        public final double confidence;
+
+        Verdict(BounceReason reason, double confidence) {
+            this.reason = reason;
+            this.confidence = confidence;
+        }
+    }
+
+    /**
+     * @param status     the Status field or the code found in the text
+     * @param diagnostic the remote reply or the MTA's explanation, as sent
+     * @param action     the DSN Action (failed, delayed, ...), empty when the report had none
+     * @param diagnosticType the Diagnostic-Code type (smtp, x-unix, x-postfix, ...), empty when absent
+     */
+    public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType) {
+        String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
+        if (text.length() > MAX_TEXT) {
+            text = text.substring(0, MAX_TEXT);
+        }
+        if (status.isPresent() && status.get().klass() == 2 || "delivered".equals(action) || "relayed".equals(action)
+            || "expanded".equals(action)) {
+            return new Verdict(BounceReason.DELIVERED, 0.9);
+        }
+        Optional<BounceReason> fromStatus = status.filter(s -> !s.isGeneric()).map(s -> STATUS.get(s.toString()));
+        boolean smtp = diagnosticType.isEmpty() || "smtp".equalsIgnoreCase(diagnosticType);
+        if (smtp) {
+            String command = smtpCommand(text);
+            BounceReason statusReason = fromStatus.orElse(null);
+            for (BounceReason reason : FIRST_ORDER) {
+                if (holds(reason, statusReason, status.isPresent(), text, command)) {
+                    boolean agree = reason == statusReason && matches(reason, text);
+                    return new Verdict(reason, agree ? 0.95 : statusReason == reason ? 0.85 : 0.7);
+                }
+            }
+        }
+        BounceReason reason = fromStatus.orElse(null);
+        if (reason == null || RETRY.contains(reason) || reason == BounceReason.EXPIRED || !smtp) {
+            for (BounceReason candidate : RETRY_ORDER) {
+                if (matches(candidate, text)) {
+                    return new Verdict(candidate, 0.7);
+                }
+            }
+        }
+        if (reason != null) {
+            return new Verdict(reason, matches(reason, text) ? 0.9 : 0.75);
+        }
+        String prefix = status.map(EnhancedStatus::subjectPrefix).orElse("");
+        if (prefix.endsWith(".6")) {
+            return new Verdict(BounceReason.CONTENTERROR, 0.5);
+        }
+        if (prefix.endsWith(".7")) {
+            return new Verdict(BounceReason.SECURITYERROR, 0.5);
+        }
+        if ("x-unix".equalsIgnoreCase(diagnosticType) || "x-postfix".equalsIgnoreCase(diagnosticType)) {
+            return new Verdict(BounceReason.MAILERERROR, 0.5);
+        }
+        int reply = EnhancedStatus.findReplyCode(text).orElse(0);
+        if (reply % 100 <= 7 && (reply / 100 == 5 || reply / 100 == 4) && reply % 100 / 10 == 0) {
+            return new Verdict(BounceReason.SYNTAXERROR, 0.5);
+        }
+        if (action.startsWith("delayed") || action.startsWith("expired")) {
+            return new Verdict(BounceReason.EXPIRED, 0.6);
+        }
+        if (matches(BounceReason.VACATION, text)) {
+            return new Verdict(BounceReason.VACATION, 0.5);
+        }
+        return new Verdict(text.isBlank() ? BounceReason.UNDEFINED : BounceReason.ONHOLD, 0.2);
+    }
+
+    /**
+     * Whether the status and the text point at {@code reason}. The command matters: "user unknown" words only
+     * count at RCPT, "filtered" words only after the recipient was accepted (Sisimai's true() of each reason).
+     */
+    private static boolean holds(BounceReason reason, BounceReason statusReason, boolean hasStatus, String text, String command) {
+        switch (reason) {
+            case MAILBOXFULL:
+            case SUSPEND:
+                return hasStatus && (statusReason == reason || matches(reason, text));
+            case USERUNKNOWN:
+                if (statusReason == BounceReason.SUSPEND) {
+                    return false;
+                }
+                if (statusReason == BounceReason.USERUNKNOWN) {
+                    for (BounceReason other : List.of(BounceReason.NORELAYING, BounceReason.BLOCKED, BounceReason.MAILBOXFULL,
+                        BounceReason.HASMOVED, BounceReason.REJECTED, BounceReason.NOTACCEPT, BounceReason.TOOMANYCONN)) {
+                        if (matches(other, text)) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }
+                // most MTAs do not say which command failed; an unknown user is then most likely at RCPT
+                return (command.equals("RCPT") || command.isEmpty()) && matches(reason, text);
+            case FILTERED:
+                if (statusReason == BounceReason.SUSPEND) {
+                    return false;
+                }
+                if (statusReason == BounceReason.FILTERED) {
+                    return matches(BounceReason.USERUNKNOWN, text) || matches(reason, text);
+                }
+                if (Set.of("CONN", "EHLO", "HELO", "MAIL", "RCPT").contains(command)) {
+                    return false;
+                }
+                return matches(reason, text) || statusReason != BounceReason.USERUNKNOWN && matches(BounceReason.USERUNKNOWN, text);
+            case REJECTED:
+                if (statusReason == BounceReason.REJECTED) {
+                    return true;
+                }
+                if (command.equals("MAIL")) {
+                    return matches(reason, text);
+                }
+                if (command.equals("DATA")) {
+                    return statusReason != BounceReason.USERUNKNOWN && matches(reason, text);
+                }
+                return (statusReason == null || statusReason == BounceReason.ONHOLD || statusReason == BounceReason.SECURITYERROR
+                    || statusReason == BounceReason.SYSTEMERROR) && matches(reason, text);
+            case HOSTUNKNOWN:
+                if (statusReason == BounceReason.HOSTUNKNOWN) {
+                    return !matches(BounceReason.NETWORKERROR, text);
+                }
+                return matches(reason, text);
+            default:
+                return statusReason == reason || matches(reason, text);
+        }
+    }
+
+    private static final Pattern COMMAND = Pattern.compile(
+        "(?:in reply to|after|while sending|during|error (?:from remote mail server )?after|command:?|>>>)\\s*(?:the\\s+)?"
+            + "(rcpt|mail|data|ehlo|helo|end of data|connect|banner|greeting|starttls|auth|message|body)");
+
+    /** The SMTP command a reply answered, when the text says ("in reply to RCPT TO command", ">>> DATA"). */
+    static String smtpCommand(String lowerText) {
+        java.util.regex.Matcher m = COMMAND.matcher(lowerText);
+        if (!m.find()) {
+            return lowerText.contains("rcpt to") ? "RCPT" : "";
+        }
+        switch (m.group(1)) {
+            case "rcpt":
+                return "RCPT";
+            case "mail":
+                return "MAIL";
+            case "ehlo":
+            case "helo":
+            case "starttls":
+            case "auth":
+                return "EHLO";
+            case "connect":
+            case "banner":
+            case "greeting":
+                return "CONN";
+            default:
+                return "DATA";
+        }
+    }
+
+    /** Whether {@code lowerText} holds one of {@code reason}'s phrases (a lower-cased text). */
+    public static boolean matches(BounceReason reason, String lowerText) {
+        if (lowerText.isEmpty()) {
+            return false;
+        }
+        Memo memo = MEMO.get();
+        if (memo.text != lowerText) {
+            memo.reasons = PHRASES.reasonsIn(lowerText);
+            memo.text = lowerText;
+        }
+        return (memo.reasons & (1L << reason.ordinal())) != 0;
+    }
+
+    /** The top-level alternatives of {@code (?>a|b|c)} (or of {@code a|b|c}); the regex itself otherwise. */
+    static List<String> alternatives(String regex) {
+        String inner = regex;
+        if (regex.startsWith("(?>") && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1) {
+            inner = regex.substring(3, regex.length() - 1);
+        }
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        boolean inClass = false;
+        for (int i = 0; i < inner.length(); i++) {
+            char c = inner.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+                if (i + 1 < inner.length() && inner.charAt(i + 1) == ']') {
+                    i++;
+                }
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == '|' && depth == 0) {
+                out.add(inner.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(inner.substring(start));
+        return out;
+    }
+
+    private static int closingOf(String regex, int open) {
+        int depth = 0;
+        boolean inClass = false;
+        for (int i = open; i < regex.length(); i++) {
+            char c = regex.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (inClass) {
+                inClass = c != ']';
+            } else if (c == '[') {
+                inClass = true;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The longest run of literal characters outside groups and quantifiers: every match contains it. */
+    static String requiredLiteral(String alternative) {
+        String best = "";
+        StringBuilder run = new StringBuilder();
+        int i = 0;
+        while (i < alternative.length()) {
+            char c = alternative.charAt(i);
+            String atom = null;
+            int next = i + 1;
+            if (c == '(') {
+                next = closingOf(alternative, i) + 1;
+                if (next <= 0) {
+                    return "";
+                }
+            } else if (c == '[') {
+                int close = alternative.indexOf(']', i + 2);
+                String body = close < 0 ? "" : alternative.substring(i + 1, close);
+                next = close < 0 ? alternative.length() : close + 1;
+                if (body.length() == 1 && body.charAt(0) != '^') {
+                    atom = body;
+                } else if (body.length() == 2 && body.charAt(0) == '\\' && !Character.isLetterOrDigit(body.charAt(1))) {
+                    atom = body.substring(1);
+                }
+            } else if (c == '\\' && i + 1 < alternative.length()) {
+                char e = alternative.charAt(i + 1);
+                next = i + 2;
+                atom = Character.isLetterOrDigit(e) ? null : String.valueOf(e);
+            } else if (".^$|*+?{}".indexOf(c) < 0) {
+                atom = String.valueOf(c);
+            }
+            boolean quantified = next < alternative.length() && "*+?{".indexOf(alternative.charAt(next)) >= 0;
+            if (atom != null && !quantified) {
+                run.append(atom);
+            } else {
+                if (atom != null && alternative.charAt(next) == '+') {
+                    run.append(atom);
+                }
+                if (run.length() > best.length()) {
+                    best = run.toString();
+                }
+                run.setLength(0);
+            }
+            i = next;
+        }
+        return run.length() > best.length() ? run.toString() : best;
+    }
+
+    private static PhraseIndex load() {
+        PhraseIndex index = new PhraseIndex();
+        load(index, "reason-phrases.txt");
+        load(index, "reason-phrases-postbridge.txt");
+        index.build();
+        return index;
+    }
+
+    private static void load(PhraseIndex index, String resource) {
+        try (InputStream in = ReasonClassifier.class.getResourceAsStream(resource);
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (line.startsWith("#") || line.isBlank()) {
+                    continue;
+                }
+                String[] parts = line.split("\t", 3);
+                BounceReason reason = BounceReason.fromWireName(parts[0])
+                    .orElseThrow(() -> new IllegalStateException(resource + ": unknown reason " + parts[0]));
+                if (parts[1].equals("s")) {
+                    index.addSubstring(reason, parts[2]);
+                } else {
+                    for (String alternative : alternatives(parts[2])) {
+                        index.addRegex(reason, requiredLiteral(alternative), Pattern.compile(alternative));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(resource + " is part of the jar and could not be read", e);
+        }
+    }
+}

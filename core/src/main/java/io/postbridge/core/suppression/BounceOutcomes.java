@@ -1,0 +1,83 @@
+package io.postbridge.core.suppression;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.postbridge.core.bounce.BounceKind;
+import io.postbridge.core.bounce.BounceReason;
+import io.postbridge.core.bounce.BounceReport;
+import io.postbridge.core.bounce.BouncedRecipient;
+import io.postbridge.core.bounce.EnhancedStatus;
+import io.postbridge.core.bounce.Hardness;
+import io.postbridge.core.bounce.ReasonClassifier;
+import io.postbridge.core.events.MailEventLog;
+
+/**
+ * What bounces and delivery results do to the suppression list, for the mailets: an inbound bounce or complaint
+ * (linked to its account by the returned Message-ID), a permanent failure while sending, a delivery.
+ */
+public final class BounceOutcomes {
+    private final SuppressionList suppressions;
+    private final MailEventLog events;
+
+    public BounceOutcomes(SuppressionList suppressions, MailEventLog events) {
+        this.suppressions = Objects.requireNonNull(suppressions);
+        this.events = Objects.requireNonNull(events);
+    }
+
+    /** The account that sent the bounced message, when the returned original names a message we sent. */
+    public Optional<String> account(BounceReport report) {
+        return report.originalMessageId().flatMap(events::accountOfMessage);
+    }
+
+    /**
+     * Applies an inbound report for {@code account}: bounces count (hard at once, soft towards N), complaints
+     * suppress, auto-replies and delivery reports change nothing. Returns the event detail that says what was read.
+     */
+    public String apply(BounceReport report, Optional<String> account) {
+        List<String> parts = new ArrayList<>();
+        for (BouncedRecipient r : report.recipients()) {
+            String line = r.address() + " " + r.status().map(EnhancedStatus::toString).orElse("-") + " " + r.hardness().wireName()
+                + " " + r.reason().wireName() + (r.remoteReply().isEmpty() ? "" : " (" + truncate(r.remoteReply(), 300) + ")");
+            if (account.isPresent()) {
+                if (report.kind() == BounceKind.COMPLAINT) {
+                    suppressions.recordComplaint(account.get(), r.address(), report.feedbackType().orElse("abuse") + " report");
+                    line += " -> suppressed (complaint)";
+                } else if (report.kind() == BounceKind.BOUNCE && !"delayed".equals(r.action())) {
+                    // a "delayed" report is a warning, the message is still queued remotely: nothing failed yet
+                    Optional<Suppression> s = suppressions.recordFailure(account.get(), r.address(), r.hardness(), "bounce",
+                        r.status().map(EnhancedStatus::toString).orElse("") + " " + r.remoteReply());
+                    if (s.isPresent()) {
+                        line += " -> suppressed (" + s.get().reason().wireName() + ")";
+                    }
+                }
+            }
+            parts.add(line);
+        }
+        String head = report.kind().wireName() + " (" + report.format() + ")" + account.map(a -> " for account " + a).orElse(", no account linked");
+        return parts.isEmpty() ? head : head + ": " + parts.stream().collect(Collectors.joining("; "));
+    }
+
+    /**
+     * The remote server refused {@code recipient} while we sent (a 5xx at RCPT or DATA, or a provider's permanent
+     * error); {@code error} is its reply. Classified like a bounce's remote reply.
+     */
+    public Optional<Suppression> failedWhileSending(String account, String recipient, String error, boolean permanent) {
+        Optional<EnhancedStatus> status = EnhancedStatus.find(error).or(() -> EnhancedStatus.findReplyCode(error)
+            .filter(c -> c >= 400).map(EnhancedStatus::fromReplyClass));
+        BounceReason reason = ReasonClassifier.classify(status, error, "failed", "").reason;
+        Hardness hardness = permanent ? reason.hardness(status) : Hardness.SOFT;
+        return suppressions.recordFailure(account, recipient, hardness, "smtp", error);
+    }
+
+    public void delivered(String account, String recipient) {
+        suppressions.recordDelivery(account, recipient);
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "...";
+    }
+}

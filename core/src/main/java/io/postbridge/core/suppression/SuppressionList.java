@@ -1,0 +1,125 @@
+package io.postbridge.core.suppression;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.postbridge.core.bounce.Hardness;
+
+/**
+ * The suppression rules, one place for the bounce handler, the SMTP delivery, the RCPT check and WebAdmin: a hard
+ * bounce suppresses at once; soft bounces are counted in a window and suppress at N; a delivery resets the count;
+ * a complaint suppresses with reason complaint. A recipient is suppressed for an account if it is on the
+ * account's list or on the global one.
+ */
+public final class SuppressionList {
+    private final SuppressionRepository repository;
+    private final SuppressionPolicy policy;
+    private final Clock clock;
+
+    public SuppressionList(SuppressionRepository repository, SuppressionPolicy policy, Clock clock) {
+        this.repository = Objects.requireNonNull(repository);
+        this.policy = Objects.requireNonNull(policy);
+        this.clock = Objects.requireNonNull(clock);
+    }
+
+    public SuppressionPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * A failure to deliver to {@code recipient} for {@code account}: what the list now holds for it, if it is
+     * suppressed after this failure. Soft failures below the threshold and unknown ones suppress nothing.
+     */
+    public Optional<Suppression> recordFailure(String account, String recipient, Hardness hardness, String source, String detail) {
+        String address = normalise(recipient);
+        Instant now = clock.instant();
+        switch (hardness) {
+            case HARD:
+                repository.resetSoftBounces(account, address);
+                return Optional.of(repository.suppress(account, address, SuppressionReason.HARD_BOUNCE, source, detail, now, expiry(now)));
+            case SOFT:
+                int count = repository.countSoftBounce(account, address, now, policy.softWindow());
+                if (count < policy.softBounces()) {
+                    return Optional.empty();
+                }
+                repository.resetSoftBounces(account, address);
+                return Optional.of(repository.suppress(account, address, SuppressionReason.SOFT_BOUNCES, source,
+                    count + " soft bounces within " + policy.softWindow().toDays() + " days, the last: " + detail, now, expiry(now)));
+            default:
+                return Optional.empty();
+        }
+    }
+
+    public Suppression recordComplaint(String account, String recipient, String detail) {
+        Instant now = clock.instant();
+        return repository.suppress(account, normalise(recipient), SuppressionReason.COMPLAINT, "complaint", detail, now, expiry(now));
+    }
+
+    /** A message was delivered to {@code recipient}: its soft bounces are forgiven. */
+    public void recordDelivery(String account, String recipient) {
+        repository.resetSoftBounces(account, normalise(recipient));
+    }
+
+    /** The suppression that applies to {@code recipient} for {@code account}: the account's own first, then global. */
+    public Optional<Suppression> check(String account, String recipient) {
+        String address = normalise(recipient);
+        Instant now = clock.instant();
+        Optional<Suppression> own = repository.find(account, address).filter(s -> s.activeAt(now));
+        return own.isPresent() ? own : repository.find(Suppression.GLOBAL, address).filter(s -> s.activeAt(now));
+    }
+
+    /** An operator's entry (WebAdmin), for an account or {@link Suppression#GLOBAL}. */
+    public Suppression add(String scope, String recipient, SuppressionReason reason, String detail) {
+        Instant now = clock.instant();
+        return repository.suppress(scope, normalise(recipient), reason, "webadmin", detail, now, expiry(now));
+    }
+
+    public boolean remove(String scope, String recipient) {
+        String address = normalise(recipient);
+        repository.resetSoftBounces(scope, address);
+        return repository.remove(scope, address);
+    }
+
+    public SuppressionRepository repository() {
+        return repository;
+    }
+
+    /** The SMTP reply for a suppressed recipient: 550 5.7.1 for a complaint, 550 5.1.1 otherwise. */
+    public static String[] rejection(Suppression s) {
+        String status = s.reason() == SuppressionReason.COMPLAINT ? "5.7.1" : "5.1.1";
+        String why;
+        switch (s.reason()) {
+            case COMPLAINT:
+                why = "the recipient reported this sender's mail as spam";
+                break;
+            case SOFT_BOUNCES:
+                why = "it bounced repeatedly";
+                break;
+            case MANUAL:
+                why = "an operator suppressed it";
+                break;
+            default:
+                why = "it bounced permanently";
+                break;
+        }
+        return new String[] {"550", status + " <" + s.address() + ">: suppressed since " + s.firstSeen() + " ("
+            + s.reason().wireName() + (s.isGlobal() ? ", every account" : "") + "): " + why
+            + (s.detail().isEmpty() ? "" : ": " + truncate(s.detail(), 200))};
+    }
+
+    private static String truncate(String s, int max) {
+        String oneLine = s.replaceAll("[\\r\\n]+", " ");
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "...";
+    }
+
+    private Optional<Instant> expiry(Instant now) {
+        return policy.expiry().map(now::plus);
+    }
+
+    static String normalise(String address) {
+        return address.trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,83 @@
+package io.postbridge.mailets;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postbridge.core.bounce.BounceParser;
+import io.postbridge.core.bounce.BounceReport;
+import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.events.MailEventType;
+import io.postbridge.core.store.StoreException;
+import io.postbridge.core.suppression.BounceOutcomes;
+
+/**
+ * Reads an inbound bounce or complaint (the bounce parser), links it to the account that sent the original (its
+ * returned Message-ID against the event log), feeds the account's suppression list (hard at once, soft towards
+ * {@code suppression.softBounces}, complaints), and records a {@code bounce-received} event saying what was read.
+ * The mail then continues unchanged, so the original sender still gets the bounce.
+ *
+ * <pre>{@code <mailet match="io.postbridge.matchers.IsBounce" class="io.postbridge.mailets.HandleBounce"/>}</pre>
+ */
+public class HandleBounce extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(HandleBounce.class);
+
+    private final BounceOutcomes outcomes;
+    private final MailEventLog eventLog;
+    private final BounceParser parser = new BounceParser();
+
+    @Inject
+    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog) {
+        this.outcomes = outcomes;
+        this.eventLog = eventLog;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        try {
+            MailetParameters.read(this, java.util.Set.of());
+        } catch (io.postbridge.core.config.SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
+        }
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        BounceReport report;
+        try {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            mail.getMessage().writeTo(raw);
+            report = parser.parse(new ByteArrayInputStream(raw.toByteArray()));
+        } catch (IOException e) {
+            throw new MessagingException("could not read the bounce " + mail.getName() + ": " + e.getMessage(), e);
+        }
+        Optional<String> account;
+        String detail;
+        try {
+            account = outcomes.account(report);
+            detail = outcomes.apply(report, account);
+        } catch (StoreException e) {
+            // the bounce itself goes on to its recipient; only the suppression bookkeeping is missed, and said so
+            LOGGER.warn("Postbridge: bounce {} not applied to the suppression list: {}", mail.getName(), e.getMessage());
+            account = Optional.empty();
+            detail = report.kind().wireName() + " (" + report.format() + "), not applied: store error " + e.getMessage();
+        }
+        eventLog.record(MailEvents.of(mail, MailEventType.BOUNCE_RECEIVED, Instant.now())
+            .account(account).detail(Optional.of(detail.length() > 4000 ? detail.substring(0, 4000) : detail)).build());
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Postbridge: reads inbound bounces and complaints into the suppression list";
+    }
+}
