@@ -2,7 +2,6 @@ package io.postbridge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,15 +33,10 @@ class JamesStateSurvivesRestartIT {
     Path tmp;
 
     @Test
-    void everythingSurvivesKillNine() throws Exception {
-        Path home = scenario(conf -> { }, Restart.KILL_NINE);
+    void everythingSurvivesKillNineThenACleanStopWhichClosesTheDatabase() throws Exception {
+        Path home = scenario(conf -> { }, true);
         assertThat(home.resolve("var/log/derby.log")).as("derby.log under var/log").exists();
         assertThat(home.resolve("derby.log")).doesNotExist();
-    }
-
-    @Test
-    void everythingSurvivesACleanStopWhichClosesTheDatabase() throws Exception {
-        scenario(conf -> { }, Restart.CLEAN_STOP);
     }
 
     @Test
@@ -58,16 +52,19 @@ class JamesStateSurvivesRestartIT {
                     for (String xpath : List.of("//errorRepository", "//repositoryPath")) {
                         var nodes = ConfFolder.select(doc, xpath);
                         for (int i = 0; i < nodes.getLength(); i++) {
-                            nodes.item(i).setTextContent(nodes.item(i).getTextContent().replace("file://var/mail/error/", "jpa://var/mail/error/"));
+                            nodes.item(i).setTextContent(nodes.item(i).getTextContent()
+                                .replace("file://var/mail/error/", "jpa://var/mail/error/"));
                         }
                     }
-                }), Restart.KILL_NINE);
+                }), false);
         }
     }
 
-    private enum Restart { KILL_NINE, CLEAN_STOP }
-
-    private Path scenario(java.util.function.Consumer<ConfFolder> database, Restart restart) throws Exception {
+    /**
+     * Sets everything up, kills the server with {@code kill -9}, starts it and checks; then, if asked, stops it
+     * cleanly, starts it and checks again; last, reprocesses the failed mail.
+     */
+    private Path scenario(java.util.function.Consumer<ConfFolder> database, boolean alsoCleanStop) throws Exception {
         FakeMx mx = new FakeMx(); // where the over-quota bounce goes
         mx.start();
         Ports ports = new Ports();
@@ -98,23 +95,10 @@ class JamesStateSurvivesRestartIT {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> webAdmin.getJson(ERROR_REPOSITORY).size() == 1);
             String failedKey = webAdmin.getJson(ERROR_REPOSITORY).get(0).asText();
 
-            if (restart == Restart.KILL_NINE) {
-                server.kill9();
-            } else {
-                assertThat(server.stop()).isIn(0, 143);
-                assertThat(server.log()).contains("James data closed");
-                assertThat(home.resolve("var/james/derby/db.lck")).as("Derby closed cleanly").doesNotExist();
-            }
+            server.kill9();
             server.start().awaitLog(ServerProcess.READY);
+            everythingIsThere(webAdmin, ports, failedKey, List.of("for bob"));
 
-            assertThat(webAdmin.getJson("/domains").toString()).contains("\"pb.test\"");
-            assertThat(webAdmin.getJson("/users").toString()).contains("bob@pb.test").contains("full@pb.test");
-            assertThat(webAdmin.getJson("/address/aliases/bob@pb.test").toString()).contains("robert@pb.test");
-            assertThat(Imap.inboxSubjects(ports.imap, false, "bob@pb.test", "bob-secret")).containsExactly("for bob");
-            assertThat(Imap.inboxSubjects(ports.imaps, true, "bob@pb.test", "bob-secret")).containsExactly("for bob");
-            JsonNode failed = webAdmin.getJson(ERROR_REPOSITORY);
-            assertThat(failed).hasSize(1);
-            assertThat(failed.get(0).asText()).isEqualTo(failedKey);
             // the alias still routes new mail
             try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
                 smtp.ehlo();
@@ -125,17 +109,36 @@ class JamesStateSurvivesRestartIT {
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                 Imap.inboxSubjects(ports.imap, false, "bob@pb.test", "bob-secret").equals(List.of("for bob", "again")));
 
+            if (alsoCleanStop) {
+                assertThat(server.stop()).isIn(0, 143);
+                assertThat(server.logSinceLastStart()).contains("James data closed").contains("Postbridge: stopped");
+                assertThat(home.resolve("var/james/derby/db.lck")).as("Derby closed cleanly").doesNotExist();
+                server.start().awaitLog(ServerProcess.READY);
+                everythingIsThere(webAdmin, ports, failedKey, List.of("for bob", "again"));
+            }
+
             // the operator makes room and reprocesses the failed mail: it reaches the mailbox
             expect(webAdmin.delete("/quota/users/full@pb.test/size"), 204);
             expect(webAdmin.patch(ERROR_REPOSITORY + "?action=reprocess&processor=transport"), 201);
             Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
                 Imap.inboxSubjects(ports.imap, false, "full@pb.test", "full-secret").equals(List.of("for full")));
             assertThat(webAdmin.getJson(ERROR_REPOSITORY)).isEmpty();
-            assertThat(Files.exists(home.resolve("derby.log"))).isFalse();
         } finally {
             mx.stop();
         }
         return home;
+    }
+
+    private static void everythingIsThere(WebAdmin webAdmin, Ports ports, String failedKey, List<String> bobsSubjects)
+        throws Exception {
+        assertThat(webAdmin.getJson("/domains").toString()).contains("\"pb.test\"");
+        assertThat(webAdmin.getJson("/users").toString()).contains("bob@pb.test").contains("full@pb.test");
+        assertThat(webAdmin.getJson("/address/aliases/bob@pb.test").toString()).contains("robert@pb.test");
+        assertThat(Imap.inboxSubjects(ports.imap, false, "bob@pb.test", "bob-secret")).isEqualTo(bobsSubjects);
+        assertThat(Imap.inboxSubjects(ports.imaps, true, "bob@pb.test", "bob-secret")).isEqualTo(bobsSubjects);
+        JsonNode failed = webAdmin.getJson(ERROR_REPOSITORY);
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).asText()).isEqualTo(failedKey);
     }
 
     private static void expect(java.net.http.HttpResponse<String> response, int status) {
