@@ -57,6 +57,15 @@ class JamesStateSurvivesRestartIT {
                         }
                     }
                 }), false);
+            // the password is stored as conf/usersrepository.xml says, never as written
+            try (java.sql.Connection connection = java.sql.DriverManager.getConnection(PostgresTestDatabase.URL,
+                PostgresTestDatabase.USER, PostgresTestDatabase.PASSWORD);
+                 java.sql.ResultSet user = connection.createStatement().executeQuery("SELECT password_hash_algorithm, password FROM "
+                     + database.schema() + ".james_user WHERE user_name = 'bob@pb.test'")) {
+                assertThat(user.next()).isTrue();
+                assertThat(user.getString(1)).startsWith("PBKDF2-SHA512");
+                assertThat(user.getString(2)).doesNotContain("bob-secret").hasSizeGreaterThan(40);
+            }
         }
     }
 

@@ -35,7 +35,8 @@ import io.postbridge.server.persistence.JamesDatabase;
  *     <li>then everything else, as James does it (Postbridge's store, the queues' broker, ...);</li>
  *     <li>last, James's database.</li>
  * </ol>
- * Steps 1 to 3 dispose objects that James disposes again in step 4; their dispose methods allow that.
+ * James disposes the objects of steps 1 to 3 again in step 4: they are stopped by then, and James's stager ignores
+ * what such a second dispose may throw.
  */
 public final class OrderedShutdown implements Stager<PreDestroy> {
     private static final Logger LOGGER = LoggerFactory.getLogger(OrderedShutdown.class);
