@@ -15,6 +15,7 @@ import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.MemoryJamesServerMain;
 import org.apache.james.RunArguments;
 import org.apache.james.data.UsersRepositoryModuleChooser;
+import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.modules.RunArgumentsModule;
 import org.apache.james.modules.server.DKIMMailetModule;
 import org.apache.james.modules.server.DLPRoutesModule;
@@ -29,6 +30,7 @@ import org.apache.james.modules.server.SieveRoutesModule;
 import org.apache.james.modules.server.VacationRoutesModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.onami.lifecycle.Stager;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.utils.GuiceProbe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,6 +141,8 @@ public final class PostbridgeServerMain {
             .addBinding().to(ListenerReport.class);
         Module orderedShutdown = binder -> binder.bind(new TypeLiteral<Stager<PreDestroy>>() { })
             .to(OrderedShutdown.class).in(Scopes.SINGLETON);
+        Module relocatableQueue = binder -> binder.bind(FileSystem.class)
+            .toInstance(new RelocatableQueueFileSystem(new FileSystemImpl(configuration.directories())));
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(MemoryJamesServerMain.IN_MEMORY_SERVER_MODULE, MemoryJamesServerMain.PROTOCOLS, WEBADMIN,
                 JMAP_REPLACEMENTS, new DKIMMailetModule())
@@ -146,7 +150,7 @@ public final class PostbridgeServerMain {
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
             .combineWith(new FakeSearchMailboxModule(), listenerReport)
             .overrideWith(new RunArgumentsModule(args), new DurableSpoolModule(), new JamesDatabaseModule(),
-                new JpaDataModule(), new JpaMailboxModule(), orderedShutdown);
+                new JpaDataModule(), new JpaMailboxModule(), orderedShutdown, relocatableQueue);
     }
 
     /** On stderr, after James's own log output (which has the stack trace), so it is the last thing the operator reads. */
