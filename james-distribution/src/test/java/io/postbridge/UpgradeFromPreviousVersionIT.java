@@ -47,7 +47,10 @@ class UpgradeFromPreviousVersionIT {
 
             String queuedId = fixture.getProperty("queuedMessageId");
             Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> mx.messageIds().contains(queuedId));
-            assertThat(mx.messages()).hasSize(1);
+            // at least once, and nothing else (no DSN): mail that RemoteDelivery delivers while James 3.8.1 is still
+            // starting its mail container can be delivered more than once (see the api-delivery comment in
+            // conf/mailetcontainer.xml), and the queued mail of an upgraded var/ is delivered right at the start
+            assertThat(mx.messageIds()).containsOnly(queuedId);
 
             assertThat(webAdmin.getJson("/postbridge/accounts/erp").path("liveKeys").asInt()).isEqualTo(1);
             try (SmtpClient smtp = SmtpClient.connect(ports.submission)) {
