@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.inject.Inject;
 
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.imapserver.netty.IMAPServerFactory;
 import org.apache.james.protocols.lib.netty.AbstractConfigurableAsyncServer;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.utils.GuiceProbe;
@@ -22,14 +23,16 @@ import io.postbridge.server.startup.SmtpServerXml;
 /** After start-up: one line per listener, with what it is bound to and what it offers. */
 public class ListenerReport implements GuiceProbe {
     private final SMTPServerFactory smtpServers;
+    private final IMAPServerFactory imapServers;
     private final WebAdminServer webAdmin;
     private final WebAdminConfiguration webAdminConfiguration;
     private final FileSystem fileSystem;
 
     @Inject
-    public ListenerReport(SMTPServerFactory smtpServers, WebAdminServer webAdmin, WebAdminConfiguration webAdminConfiguration,
-                          FileSystem fileSystem) {
+    public ListenerReport(SMTPServerFactory smtpServers, IMAPServerFactory imapServers, WebAdminServer webAdmin,
+                          WebAdminConfiguration webAdminConfiguration, FileSystem fileSystem) {
         this.smtpServers = smtpServers;
+        this.imapServers = imapServers;
         this.webAdmin = webAdmin;
         this.webAdminConfiguration = webAdminConfiguration;
         this.fileSystem = fileSystem;
@@ -38,6 +41,18 @@ public class ListenerReport implements GuiceProbe {
     /** smtpserver.xml in document order, which is the order James created the servers in. */
     private List<SmtpListener> configured() throws IOException {
         return SmtpServerXml.read(fileSystem.getFile("file://conf/" + SmtpServerXml.FILE).toPath());
+    }
+
+    /** The bound ports of the enabled IMAP listeners, by {@code imap} (STARTTLS) and {@code imaps} (implicit TLS). */
+    public Map<String, Integer> imapPortsByName() {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (AbstractConfigurableAsyncServer server : imapServers.getServers()) {
+            if (server.isEnabled()) {
+                server.getListenAddresses().stream().findFirst().ifPresent(address ->
+                    ports.put("secure".equals(server.getSocketType()) ? "imaps" : "imap", address.getPort()));
+            }
+        }
+        return ports;
     }
 
     /** The first bound port of each enabled SMTP listener, by its {@code <jmxName>}. */
@@ -67,6 +82,17 @@ public class ListenerReport implements GuiceProbe {
             for (InetSocketAddress address : servers.get(i).getListenAddresses()) {
                 lines.add(String.format("SMTP %-11s listening on %s:%d (%s)", listener.getName(),
                     address.getHostString(), address.getPort(), listener.describeSecurity()));
+            }
+        }
+        for (AbstractConfigurableAsyncServer server : imapServers.getServers()) {
+            if (!server.isEnabled()) {
+                continue;
+            }
+            boolean implicitTls = "secure".equals(server.getSocketType());
+            for (InetSocketAddress address : server.getListenAddresses()) {
+                lines.add(String.format("IMAP %-11s listening on %s:%d (%s)", implicitTls ? "imaps" : "imap",
+                    address.getHostString(), address.getPort(),
+                    implicitTls ? "implicit TLS, LOGIN" : server.getStartTLSSupported() ? "STARTTLS, LOGIN after TLS" : "plain"));
             }
         }
         if (webAdminConfiguration.isEnabled()) {

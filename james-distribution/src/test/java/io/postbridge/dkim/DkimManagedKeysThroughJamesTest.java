@@ -82,14 +82,14 @@ class DkimManagedKeysThroughJamesTest {
     @BeforeAll
     static void setUp() throws Exception {
         connect(james.getGuiceJamesServer());
+        webAdmin.addUser("alice@example.com", "alice-secret");
     }
 
-    /** Ports, clients and the (in-memory) user of a freshly started server. */
+    /** Ports and clients of a freshly started server (its users are kept across a restart). */
     private static void connect(GuiceJamesServer server) throws Exception {
         ports = PostbridgeJames.smtpPorts(server);
         webAdmin = PostbridgeJames.webAdmin(server);
         http = new Http(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue());
-        webAdmin.addUser("alice@example.com", "alice-secret");
     }
 
     @Test

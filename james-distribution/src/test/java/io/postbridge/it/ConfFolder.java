@@ -77,9 +77,23 @@ public final class ConfFolder {
         });
     }
 
+    /** Sets the {@code <bind>} of imapserver.xml's listeners, in document order (STARTTLS, then implicit TLS). */
+    public ConfFolder imapBinds(List<String> binds) {
+        if (!java.nio.file.Files.exists(dir.resolve("imapserver.xml"))) {
+            return this;
+        }
+        return xml("imapserver.xml", doc -> {
+            NodeList nodes = select(doc, "/imapservers/imapserver/bind");
+            for (int i = 0; i < nodes.getLength(); i++) {
+                nodes.item(i).setTextContent(binds.get(Math.min(i, binds.size() - 1)));
+            }
+        });
+    }
+
     /** All listeners on loopback, on ports the OS picks (in-process tests read them back through a probe). */
     public ConfFolder loopbackAnyPorts() {
         smtpBinds(List.of("127.0.0.1:0"));
+        imapBinds(List.of("127.0.0.1:0"));
         return property("webadmin.properties", "port", "0");
     }
 

@@ -22,6 +22,14 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     private final int port = freePort();
     private final java.util.Set<String> rejected = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Wiser wiser;
+    private volatile java.time.Duration latency = java.time.Duration.ZERO;
+    private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
+
+    /** A slow remote server: each message is accepted only this long after its data arrived (a stop ends the wait). */
+    public FakeMx withLatency(java.time.Duration latency) {
+        this.latency = latency;
+        return this;
+    }
 
     /** Refuses RCPT TO for this address (553, permanent): an unknown mailbox at the remote side. */
     public FakeMx rejecting(String recipient) {
@@ -38,10 +46,24 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void start() {
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        stopping = stopped;
         wiser = new Wiser(port) {
             @Override
             public boolean accept(String from, String recipient) {
                 return !rejected.contains(recipient.toLowerCase(java.util.Locale.ROOT));
+            }
+
+            @Override
+            public void deliver(String from, String recipient, java.io.InputStream data) throws java.io.IOException {
+                if (!latency.isZero()) {
+                    try {
+                        stopped.await(latency.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.deliver(from, recipient, data);
             }
         };
         wiser.setHostname("mx.test");
@@ -50,6 +72,7 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     }
 
     public void stop() {
+        stopping.countDown();
         if (wiser != null) {
             wiser.stop();
             wiser = null;

@@ -28,12 +28,23 @@ public final class ServerProcess implements AutoCloseable {
 
     private final Path home;
     private final List<String> command;
+    private final String consoleLog;
     private Process process;
     private int logOffsetAtStart;
 
     private ServerProcess(Path home, List<String> command) {
+        this(home, command, "console.log");
+    }
+
+    private ServerProcess(Path home, List<String> command, String consoleLog) {
         this.home = home;
         this.command = command;
+        this.consoleLog = consoleLog;
+    }
+
+    /** Another Postbridge server started from this one's directory (same conf/ and var/), logging to its own file. */
+    public ServerProcess secondOnSameDirectory(String consoleLog) {
+        return new ServerProcess(home, command, consoleLog);
     }
 
     /** The assembled server ({@code james-distribution/target/postbridge-server/postbridge}). */
@@ -78,7 +89,7 @@ public final class ServerProcess implements AutoCloseable {
         Files.createDirectories(home.resolve("var/log"));
         logOffsetAtStart = log().length();
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("console.log").toFile()));
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(consoleLog).toFile()));
         builder.environment().put("JAVA_OPTS", "-Xmx512m");
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = builder.start();
@@ -122,7 +133,7 @@ public final class ServerProcess implements AutoCloseable {
 
     public String log() {
         try {
-            Path log = home.resolve("console.log");
+            Path log = home.resolve(consoleLog);
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -61,7 +61,10 @@ public final class Database implements AutoCloseable {
         switch (settings.dialect()) {
             case H2: {
                 JdbcDataSource h2 = new JdbcDataSource();
-                h2.setURL(settings.jdbcUrl());
+                // H2 closes its databases in a JVM shutdown hook of its own, at any moment of James's stop, while
+                // mail is still being processed; the store is closed by its owner instead, after what uses it
+                h2.setURL(settings.jdbcUrl().contains("DB_CLOSE_ON_EXIT") ? settings.jdbcUrl()
+                    : settings.jdbcUrl() + ";DB_CLOSE_ON_EXIT=FALSE");
                 settings.user().ifPresent(h2::setUser);
                 settings.password().ifPresent(h2::setPassword);
                 return h2;
