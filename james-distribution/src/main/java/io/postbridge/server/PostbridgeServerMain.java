@@ -8,6 +8,10 @@ import java.util.Optional;
 import javax.annotation.PreDestroy;
 
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.jmap.api.filtering.FilteringManagement;
+import org.apache.james.jmap.api.filtering.impl.EventSourcingFilteringManagement;
+import org.apache.james.jmap.draft.utils.JsoupHtmlTextExtractor;
+import org.apache.james.util.html.HtmlTextExtractor;
 import org.apache.james.ExtraProperties;
 import org.apache.james.FakeSearchMailboxModule;
 import org.apache.james.GuiceJamesServer;
@@ -65,10 +69,21 @@ public final class PostbridgeServerMain {
         new VacationRoutesModule(), new DLPRoutesModule(), new MailboxRoutesModule(), new MailQueueRoutesModule(),
         new MailRepositoriesRoutesModule(), new SieveRoutesModule());
 
-    /** What the memory app's JMAP modules bound that the rest of James needs (as James's JPA app binds it). */
+    /**
+     * What the memory app's JMAP modules bound that the rest of James needs (as James's JPA app binds it), and the HTML
+     * text extractor of VacationMailet, which conf/mailetcontainer.xml lists for James's start-up check on images where
+     * JMAP is on (JMAP's own module binds it there).
+     */
     private static final Module JMAP_REPLACEMENTS = Modules.combine(new NoJwtModule(), new RawPostDequeueDecoratorModule(),
         binder -> binder.bind(MailetContainerModule.DefaultProcessorsConfigurationSupplier.class)
-            .toInstance(BaseHierarchicalConfiguration::new));
+            .toInstance(BaseHierarchicalConfiguration::new),
+        binder -> binder.bind(HtmlTextExtractor.class).to(JsoupHtmlTextExtractor.class),
+        // and JMAPFiltering's rules, which only JMAP can set: with JMAP off there are none, so memory is enough
+        binder -> {
+            binder.bind(EventSourcingFilteringManagement.class).in(Scopes.SINGLETON);
+            binder.bind(FilteringManagement.class).to(EventSourcingFilteringManagement.class);
+            binder.bind(EventSourcingFilteringManagement.ReadProjection.class).to(EventSourcingFilteringManagement.NoReadProjection.class);
+        });
 
     /** Held until the process ends (a lock whose channel is garbage-collected would be released). */
     private static ServerDirectoryLock directoryLock;
