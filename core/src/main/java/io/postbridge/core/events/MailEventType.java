@@ -13,7 +13,13 @@ public enum MailEventType {
     DEFERRED,
     BOUNCED,
     BOUNCE_RECEIVED,
-    DROPPED;
+    DROPPED,
+    /** A user connected a mailbox through the consent web flow (a new account). */
+    CONNECTED,
+    /** A user connected an existing account's mailbox again (new key, new grant). */
+    RECONNECTED,
+    /** A consent attempt ended without an account (denied, permission missing, domain refused, ...). */
+    CONSENT_FAILED;
 
     /** The spelling used in configuration files and JSON: lower case with dashes. */
     public String wireName() {

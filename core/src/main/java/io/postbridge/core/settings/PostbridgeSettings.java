@@ -78,6 +78,7 @@ public final class PostbridgeSettings {
     private final DkimRotationSettings dkimRotation;
     private final Duration eventsRetention;
     private final Duration aliasesCacheTime;
+    private final ConsentSettings consent;
 
     private PostbridgeSettings(Reader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL).orElse(StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -119,6 +120,7 @@ public final class PostbridgeSettings {
                 + reader.string(EVENTS_RETENTION).orElse("") + "'");
         }
         this.aliasesCacheTime = reader.operatorDuration(ALIASES_CACHE, JdbcAliasRepository.DEFAULT_CACHE_TTL, Duration.ZERO);
+        this.consent = new ConsentSettings(reader);
     }
 
     /**
@@ -127,7 +129,7 @@ public final class PostbridgeSettings {
      */
     public static PostbridgeSettings from(Map<String, String> values, Path workingDirectory) {
         for (String key : values.keySet()) {
-            if (!KNOWN.contains(key)) {
+            if (!KNOWN.contains(key) && !ConsentSettings.KNOWN.contains(key)) {
                 throw new IllegalArgumentException(SettingProblem.describe(FILE, key, "unknown setting; known settings are " + KNOWN));
             }
         }
@@ -204,16 +206,21 @@ public final class PostbridgeSettings {
         return aliasesCacheTime;
     }
 
+    /** The consent web flow: its listener, who may connect, the OAuth clients ({@code consent.*}). */
+    public ConsentSettings consent() {
+        return consent;
+    }
+
     /** How long mail events are kept in the store. */
     public Duration eventsRetention() {
         return eventsRetention;
     }
 
     /** Typed access to the raw values, with errors that name the key. */
-    private static final class Reader {
+    static final class Reader {
         private final Map<String, String> values;
 
-        private Reader(Map<String, String> values) {
+        Reader(Map<String, String> values) {
             this.values = Objects.requireNonNull(values);
         }
 
