@@ -4,11 +4,18 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+
+import org.apache.james.domainlist.api.DomainList;
 
 import io.postbridge.auth.alias.JamesLocalMailboxes;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.auth.web.ConsentFlows;
+import io.postbridge.auth.web.ConsentRoutes;
+import io.postbridge.auth.web.PublicWebListener;
+import io.postbridge.auth.web.PublicWebRoutes;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
@@ -19,6 +26,7 @@ import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.StoreProviderAccounts;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.oauth.TokenCache;
+import io.postbridge.core.consent.ConsentService;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -44,6 +52,18 @@ public class PostbridgeModule extends AbstractModule {
 
         // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
         install(new DkimModule());
+
+        // the public web listener (consent.* in postbridge.properties) and the routes it serves; James starts it
+        // after its own services through guice.extension.startable in extensions.properties
+        bind(PublicWebListener.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConsentRoutes.class);
+    }
+
+    /** The consent flow (GET /connect/... on the public listener): accounts from the store, events in the event log. */
+    @Provides
+    @Singleton
+    ConsentService consent(PostbridgeBackendHolder holder, DomainList domains) {
+        return ConsentFlows.create(holder, domains);
     }
 
     /**

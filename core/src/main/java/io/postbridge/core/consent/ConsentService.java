@@ -195,10 +195,6 @@ public final class ConsentService {
             LOGGER.warn("Postbridge consent: {} token endpoint unavailable: {}", provider.displayName(), e.getMessage());
             return problem(Kind.PROVIDER_DOWN, provider, attempt.loginHint(), Optional.empty());
         }
-        if (!sendScopeGranted(client, grant)) {
-            revoke(client, grant.refreshToken().orElse(grant.accessToken()));
-            return problem(Kind.SEND_SCOPE_MISSING, provider, attempt.loginHint(), Optional.empty());
-        }
         ProviderCalls.Identity identity;
         try {
             identity = calls.identity(client, grant.accessToken());
@@ -211,6 +207,10 @@ public final class ConsentService {
             return problem(Kind.PROVIDER_DOWN, provider, attempt.loginHint(), Optional.empty());
         }
         Optional<String> mailbox = Optional.of(identity.mailbox());
+        if (!sendScopeGranted(client, grant)) {
+            revoke(client, grant.refreshToken().orElse(grant.accessToken()));
+            return problem(Kind.SEND_SCOPE_MISSING, provider, mailbox, Optional.empty());
+        }
         String domain = identity.mailbox().substring(identity.mailbox().lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
         Set<String> allowed = settings.allowedDomains().isEmpty()
             ? serverDomains.get().stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toSet()) : settings.allowedDomains();

@@ -310,7 +310,7 @@ class ConsentServiceTest {
     void theKeyIsNeverInTheDatabaseFilesOrTheEvents() throws Exception {
         ConsentOutcome outcome = service.callback(ConsentProvider.GOOGLE, consent(ConsentProvider.GOOGLE, COOKIE), Optional.of(COOKIE));
         String key = outcome.connected().orElseThrow().key().token();
-        String secretPart = key.substring(key.lastIndexOf('_') + 1);
+        String secretPart = key.substring("pbk_".length() + 17); // after pbk_<16-character key id>_
         backend.close();
         try (Stream<Path> files = Files.walk(folder)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {

@@ -265,6 +265,8 @@ public final class FakeConsent implements AutoCloseable {
                 Map<String, String> params = form(new String(body, StandardCharsets.UTF_8));
                 params.putAll(form(exchange.getRequestURI().getRawQuery()));
                 revoke(exchange, params.getOrDefault("token", ""));
+            } else if (path.equals("/favicon.ico")) {
+                reply(exchange, 404, "text/plain", "not found", Map.of()); // browsers ask for it on every page
             } else {
                 violations.add("unknown endpoint " + exchange.getRequestMethod() + " " + path);
                 reply(exchange, 404, "text/plain", "not found", Map.of());
