@@ -30,8 +30,16 @@ class BadConfigurationIT {
     void unknownMailetParameterValue() throws Exception {
         List<String> lines = failedStart(conf -> conf.mailetParameter("io.postbridge.mailets.RecordMailEvent", "event", "exploded"));
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).startsWith(FAILED + "mailetcontainer.xml: setting mailet RecordMailEvent <event>: unknown value 'exploded'")
-            .contains("delivered");
+        assertThat(lines.get(0)).startsWith(FAILED + "mailetcontainer.xml: setting mailet RecordMailEvent <event>: must be one of ")
+            .contains("delivered").contains("was 'exploded'");
+    }
+
+    @Test
+    void unknownPostbridgeSettingNamesTheNearestKnownOne() throws Exception {
+        List<String> lines = failedStart(conf -> conf.property("postbridge.properties", "events.retension", "30 days"));
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0)).startsWith(FAILED + "postbridge.properties: setting events.retension: unknown setting; "
+            + "did you mean 'events.retention'?");
     }
 
     @Test

@@ -11,21 +11,31 @@ import org.apache.james.domainlist.api.DomainList;
 import io.postbridge.auth.alias.JamesLocalMailboxes;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
-import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.auth.backend.PostbridgeBackendHolder;
 import io.postbridge.auth.web.ConsentFlows;
 import io.postbridge.auth.web.ConsentRoutes;
 import io.postbridge.auth.web.PublicWebListener;
 import io.postbridge.auth.web.PublicWebRoutes;
 import io.postbridge.core.PostbridgeBackend;
+import io.postbridge.core.accounts.AccountAdministration;
+import io.postbridge.core.accounts.AccountRepository;
+import io.postbridge.core.accounts.SenderPolicy;
+import io.postbridge.core.accounts.TrustedNetworks;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.alias.LocalMailboxes;
+import io.postbridge.core.apikeys.ApiKeys;
+import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.delivery.ChainedProviderAccounts;
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.StoreProviderAccounts;
+import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.oauth.TokenCache;
+import io.postbridge.core.ratelimit.AccountRateLimits;
+import io.postbridge.core.secrets.MasterKeyRotation;
+import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.consent.ConsentService;
 
 /**
@@ -96,6 +106,75 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     TokenCache tokens(PostbridgeBackend backend) {
         return backend.tokens();
+    }
+
+    // The narrow services hooks and routes take in their constructors: each says what it uses, none gets the backend.
+
+    /** SMTP AUTH: API keys, Microsoft pass-through, throttling (ApiKeyAuthHook). */
+    @Provides
+    @Singleton
+    SmtpAuthenticator authenticator(PostbridgeBackend backend) {
+        return backend.authenticator();
+    }
+
+    /** Allowed senders and From override (SenderPolicyHook). */
+    @Provides
+    @Singleton
+    SenderPolicy senderPolicy(PostbridgeBackend backend) {
+        return backend.senderPolicy();
+    }
+
+    /** Devices by IP range, cached (TrustedNetworkHook). */
+    @Provides
+    @Singleton
+    TrustedNetworks trustedNetworks(PostbridgeBackend backend) {
+        return backend.trustedNetworks();
+    }
+
+    @Provides
+    @Singleton
+    AccountRepository accounts(PostbridgeBackend backend) {
+        return backend.accounts();
+    }
+
+    /** Per-account message and recipient limits (RateLimitHook, AccountRoutes). */
+    @Provides
+    @Singleton
+    AccountRateLimits rateLimits(PostbridgeBackend backend) {
+        return backend.rateLimits();
+    }
+
+    /** What WebAdmin does to accounts, with its rules (AccountRoutes). */
+    @Provides
+    @Singleton
+    AccountAdministration accountAdministration(PostbridgeBackend backend) {
+        return backend.accountAdministration();
+    }
+
+    @Provides
+    @Singleton
+    ApiKeys apiKeys(PostbridgeBackend backend) {
+        return backend.apiKeys();
+    }
+
+    /** The keys that encrypt secrets at rest, and their rotation (MasterKeyRoutes). */
+    @Provides
+    @Singleton
+    MasterKeys masterKeys(PostbridgeBackend backend) {
+        return backend.masterKeys();
+    }
+
+    @Provides
+    @Singleton
+    MasterKeyRotation masterKeyRotation(PostbridgeBackend backend) {
+        return backend.rotation();
+    }
+
+    /** The managed DKIM keys' schedule from postbridge.properties (DkimModule). */
+    @Provides
+    @Singleton
+    DkimRotationSettings dkimRotation(PostbridgeBackend backend) {
+        return backend.dkimRotation();
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */

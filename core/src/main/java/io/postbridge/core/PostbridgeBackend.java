@@ -1,16 +1,14 @@
 package io.postbridge.core;
 
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.AllowedSenderRepository;
 import io.postbridge.core.accounts.ProviderSettingsRepository;
@@ -20,10 +18,9 @@ import io.postbridge.core.accounts.TrustedNetworks;
 import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.apikeys.ApiKeyHasher;
 import io.postbridge.core.apikeys.ApiKeys;
-import io.postbridge.core.apikeys.Pepper;
+import io.postbridge.core.apikeys.PepperStartup;
 import io.postbridge.core.auth.AuthFailureThrottle;
 import io.postbridge.core.auth.SmtpAuthenticator;
-import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.dkim.rotation.DkimKeyRepository;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.events.MailEventLog;
@@ -34,11 +31,8 @@ import io.postbridge.core.oauth.TokenCache;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.ratelimit.InMemoryRateLimiter;
 import io.postbridge.core.ratelimit.RateLimiter;
-import io.postbridge.core.secrets.EnvironmentMasterKeySource;
-import io.postbridge.core.secrets.FileMasterKeySource;
-import io.postbridge.core.secrets.MasterKeyRing;
 import io.postbridge.core.secrets.MasterKeyRotation;
-import io.postbridge.core.secrets.MasterKeySource;
+import io.postbridge.core.secrets.MasterKeyStartup;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.secrets.SecretCipher;
 import io.postbridge.core.secrets.SecretRepository;
@@ -56,11 +50,11 @@ import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
-import io.postbridge.core.store.StoreSettings;
 
 /**
- * Everything the accounts feature needs, built from {@code postbridge.properties}: the store (schema migrated), the
- * master keys and pepper (generated on the first start of the embedded default), and the services on top.
+ * The composition root of core: the store (schema migrated) built from {@code postbridge.properties}, the master keys
+ * and pepper ({@link MasterKeyStartup}, {@link PepperStartup}), and the services on top. Adapters do not receive it:
+ * the Guice module hands each hook, route and mailet the few services it uses.
  */
 public final class PostbridgeBackend implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(PostbridgeBackend.class);
@@ -86,6 +80,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     /** The server's one token cache: SMTP AUTH (Microsoft pass-through) and API delivery share it. */
     private final TokenCache tokens;
     private final MailEventLog events;
+    private final AccountAdministration administration;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
@@ -100,9 +95,9 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
-        this.apiKeys = new ApiKeys(keyRepository, new ApiKeyHasher(pepper(settings, environment, keyRepository, jdbc)), clock);
+        this.apiKeys = new ApiKeys(keyRepository, new ApiKeyHasher(PepperStartup.load(settings, environment, keyRepository)), clock);
         SecretRepository secretRepository = new JdbcSecretRepository(jdbc, clock);
-        this.masterKeys = masterKeys(settings, environment, secretRepository);
+        this.masterKeys = MasterKeyStartup.load(settings, environment, secretRepository);
         SecretCipher cipher = new SecretCipher(masterKeys);
         this.secretVault = new SecretVault(secretRepository, cipher);
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
@@ -118,6 +113,8 @@ public final class PostbridgeBackend implements AutoCloseable {
             settings.authLockout(), clock);
         this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
         this.aliases = new JdbcAliasRepository(jdbc, clock, settings.aliasesCacheTime());
+        this.administration = new AccountAdministration(accounts, senders, trustedNetworkRepository, trustedNetworks, providerSettings,
+            secretVault, clock);
     }
 
     /**
@@ -140,91 +137,17 @@ public final class PostbridgeBackend implements AutoCloseable {
         }
     }
 
-    private static boolean embedded(PostbridgeSettings settings) {
-        return settings.store().dialect() == StoreSettings.Dialect.H2;
-    }
-
-    private static MasterKeys masterKeys(PostbridgeSettings settings, Map<String, String> environment, SecretRepository secrets) {
-        EnvironmentMasterKeySource fromEnvironment = new EnvironmentMasterKeySource(settings.masterKeyEnv(), environment);
-        FileMasterKeySource fromFile = new FileMasterKeySource(settings.masterKeyFile());
-        MasterKeySource source;
-        MasterKeyRing ring;
-        boolean generated = false;
-        try {
-            if (fromEnvironment.isSet()) {
-                source = fromEnvironment;
-                ring = source.load();
-            } else if (fromFile.exists()) {
-                source = fromFile;
-                ring = source.load();
-            } else if (embedded(settings)) {
-                source = fromFile;
-                ring = fromFile.create();
-                generated = true;
-                LOGGER.warn("Postbridge: generated a new master key in {}. BACK THIS FILE UP, apart from the database: "
-                    + "without it no stored secret (provider client secrets, tokens, passwords) can be read.", fromFile.file());
-            } else {
-                throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.MASTER_KEY_FILE,
-                    "no master key: " + fromFile.file() + " does not exist and " + settings.masterKeyEnv() + " is not set. "
-                        + "With a shared database every node needs the same key: create it once (one line 'id:base64 of 32 random bytes', "
-                        + "e.g. k1:$(openssl rand -base64 32)) and give it to every node"));
-            }
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith(PostbridgeSettings.FILE)) {
-                throw e;
-            }
-            throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.MASTER_KEY_FILE, e.getMessage()), e);
-        }
-        Set<String> unknown = new TreeSet<>(secrets.keyIdsInUse());
-        unknown.removeAll(ring.ids());
-        if (!unknown.isEmpty()) {
-            String problem = "the database holds secrets encrypted with master key(s) " + unknown + " that " + source.describe()
-                + " does not have (it has " + ring.ids() + ")";
-            if (generated) {
-                throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.MASTER_KEY_FILE,
-                    problem + ": the master key file was lost or moved. Restore it from your backup (the new file "
-                        + fromFile.file() + " was just generated: remove it first)"));
-            }
-            LOGGER.error("Postbridge: {}; those secrets cannot be read until the key is added back", problem);
-        }
-        return new MasterKeys(source, ring);
-    }
-
-    private static Pepper pepper(PostbridgeSettings settings, Map<String, String> environment, JdbcApiKeyRepository keys, Jdbc jdbc) {
-        String fromEnvironment = environment.get(settings.pepperEnv());
-        try {
-            if (fromEnvironment != null && !fromEnvironment.isBlank()) {
-                return Pepper.fromBase64(fromEnvironment);
-            }
-            if (Files.exists(settings.pepperFile())) {
-                return Pepper.readFile(settings.pepperFile());
-            }
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.PEPPER_FILE, e.getMessage()), e);
-        }
-        if (!embedded(settings)) {
-            throw new IllegalArgumentException(SettingProblem.describe(PostbridgeSettings.FILE, PostbridgeSettings.PEPPER_FILE,
-                "no API key pepper: " + settings.pepperFile() + " does not exist and " + settings.pepperEnv() + " is not set. "
-                    + "With a shared database every node needs the same pepper (base64 of 32 random bytes: openssl rand -base64 32)"));
-        }
-        Pepper pepper = Pepper.generate();
-        pepper.writeFile(settings.pepperFile());
-        LOGGER.warn("Postbridge: generated a new API key pepper in {}. Back it up with the master key: without it every API key stops working.",
-            settings.pepperFile());
-        long existingKeys = jdbc.queryOne("SELECT COUNT(*) AS n FROM pb_api_key WHERE revoked_at IS NULL", row -> row.getLong("n")).orElse(0L);
-        if (existingKeys > 0) {
-            LOGGER.error("Postbridge: the database has {} live API key(s) made with another pepper: none of them works any more. "
-                + "Restore {} from your backup, or issue new keys.", existingKeys, settings.pepperFile());
-        }
-        return pepper;
-    }
-
     public Database database() {
         return database;
     }
 
     public AccountRepository accounts() {
         return accounts;
+    }
+
+    /** What WebAdmin does to accounts, with its rules (provider change, network ownership, cache invalidation). */
+    public AccountAdministration accountAdministration() {
+        return administration;
     }
 
     public AllowedSenderRepository senders() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -26,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.alias.AliasForwarding;
+import io.postbridge.core.alias.AliasReply;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.ForwardingConfigException;
 import io.postbridge.core.alias.ForwardingConfigReader;
@@ -34,6 +34,7 @@ import io.postbridge.core.alias.Resolution;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.srs.SrsException;
 
@@ -53,7 +54,7 @@ import io.postbridge.core.srs.SrsException;
 public class AliasForward extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasForward.class);
     /** The attribute RemoteDelivery's Bouncer sets and DSNBounce reads for the Status/Diagnostic-Code lines. */
-    static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
+    static final AttributeName DELIVERY_ERROR = AttributeName.of(MailAttributes.DELIVERY_ERROR);
 
     private final AliasForwardingSource forwardingSource;
     private final MailEventLog eventLog;
@@ -68,14 +69,11 @@ public class AliasForward extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        for (Iterator<String> names = getInitParameterNames(); names.hasNext(); ) {
-            String name = names.next();
-            String element = name.split("\\.", 2)[0];
-            if (!ForwardingConfigReader.PARAMETERS.contains(element)) {
-                throw new MessagingException(SettingProblem.describe(ForwardingConfigReader.FILE,
-                    "mailet AliasForward <" + element + ">", "unknown parameter; expected one of "
-                        + new java.util.TreeSet<>(ForwardingConfigReader.PARAMETERS)));
-            }
+        try {
+            // nested elements reach a mailet flattened (aliases.alias.target): the element is the first part
+            MailetParameters.read(this, ForwardingConfigReader.PARAMETERS, name -> name.split("\\.", 2)[0]);
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
         }
         try {
             forwarding = forwardingSource.get().orElseThrow(() -> new MessagingException(SettingProblem.describe(
@@ -107,29 +105,18 @@ public class AliasForward extends GenericMailet {
                 continue;
             }
             Resolution resolution = forwarding.resolve(recipient.asString());
-            switch (resolution.outcome()) {
-                case NOT_ALIAS:
-                    untouched.add(recipient);
-                    break;
-                case FORWARD:
-                    forwards.add(resolution);
-                    break;
-                case DISABLED_DROP:
-                    record(mail, MailEventType.DROPPED, recipient, "alias disabled (drop)");
-                    break;
-                case DISABLED_REJECT:
-                    failures.add(recipient, "550 5.2.1 " + recipient.asString() + ": this address is disabled");
-                    break;
-                case TOO_MANY_TARGETS:
+            Optional<AliasReply> refusal = AliasReply.of(resolution.outcome());
+            if (refusal.isPresent()) {
+                if (resolution.outcome().isFailure()) {
                     LOGGER.warn("Postbridge: not forwarding to {}: {}", recipient.asString(), resolution.detail());
-                    failures.add(recipient, "550 5.5.3 " + recipient.asString() + ": too many recipients after alias expansion");
-                    break;
-                case LOOP:
-                case TOO_DEEP:
-                default:
-                    LOGGER.warn("Postbridge: not forwarding to {}: {}", recipient.asString(), resolution.detail());
-                    failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": alias routing loop detected");
-                    break;
+                }
+                failures.add(recipient, refusal.get().bounceReason(recipient.asString()));
+            } else if (resolution.outcome() == Resolution.Outcome.NOT_ALIAS) {
+                untouched.add(recipient);
+            } else if (resolution.outcome() == Resolution.Outcome.FORWARD) {
+                forwards.add(resolution);
+            } else {
+                record(mail, MailEventType.DROPPED, recipient, "alias disabled (drop)");
             }
         }
 
@@ -138,13 +125,11 @@ public class AliasForward extends GenericMailet {
             MailAddress recipient = new MailAddress(resolution.recipient());
             budget -= resolution.targets().size();
             if (budget < 0) {
-                failures.add(recipient, "550 5.5.3 " + recipient.asString() + ": too many recipients after alias expansion");
+                failures.add(recipient, AliasReply.TOO_MANY_TARGETS.bounceReason(recipient.asString()));
             } else if (ForwardingHeaders.alreadyDeliveredTo(mail.getMessage(), resolution.aliasAddress())) {
-                failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": mail loop detected, this message was "
-                    + "already forwarded by " + resolution.aliasAddress() + " (Delivered-To)");
+                failures.add(recipient, AliasReply.alreadyForwardedBy(resolution.aliasAddress()).bounceReason(recipient.asString()));
             } else if (ForwardingHeaders.hops(mail.getMessage()) >= ForwardingHeaders.MAX_HOPS) {
-                failures.add(recipient, "550 5.4.6 " + recipient.asString() + ": mail loop suspected, "
-                    + ForwardingHeaders.hops(mail.getMessage()) + " Received headers");
+                failures.add(recipient, AliasReply.tooManyHops(ForwardingHeaders.hops(mail.getMessage())).bounceReason(recipient.asString()));
             } else {
                 forward(mail, recipient, resolution);
             }
@@ -235,15 +220,7 @@ public class AliasForward extends GenericMailet {
     }
 
     private void record(Mail mail, MailEventType type, MailAddress recipient, String detail) {
-        String messageId = null;
-        try {
-            messageId = mail.getMessage().getMessageID();
-        } catch (MessagingException e) {
-            // unreadable headers: the event is still worth recording
-        }
-        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(), Optional.ofNullable(messageId),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString), List.of(recipient.asString()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class), Optional.of(detail)));
+        eventLog.record(MailEvents.of(mail, type, Instant.now()).recipients(List.of(recipient.asString())).detail(detail).build());
         LOGGER.info("Postbridge: mail {} to {}: {}", mail.getName(), recipient.asString(), detail);
     }
 

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +17,6 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
-import org.apache.james.util.DurationParser;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
@@ -28,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.delivery.ApiEndpoints;
 import io.postbridge.core.delivery.ApiSender;
 import io.postbridge.core.delivery.DeliveryProvider;
@@ -83,6 +82,8 @@ public class ApiDelivery extends GenericMailet {
     private static final Set<String> PARAMETERS = Set.of(QUEUE, CONCURRENCY, PER_ACCOUNT, PER_MAILBOX, RETRY_INITIAL, RETRY_MAX,
         RETRY_WINDOW, REQUEST_TIMEOUT, GOOGLE_TOKEN, GMAIL, GRAPH, MICROSOFT_AUTHORITY, MICROSOFT_IDENTITY, GRAPH_SENDMAIL_LIMIT,
         REPORTING_MTA);
+    private static final Duration POSITIVE = Duration.ofMillis(1);
+    private static final Set<String> HTTP = Set.of("http", "https");
     /** One worker per queue in this JVM: two ApiDelivery mailets on one queue would split its limits. */
     private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
     private static final Logger LOGGER = LoggerFactory.getLogger(ApiDelivery.class);
@@ -107,33 +108,43 @@ public class ApiDelivery extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(PARAMETERS);
-        queueName = getInitParameter(QUEUE, "postbridge-api").trim();
-        int concurrency = integer(CONCURRENCY, 64, 1, 10_000);
-        int perAccount = integer(PER_ACCOUNT, 8, 1, 1_000);
-        int perMailbox = integer(PER_MAILBOX, 4, 1, 100);
-        Duration initial = duration(RETRY_INITIAL, Duration.ofMinutes(1));
-        Duration maximum = duration(RETRY_MAX, Duration.ofHours(1));
-        Duration window = duration(RETRY_WINDOW, Duration.ofDays(2));
-        if (maximum.compareTo(initial) < 0) {
-            throw problem(RETRY_MAX, "must not be shorter than " + RETRY_INITIAL + " (" + initial + "), was " + maximum);
+        int concurrency;
+        int perAccount;
+        int perMailbox;
+        Duration initial;
+        Duration maximum;
+        Duration window;
+        ApiEndpoints endpoints;
+        String reportingMta;
+        try {
+            SettingsReader parameters = MailetParameters.read(this, PARAMETERS);
+            queueName = parameters.string(QUEUE, "postbridge-api");
+            concurrency = parameters.integer(CONCURRENCY, 64, 1, 10_000);
+            perAccount = parameters.integer(PER_ACCOUNT, 8, 1, 1_000);
+            perMailbox = parameters.integer(PER_MAILBOX, 4, 1, 100);
+            initial = parameters.duration(RETRY_INITIAL, Duration.ofMinutes(1), POSITIVE);
+            maximum = parameters.duration(RETRY_MAX, Duration.ofHours(1), POSITIVE);
+            window = parameters.duration(RETRY_WINDOW, Duration.ofDays(2), POSITIVE);
+            if (maximum.compareTo(initial) < 0) {
+                throw parameters.problem(RETRY_MAX, "must not be shorter than " + RETRY_INITIAL + " (" + initial + "), was " + maximum);
+            }
+            endpoints = ApiEndpoints.defaults()
+                .requestTimeout(parameters.duration(REQUEST_TIMEOUT, Duration.ofSeconds(120), POSITIVE));
+            parameters.uri(GOOGLE_TOKEN, HTTP).ifPresent(endpoints::googleTokenUri);
+            parameters.uri(GMAIL, HTTP).ifPresent(endpoints::gmailBase);
+            parameters.uri(GRAPH, HTTP).ifPresent(endpoints::graphBase);
+            Optional<URI> authority = parameters.uri(MICROSOFT_AUTHORITY, HTTP);
+            if (authority.isPresent() && !"https".equalsIgnoreCase(authority.get().getScheme())) {
+                throw parameters.problem(MICROSOFT_AUTHORITY, "must be an https URL (msal4j accepts no other); to use a local "
+                    + "http fake, set <" + MICROSOFT_IDENTITY + "> instead");
+            }
+            authority.ifPresent(endpoints::microsoftAuthority);
+            endpoints.microsoftIdentityOverride(parameters.uri(MICROSOFT_IDENTITY, HTTP));
+            parameters.integer(GRAPH_SENDMAIL_LIMIT, 1024, 3_000_000).ifPresent(endpoints::graphSendMailLimit);
+            reportingMta = parameters.string(REPORTING_MTA).orElseGet(ApiDelivery::hostName);
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
         }
-        ApiEndpoints endpoints = ApiEndpoints.defaults()
-            .requestTimeout(duration(REQUEST_TIMEOUT, Duration.ofSeconds(120)));
-        uri(GOOGLE_TOKEN).ifPresent(endpoints::googleTokenUri);
-        uri(GMAIL).ifPresent(endpoints::gmailBase);
-        uri(GRAPH).ifPresent(endpoints::graphBase);
-        Optional<URI> authority = uri(MICROSOFT_AUTHORITY);
-        if (authority.isPresent() && !"https".equalsIgnoreCase(authority.get().getScheme())) {
-            throw problem(MICROSOFT_AUTHORITY, "must be an https URL (msal4j accepts no other); to use a local http fake, set <"
-                + MICROSOFT_IDENTITY + "> instead");
-        }
-        authority.ifPresent(endpoints::microsoftAuthority);
-        endpoints.microsoftIdentityOverride(uri(MICROSOFT_IDENTITY));
-        if (getInitParameterAsOptional(GRAPH_SENDMAIL_LIMIT).isPresent()) {
-            endpoints.graphSendMailLimit(integer(GRAPH_SENDMAIL_LIMIT, 3_000_000, 1024, 3_000_000));
-        }
-        String reportingMta = getInitParameterAsOptional(REPORTING_MTA).orElseGet(ApiDelivery::hostName);
 
         if (!QUEUES_IN_USE.add(queueName)) {
             throw problem(QUEUE, "queue '" + queueName + "' is already used by another ApiDelivery mailet; give each its own <"
@@ -167,10 +178,8 @@ public class ApiDelivery extends GenericMailet {
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
         queue.enQueue(mail);
-        events.record(new MailEvent(Instant.now(), MailEventType.QUEUED, mail.getName(),
-            Optional.ofNullable(mail.getMessage().getMessageID()), mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), account,
-            Optional.of("for " + provider.get().wireName() + " API delivery")));
+        events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
+            .detail("for " + provider.get().wireName() + " API delivery").build());
         mail.setState(Mail.GHOST);
     }
 
@@ -195,55 +204,6 @@ public class ApiDelivery extends GenericMailet {
     @Override
     public String getMailetInfo() {
         return "Postbridge: delivers through the Gmail API and Microsoft Graph";
-    }
-
-    private int integer(String name, int defaultValue, int min, int max) throws MessagingException {
-        Optional<String> raw = getInitParameterAsOptional(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(raw.get().trim());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw problem(name, "must be a whole number from " + min + " to " + max + ", was '" + raw.get() + "'");
-    }
-
-    private Duration duration(String name, Duration defaultValue) throws MessagingException {
-        Optional<String> raw = getInitParameterAsOptional(name);
-        if (raw.isEmpty()) {
-            return defaultValue;
-        }
-        try {
-            Duration value = DurationParser.parse(raw.get().trim(), ChronoUnit.SECONDS);
-            if (!value.isNegative() && !value.isZero()) {
-                return value;
-            }
-        } catch (RuntimeException e) {
-            // reported below
-        }
-        throw problem(name, "must be a duration like '30 seconds', '5 minutes' or '2 days', was '" + raw.get() + "'");
-    }
-
-    private Optional<URI> uri(String name) throws MessagingException {
-        Optional<String> raw = getInitParameterAsOptional(name).map(String::trim).filter(v -> !v.isEmpty());
-        if (raw.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            URI uri = URI.create(raw.get());
-            if (uri.getScheme() != null && uri.getHost() != null
-                && (uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
-                return Optional.of(uri);
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw problem(name, "must be an absolute http(s) URL, was '" + raw.get() + "'");
     }
 
     private MessagingException problem(String parameter, String what) {

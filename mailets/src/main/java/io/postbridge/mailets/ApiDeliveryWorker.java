@@ -35,6 +35,7 @@ import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -49,10 +50,10 @@ import reactor.core.scheduler.Schedulers;
  * A crash before that leaves it in the queue, so nothing is lost (at worst a message is sent twice).
  */
 final class ApiDeliveryWorker implements AutoCloseable {
-    static final AttributeName ATTEMPTS = AttributeName.of("postbridge.api-delivery.attempts");
-    static final AttributeName FIRST_ATTEMPT = AttributeName.of("postbridge.api-delivery.first-attempt");
-    static final AttributeName NOT_BEFORE = AttributeName.of("postbridge.api-delivery.not-before");
-    static final AttributeName LAST_ERROR = AttributeName.of("postbridge.api-delivery.last-error");
+    static final AttributeName ATTEMPTS = AttributeName.of(MailAttributes.API_DELIVERY_ATTEMPTS);
+    static final AttributeName FIRST_ATTEMPT = AttributeName.of(MailAttributes.API_DELIVERY_FIRST_ATTEMPT);
+    static final AttributeName NOT_BEFORE = AttributeName.of(MailAttributes.API_DELIVERY_NOT_BEFORE);
+    static final AttributeName LAST_ERROR = AttributeName.of(MailAttributes.API_DELIVERY_LAST_ERROR);
     /** Queues that ignore delays (RabbitMQ) hand a waiting message back at once: hold it here, this long at most. */
     private static final Duration MAX_LOCAL_HOLD = Duration.ofMinutes(1);
     private static final Logger LOGGER = LoggerFactory.getLogger(ApiDelivery.class);
@@ -227,16 +228,7 @@ final class ApiDeliveryWorker implements AutoCloseable {
     }
 
     private void record(Mail mail, MailEventType type, String detail) {
-        String messageId = null;
-        try {
-            messageId = mail.getMessage().getMessageID();
-        } catch (MessagingException e) {
-            // no Message-ID to show
-        }
-        events.record(new MailEvent(clock.instant(), type, mail.getName(), Optional.ofNullable(messageId),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class), Optional.of(detail)));
+        events.record(MailEvents.of(mail, type, clock.instant()).detail(detail).build());
     }
 
     static Optional<String> sealedAppSecret(Mail mail) {

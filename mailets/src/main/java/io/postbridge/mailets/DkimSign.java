@@ -9,10 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -44,6 +42,7 @@ import io.postbridge.core.dkim.keys.SigningOutcome;
 import io.postbridge.core.dkim.keys.WhenKeyMissing;
 import io.postbridge.core.dkim.mime.SigningPreparation;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
+import io.postbridge.core.mail.MailAttributes;
 
 /**
  * DKIM-signs outgoing mail as its author's domain (or, for forwarded mail, its envelope sender's domain) with every
@@ -67,12 +66,11 @@ import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
  */
 public class DkimSign extends GenericMailet {
     /** A short account of what this mailet did ("signed d=example.com s=rsa1,ed1", "unsigned: ..."). */
-    public static final AttributeName RESULT = AttributeName.of("postbridge.dkim.result");
+    public static final AttributeName RESULT = AttributeName.of(MailAttributes.DKIM_RESULT);
     /** When the mail was first held for a missing key (epoch milliseconds). */
-    public static final AttributeName HELD_SINCE = AttributeName.of("postbridge.dkim.heldSince");
+    public static final AttributeName HELD_SINCE = AttributeName.of(MailAttributes.DKIM_HELD_SINCE);
 
     private static final Logger LOGGER = LoggerFactory.getLogger(DkimSign.class);
-    private static final Set<String> CONTAINER_PARAMETERS = Set.of("onMailetException", "onMatchException");
 
     private final FileSystem fileSystem;
     private final ManagedDkimKeys managedKeys;
@@ -102,7 +100,12 @@ public class DkimSign extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkParameterNames();
+        try {
+            // James strips attribute suffixes from parameter names, test configs may not: compare the bare names
+            MailetParameters.read(this, DkimSignConfiguration.PARAMETERS, name -> name.replaceAll("\\[@.*\\]", ""));
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
+        }
         try {
             configuration = DkimSignConfiguration.parse(this::parameter, this::keyFile);
         } catch (DkimSignConfigurationException e) {
@@ -126,18 +129,6 @@ public class DkimSign extends GenericMailet {
     /** A parameter's value; blank counts as absent. */
     private Optional<String> parameter(String name) {
         return Optional.ofNullable(getInitParameter(name)).filter(v -> !v.trim().isEmpty());
-    }
-
-    /** James strips attribute suffixes from parameter names, test configs may not: compare the bare names. */
-    private void checkParameterNames() throws MessagingException {
-        Iterator<String> names = getInitParameterNames();
-        while (names.hasNext()) {
-            String name = names.next().replaceAll("\\[@.*\\]", "").trim();
-            if (!name.isEmpty() && !DkimSignConfiguration.PARAMETERS.contains(name) && !CONTAINER_PARAMETERS.contains(name)) {
-                throw problem(name, "unknown parameter; expected one of " + DkimSignConfiguration.PARAMETERS.stream()
-                    .sorted().collect(Collectors.joining(", ")));
-            }
-        }
     }
 
     /** Relative paths are read from conf/ (like every James configuration file); "file://..." and absolute as given. */

@@ -14,6 +14,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
@@ -44,25 +45,19 @@ public class RecordMailEvent extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(EVENT, DETAIL));
-        String setting = "mailet " + getClass().getSimpleName() + " <" + EVENT + ">";
-        String value = getInitParameterAsOptional(EVENT)
-            .orElseThrow(() -> new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
-                "missing; one of " + MailEventType.allWireNames())));
-        type = MailEventType.fromWireName(value)
-            .orElseThrow(() -> new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
-                "unknown value '" + value + "'; expected one of " + MailEventType.allWireNames())));
-        detail = getInitParameterAsOptional(DETAIL);
+        try {
+            SettingsReader parameters = MailetParameters.read(this, Set.of(EVENT, DETAIL));
+            type = parameters.choice(EVENT, MailEventType::fromWireName, MailEventType.allWireNames())
+                .orElseThrow(() -> parameters.problem(EVENT, "missing; one of " + MailEventType.allWireNames()));
+            detail = parameters.string(DETAIL);
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
+        }
     }
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        eventLog.record(new MailEvent(Instant.now(), type, mail.getName(),
-            Optional.ofNullable(mail.getMessage().getMessageID()),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
-            AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class),
-            detail));
+        eventLog.record(MailEvents.of(mail, type, Instant.now()).detail(detail).build());
     }
 
     @Override

@@ -149,7 +149,7 @@ class DkimSignTest {
         assertProblem(keyFor("*example.com", "dkim/ok.pem"), "a wildcard is only allowed as '*.domain'");
         assertProblem(keyFor("example.com", "dkim/ok.pem").setProperty("signedHeaders", "subject:to"),
             "<signedHeaders>: the signed header list must contain 'from'");
-        assertProblem(keyFor("example.com", "dkim/ok.pem").setProperty("holdDelay", "soon"), "<holdDelay>: 'soon' is not a duration");
+        assertProblem(keyFor("example.com", "dkim/ok.pem").setProperty("holdDelay", "soon"), "<holdDelay>: must be a duration like 30s");
         assertProblem(FakeMailetConfig.builder().setProperty("managedKeys", "false"), "nothing could ever sign");
     }
 

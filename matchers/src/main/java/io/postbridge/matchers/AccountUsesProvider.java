@@ -14,6 +14,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.ProviderAccounts;
 
@@ -39,18 +40,17 @@ public class AccountUsesProvider extends GenericMatcher {
 
     @Override
     public void init() throws MessagingException {
-        String condition = Optional.ofNullable(getCondition()).orElse("").trim();
-        String setting = "matcher " + getClass().getSimpleName() + "=<providers>";
-        if (condition.isEmpty()) {
-            throw new MessagingException(SettingProblem.describe("mailetcontainer.xml", setting,
-                "missing; write for example AccountUsesProvider=gmail,graph (one or more of "
-                    + DeliveryProvider.allWireNames() + ")"));
-        }
-        providers = EnumSet.noneOf(DeliveryProvider.class);
-        for (String name : condition.split("[,|]")) {
-            providers.add(DeliveryProvider.fromWireName(name).orElseThrow(() -> new MessagingException(SettingProblem.describe(
-                "mailetcontainer.xml", setting, "unknown provider '" + name.trim() + "'; expected one or more of "
-                    + DeliveryProvider.allWireNames()))));
+        SettingsReader condition = SettingsReader.matcher(getClass().getSimpleName(), "providers", getCondition());
+        try {
+            String names = condition.required("providers", "write for example AccountUsesProvider=gmail,graph (one or more of "
+                + DeliveryProvider.allWireNames() + ")");
+            providers = EnumSet.noneOf(DeliveryProvider.class);
+            for (String name : names.split("[,|]")) {
+                providers.add(DeliveryProvider.fromWireName(name).orElseThrow(() -> condition.problem("providers",
+                    "unknown provider '" + name.trim() + "'; expected one or more of " + DeliveryProvider.allWireNames())));
+            }
+        } catch (SettingProblem.Invalid e) {
+            throw new MessagingException(e.getMessage());
         }
     }
 

@@ -21,6 +21,7 @@ import io.postbridge.core.dkim.DkimKeyGenerator;
 import io.postbridge.core.dkim.keys.DkimKeyTableRegistry;
 import io.postbridge.core.dkim.rotation.DkimDnsLookup;
 import io.postbridge.core.dkim.rotation.DkimKeyRepository;
+import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.dkim.rotation.FileDkimKeyImport;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
 
@@ -54,13 +55,13 @@ public class DkimModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ManagedDkimKeys managedDkimKeys(DkimKeyRepository repository, DkimDnsLookup dns, PostbridgeBackend backend) {
+    ManagedDkimKeys managedDkimKeys(DkimKeyRepository repository, DkimDnsLookup dns, DkimRotationSettings rotation) {
         ExecutorService dnsChecks = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "postbridge-dkim-dns-check");
             thread.setDaemon(true);
             return thread;
         });
-        return new ManagedDkimKeys(repository, new DkimKeyGenerator(), dns, dnsChecks, backend.dkimRotation(),
+        return new ManagedDkimKeys(repository, new DkimKeyGenerator(), dns, dnsChecks, rotation,
             Clock.systemUTC());
     }
 }

@@ -12,7 +12,6 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.fastfail.ValidRcptHandler;
 import org.slf4j.Logger;
@@ -20,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.alias.AliasForwarding;
 import io.postbridge.core.alias.AliasForwardingSource;
+import io.postbridge.core.alias.AliasReply;
 import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.alias.Resolution;
 import io.postbridge.core.srs.SrsException;
@@ -76,7 +76,7 @@ public class AliasRecipientHook implements RcptHook {
             return checkAlias(session, sender, rcpt, forwarding.get());
         } catch (Exception e) {
             LOGGER.error("Postbridge: recipient check failed for {}, answering 451", rcpt.asString(), e);
-            return reply(HookReturnCode.denySoft(), "451", "4.3.0 Temporary failure checking " + rcpt.asString());
+            return reply(AliasReply.CHECK_FAILED, AliasReply.CHECK_FAILED.description() + " " + rcpt.asString());
         }
     }
 
@@ -86,27 +86,26 @@ public class AliasRecipientHook implements RcptHook {
             return HookResult.DECLINED;
         } catch (SrsException e) {
             LOGGER.info("Postbridge: refused SRS address {}: {}", rcpt.asString(), e.reason().text());
-            return reply(HookReturnCode.deny(), "550", "5.1.1 <" + rcpt.asString() + ">: " + e.reason().text());
+            AliasReply refused = AliasReply.srsRefused(e.reason().text());
+            return reply(refused, refused.rcptDescription(rcpt.asString()));
         }
     }
 
     private HookResult checkAlias(SMTPSession session, MaybeSender sender, MailAddress rcpt, AliasForwarding forwarding) {
         Resolution resolution = forwarding.resolve(rcpt.asString());
+        Optional<AliasReply> refusal = AliasReply.of(resolution.outcome());
+        if (refusal.isPresent()) {
+            if (resolution.outcome().isFailure()) {
+                // the detail names the alias chain: useful in our log, none of the sender's business
+                LOGGER.warn("Postbridge: refused {}: {}", rcpt.asString(), resolution.detail());
+            }
+            return reply(refusal.get(), refusal.get().rcptDescription(rcpt.asString()));
+        }
         switch (resolution.outcome()) {
             case NOT_ALIAS:
                 return jamesRecipientCheck.doRcpt(session, sender, rcpt);
             case DISABLED_DROP:
                 return HookResult.DECLINED;
-            case DISABLED_REJECT:
-                return reply(HookReturnCode.deny(), "550", "5.2.1 <" + rcpt.asString() + ">: this address is disabled");
-            case LOOP:
-            case TOO_DEEP:
-                // the detail names the alias chain: useful in our log, none of the sender's business
-                LOGGER.warn("Postbridge: refused {}: {}", rcpt.asString(), resolution.detail());
-                return reply(HookReturnCode.deny(), "550", "5.4.6 <" + rcpt.asString() + ">: alias routing loop detected");
-            case TOO_MANY_TARGETS:
-                LOGGER.warn("Postbridge: refused {}: {}", rcpt.asString(), resolution.detail());
-                return reply(HookReturnCode.deny(), "550", "5.5.3 <" + rcpt.asString() + ">: too many recipients");
             case FORWARD:
             default:
                 return countTargets(session, resolution, forwarding.config().resolverSettings().maxTargets());
@@ -117,13 +116,13 @@ public class AliasRecipientHook implements RcptHook {
         int before = session.getAttachment(TARGETS_IN_TRANSACTION, ProtocolSession.State.Transaction).orElse(0);
         int after = before + resolution.targets().size();
         if (after > maxTargets) {
-            return reply(HookReturnCode.denySoft(), "452", "4.5.3 Too many recipients for one message; send the rest separately");
+            return reply(AliasReply.TRANSACTION_FULL, AliasReply.TRANSACTION_FULL.description());
         }
         session.setAttachment(TARGETS_IN_TRANSACTION, after, ProtocolSession.State.Transaction);
         return HookResult.DECLINED;
     }
 
-    private static HookResult reply(HookReturnCode code, String smtpCode, String description) {
-        return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtpCode).smtpDescription(description).build();
+    private static HookResult reply(AliasReply reply, String description) {
+        return reply.permanent() ? SmtpReplies.deny(reply.code(), description) : SmtpReplies.denySoft(reply.code(), description);
     }
 }

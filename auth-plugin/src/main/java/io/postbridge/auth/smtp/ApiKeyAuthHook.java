@@ -25,7 +25,6 @@ import org.apache.james.user.api.UsersRepositoryException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.auth.AuthFailureThrottle;
 import io.postbridge.core.auth.AuthOutcome;
 import io.postbridge.core.auth.SmtpAuthenticator;
@@ -67,8 +66,8 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
     private boolean fallbackToJamesUsers = true;
 
     @Inject
-    public ApiKeyAuthHook(PostbridgeBackend backend, UsersRepository users) {
-        this.authenticator = backend.authenticator();
+    public ApiKeyAuthHook(SmtpAuthenticator authenticator, UsersRepository users) {
+        this.authenticator = authenticator;
         this.users = users;
     }
 

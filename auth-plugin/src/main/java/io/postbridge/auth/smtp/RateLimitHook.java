@@ -16,7 +16,6 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
 import io.postbridge.core.auth.SmtpPrincipal;
 import io.postbridge.core.ratelimit.AccountRateLimits;
@@ -37,8 +36,8 @@ public class RateLimitHook implements MailHook, RcptHook {
     private final AccountRateLimits limits;
 
     @Inject
-    public RateLimitHook(PostbridgeBackend backend) {
-        this.limits = backend.rateLimits();
+    public RateLimitHook(AccountRateLimits limits) {
+        this.limits = limits;
     }
 
     @Override

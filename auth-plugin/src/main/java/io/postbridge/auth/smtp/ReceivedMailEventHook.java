@@ -35,12 +35,11 @@ public class ReceivedMailEventHook implements JamesMessageHook {
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
-        eventLog.record(new MailEvent(Instant.now(), MailEventType.RECEIVED, mail.getName(),
-            messageId(mail),
-            mail.getMaybeSender().asOptional().map(MailAddress::asString),
-            mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()),
-            Optional.ofNullable(session.getUsername()).map(Username::asString).or(() -> account(mail)),
-            Optional.of("from " + session.getRemoteAddress().getAddress().getHostAddress())));
+        eventLog.record(MailEvent.builder(MailEventType.RECEIVED, mail.getName()).at(Instant.now()).messageId(messageId(mail))
+            .sender(mail.getMaybeSender().asOptional().map(MailAddress::asString))
+            .recipients(mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()))
+            .account(Optional.ofNullable(session.getUsername()).map(Username::asString).or(() -> account(mail)))
+            .detail("from " + session.getRemoteAddress().getAddress().getHostAddress()).build());
         return HookResult.DECLINED;
     }
 

@@ -30,7 +30,6 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.SenderPolicy;
 import io.postbridge.core.auth.SmtpPrincipal;
@@ -58,8 +57,8 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
     private boolean requireAuthForLocalSenders;
 
     @Inject
-    public SenderPolicyHook(PostbridgeBackend backend, CanSendFrom canSendFrom, DomainList domains) {
-        this.policy = backend.senderPolicy();
+    public SenderPolicyHook(SenderPolicy policy, CanSendFrom canSendFrom, DomainList domains) {
+        this.policy = policy;
         this.canSendFrom = canSendFrom;
         this.domains = domains;
     }

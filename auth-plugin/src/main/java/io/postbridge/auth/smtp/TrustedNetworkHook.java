@@ -11,7 +11,6 @@ import org.apache.james.protocols.smtp.hook.MailHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.TrustedNetworks;
@@ -31,9 +30,9 @@ public class TrustedNetworkHook implements MailHook {
     private final AccountRepository accounts;
 
     @Inject
-    public TrustedNetworkHook(PostbridgeBackend backend) {
-        this.networks = backend.trustedNetworks();
-        this.accounts = backend.accounts();
+    public TrustedNetworkHook(TrustedNetworks networks, AccountRepository accounts) {
+        this.networks = networks;
+        this.accounts = accounts;
     }
 
     @Override

@@ -11,7 +11,7 @@ import org.apache.james.core.Domain;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 
-import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.auth.backend.PostbridgeBackendHolder;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.consent.ConsentAccounts;
 import io.postbridge.core.consent.ConsentService;
@@ -30,8 +30,8 @@ public final class ConsentFlows {
     public static ConsentService create(PostbridgeBackendHolder holder, DomainList domains) {
         PostbridgeBackend backend = holder.backend();
         Clock clock = Clock.systemUTC();
-        ConsentAccounts accounts = new ConsentAccounts(backend.accounts(), backend.providerSettings(), backend.senders(),
-            backend.secretVault(), backend.apiKeys(), clock);
+        ConsentAccounts accounts = new ConsentAccounts(backend.accountAdministration(), backend.providerSettings(),
+            backend.secretVault(), backend.apiKeys());
         return ConsentService.create(holder.settings().consent(), accounts, backend.events(), () -> serverDomains(domains),
             Optional.of(invitations(backend.secretVault(), clock)), clock);
     }

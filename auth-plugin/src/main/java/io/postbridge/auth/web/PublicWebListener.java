@@ -16,7 +16,7 @@ import org.apache.james.utils.UserDefinedStartable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postbridge.auth.store.PostbridgeBackendHolder;
+import io.postbridge.auth.backend.PostbridgeBackendHolder;
 import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.settings.ConsentSettings;
 import io.postbridge.core.settings.PostbridgeSettings;

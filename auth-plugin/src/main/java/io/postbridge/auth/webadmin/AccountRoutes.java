@@ -7,7 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -15,19 +15,17 @@ import javax.inject.Inject;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
-import io.postbridge.core.accounts.AccountRepository;
+import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.IpRange;
 import io.postbridge.core.accounts.ProviderSettings;
 import io.postbridge.core.accounts.ReconsentFlag;
 import io.postbridge.core.accounts.SenderPattern;
-import io.postbridge.core.accounts.TrustedNetwork;
 import io.postbridge.core.apikeys.ApiKeyFormat;
 import io.postbridge.core.apikeys.ApiKeyRecord;
 import io.postbridge.core.apikeys.ApiKeys;
+import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
-import io.postbridge.core.secrets.SecretVault;
 import spark.Request;
 import spark.Response;
 import spark.Service;
@@ -36,23 +34,23 @@ import spark.Service;
  * Accounts and everything they own, under {@code /postbridge/accounts}: the account itself (enabled, From
  * override), API keys (shown once), allowed senders, trusted networks, provider settings (secrets write-only)
  * and rate limits. Enabled by adding {@code io.postbridge.auth.webadmin.AccountRoutes} to {@code extensions.routes}
- * in {@code webadmin.properties}.
+ * in {@code webadmin.properties}. The rules are {@link AccountAdministration}'s; this class reads requests and
+ * writes answers.
  */
 public class AccountRoutes implements Routes {
     public static final String BASE_PATH = "/postbridge/accounts";
     private static final String ACCOUNT = BASE_PATH + "/:name";
-    static final String PROVIDER_SECRETS = "provider";
-    private static final Pattern SETTING_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Pattern SECRET_LIKE = Pattern.compile("(?i).*(secret|password|token|privatekey).*");
-    private static final int MAX_SETTING_LENGTH = 4096;
-    private static final int MAX_SECRET_LENGTH = 16384;
 
-    private final PostbridgeBackend backend;
+    private final AccountAdministration admin;
+    private final ApiKeys apiKeys;
+    private final AccountRateLimits rateLimits;
     private final JsonTransformer json;
 
     @Inject
-    public AccountRoutes(PostbridgeBackend backend, JsonTransformer json) {
-        this.backend = backend;
+    public AccountRoutes(AccountAdministration admin, ApiKeys apiKeys, AccountRateLimits rateLimits, JsonTransformer json) {
+        this.admin = admin;
+        this.apiKeys = apiKeys;
+        this.rateLimits = rateLimits;
         this.json = json;
     }
 
@@ -63,103 +61,78 @@ public class AccountRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> backend.accounts().list().stream().map(this::summary).collect(Collectors.toList()), json);
-        service.put(ACCOUNT, this::putAccount, json);
-        service.get(ACCOUNT, (request, response) -> details(account(request)), json);
-        service.delete(ACCOUNT, this::deleteAccount);
+        WebAdminRoutes.on(service, json)
+            .get(BASE_PATH, (request, response) -> admin.list().stream().map(this::summary).collect(Collectors.toList()))
+            .put(ACCOUNT, this::putAccount)
+            .get(ACCOUNT, (request, response) -> details(account(request)))
+            .delete(ACCOUNT, (request, response) -> {
+                admin.delete(request.params("name"));
+                return WebAdminRoutes.noContent(response);
+            })
 
-        service.post(ACCOUNT + "/keys", this::createKey, json);
-        service.get(ACCOUNT + "/keys", (request, response) -> backend.apiKeys().list(account(request).id()).stream()
-            .map(AccountRoutes::key).collect(Collectors.toList()), json);
-        service.delete(ACCOUNT + "/keys/:keyId", this::revokeKey);
-        service.post(ACCOUNT + "/keys/:keyId/regenerate", this::regenerateKey, json);
+            .post(ACCOUNT + "/keys", this::createKey)
+            .get(ACCOUNT + "/keys", (request, response) -> apiKeys.list(account(request).id()).stream()
+                .map(AccountRoutes::key).collect(Collectors.toList()))
+            .delete(ACCOUNT + "/keys/:keyId", this::revokeKey)
+            .post(ACCOUNT + "/keys/:keyId/regenerate", this::regenerateKey)
 
-        service.get(ACCOUNT + "/senders", (request, response) -> senders(account(request)), json);
-        service.put(ACCOUNT + "/senders/:sender", this::addSender);
-        service.delete(ACCOUNT + "/senders/:sender", this::removeSender);
+            .get(ACCOUNT + "/senders", (request, response) -> senders(account(request)))
+            .put(ACCOUNT + "/senders/:sender", this::addSender)
+            .delete(ACCOUNT + "/senders/:sender", this::removeSender)
 
-        service.get(ACCOUNT + "/networks", (request, response) -> networks(account(request)), json);
-        service.put(ACCOUNT + "/networks/:cidr", this::addNetwork);
-        service.delete(ACCOUNT + "/networks/:cidr", this::removeNetwork);
+            .get(ACCOUNT + "/networks", (request, response) -> networks(account(request)))
+            .put(ACCOUNT + "/networks/:cidr", this::addNetwork)
+            .delete(ACCOUNT + "/networks/:cidr", this::removeNetwork)
 
-        service.get(ACCOUNT + "/provider", this::getProvider, json);
-        service.put(ACCOUNT + "/provider", this::putProvider);
-        service.delete(ACCOUNT + "/provider", this::deleteProvider);
+            .get(ACCOUNT + "/provider", this::getProvider)
+            .put(ACCOUNT + "/provider", this::putProvider)
+            .delete(ACCOUNT + "/provider", this::deleteProvider)
 
-        service.get(ACCOUNT + "/limits", (request, response) -> limits(account(request)), json);
-        service.put(ACCOUNT + "/limits", this::putLimits);
+            .get(ACCOUNT + "/limits", (request, response) -> limits(account(request)))
+            .put(ACCOUNT + "/limits", this::putLimits);
     }
 
     // ---- accounts ----
 
     /** Creates the account (201) or updates the fields given (204). Body (optional): enabled, fromOverride, limits. */
     private Object putAccount(Request request, Response response) {
-        String name = request.params("name");
-        if (!Account.isValidName(name)) {
-            throw JsonBody.badRequest("account name must be 1 to 64 characters a-z 0-9 . _ - (lower case, starting with a letter or digit), was '" + name + "'");
-        }
         JsonBody body = JsonBody.parse(request, Set.of("enabled", "fromOverride", "messagesPerMinute", "recipientsPerDay"));
-        Optional<Account> existing = backend.accounts().findByName(name);
-        Account account;
-        boolean created = existing.isEmpty();
-        if (created) {
-            validateAccountBody(body);
-            try {
-                account = backend.accounts().create(name, Instant.now());
-            } catch (AccountRepository.AccountAlreadyExists e) {
-                account = backend.accounts().findByName(name).orElseThrow();
-                created = false;
-            }
-        } else {
-            account = existing.get();
+        AccountAdministration.Saved saved = admin.createOrUpdate(request.params("name"), change(body));
+        if (saved.created()) {
+            return WebAdminRoutes.created(response, details(saved.account()));
         }
-        Account updated = apply(body, account);
-        if (!updated.equals(account)) {
-            backend.accounts().update(updated);
-        }
-        response.status(created ? 201 : 204);
-        return created ? details(updated) : "";
+        return WebAdminRoutes.noContent(response);
     }
 
-    private void validateAccountBody(JsonBody body) {
-        apply(body, new Account(0, "validation", true, Optional.empty(), Optional.empty(), Optional.empty(), Instant.EPOCH));
-    }
-
-    private Account apply(JsonBody body, Account account) {
-        Account result = account;
+    /** The body as a change of an account, every field read (and refused) before anything is stored. */
+    private static UnaryOperator<Account> change(JsonBody body) {
         Optional<Boolean> enabled = body.bool("enabled");
-        if (enabled.isPresent()) {
-            result = result.withEnabled(enabled.get());
-        }
-        if (body.has("fromOverride")) {
-            Optional<String> override = body.string("fromOverride").map(String::trim).filter(value -> !value.isEmpty());
-            if (override.isPresent()) {
-                SenderPattern pattern = parseSender(override.get(), "fromOverride");
-                if (pattern.isDomain()) {
-                    throw JsonBody.badRequest("'fromOverride' must be one address (noreply@example.com), not a domain");
-                }
-                override = Optional.of(pattern.asString());
-            }
-            result = result.withFromOverride(override);
-        }
-        Optional<Integer> messages = body.has("messagesPerMinute") ? body.integer("messagesPerMinute", 1, RateLimitPolicy.MAX_LIMIT) : result.messagesPerMinute();
-        Optional<Integer> recipients = body.has("recipientsPerDay") ? body.integer("recipientsPerDay", 1, RateLimitPolicy.MAX_LIMIT) : result.recipientsPerDay();
-        return result.withLimits(messages, recipients);
+        Optional<Optional<String>> fromOverride = body.has("fromOverride") ? Optional.of(fromOverride(body)) : Optional.empty();
+        Optional<Optional<Integer>> messages = body.has("messagesPerMinute")
+            ? Optional.of(body.integer("messagesPerMinute", 1, RateLimitPolicy.MAX_LIMIT)) : Optional.empty();
+        Optional<Optional<Integer>> recipients = body.has("recipientsPerDay")
+            ? Optional.of(body.integer("recipientsPerDay", 1, RateLimitPolicy.MAX_LIMIT)) : Optional.empty();
+        return account -> {
+            Account result = enabled.map(account::withEnabled).orElse(account);
+            result = fromOverride.isPresent() ? result.withFromOverride(fromOverride.get()) : result;
+            return result.withLimits(messages.orElse(result.messagesPerMinute()), recipients.orElse(result.recipientsPerDay()));
+        };
     }
 
-    private Object deleteAccount(Request request, Response response) {
-        String name = request.params("name");
-        if (!backend.accounts().delete(name)) {
-            throw JsonBody.notFound("account '" + name + "' does not exist");
+    private static Optional<String> fromOverride(JsonBody body) {
+        Optional<String> override = body.string("fromOverride").map(String::trim).filter(value -> !value.isEmpty());
+        if (override.isEmpty()) {
+            return override;
         }
-        backend.trustedNetworks().invalidate();
-        response.status(204);
-        return "";
+        SenderPattern pattern = parseSender(override.get(), "fromOverride");
+        if (pattern.isDomain()) {
+            throw JsonBody.badRequest("'fromOverride' must be one address (noreply@example.com), not a domain");
+        }
+        return Optional.of(pattern.asString());
     }
 
     private Account account(Request request) {
-        String name = request.params("name");
-        return backend.accounts().findByName(name).orElseThrow(() -> JsonBody.notFound("account '" + name + "' does not exist"));
+        return admin.require(request.params("name"));
     }
 
     private Map<String, Object> summary(Account account) {
@@ -175,10 +148,10 @@ public class AccountRoutes implements Routes {
         Map<String, Object> json = summary(account);
         json.put("senders", senders(account));
         json.put("networks", networks(account));
-        json.put("provider", backend.providerSettings().get(account.id()).map(settings -> settings.provider().wireName()).orElse(null));
-        json.put("needsReconsent", backend.providerSettings().reconsentFlag(account.id()).map(ReconsentFlag::reason).orElse(null));
+        json.put("provider", admin.provider(account).map(settings -> settings.provider().wireName()).orElse(null));
+        json.put("needsReconsent", admin.reconsentFlag(account).map(ReconsentFlag::reason).orElse(null));
         json.put("limits", limits(account));
-        json.put("liveKeys", backend.apiKeys().list(account.id()).stream().filter(ApiKeyRecord::live).count());
+        json.put("liveKeys", apiKeys.list(account.id()).stream().filter(ApiKeyRecord::live).count());
         return json;
     }
 
@@ -187,28 +160,24 @@ public class AccountRoutes implements Routes {
     private Object createKey(Request request, Response response) {
         Account account = account(request);
         JsonBody.parse(request, Set.of());
-        ApiKeys.IssuedApiKey issued = backend.apiKeys().issue(account.id());
-        response.status(201);
-        return issuedKey(account, issued);
+        return WebAdminRoutes.created(response, issuedKey(account, apiKeys.issue(account.id())));
     }
 
     private Object revokeKey(Request request, Response response) {
         Account account = account(request);
         String keyId = keyId(request);
-        if (!backend.apiKeys().revoke(account.id(), keyId)) {
+        if (!apiKeys.revoke(account.id(), keyId)) {
             throw JsonBody.notFound("account '" + account.name() + "' has no live API key '" + keyId + "'");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private Object regenerateKey(Request request, Response response) {
         Account account = account(request);
         String keyId = keyId(request);
-        ApiKeys.IssuedApiKey issued = backend.apiKeys().regenerate(account.id(), keyId)
+        ApiKeys.IssuedApiKey issued = apiKeys.regenerate(account.id(), keyId)
             .orElseThrow(() -> JsonBody.notFound("account '" + account.name() + "' has no live API key '" + keyId + "'"));
-        response.status(201);
-        return issuedKey(account, issued);
+        return WebAdminRoutes.created(response, issuedKey(account, issued));
     }
 
     private static String keyId(Request request) {
@@ -245,24 +214,22 @@ public class AccountRoutes implements Routes {
     // ---- senders ----
 
     private List<String> senders(Account account) {
-        return backend.senders().list(account.id()).stream().map(SenderPattern::asString).collect(Collectors.toList());
+        return admin.senders(account).stream().map(SenderPattern::asString).collect(Collectors.toList());
     }
 
     private Object addSender(Request request, Response response) {
         Account account = account(request);
         SenderPattern pattern = parseSender(request.params("sender"), "sender");
-        response.status(backend.senders().add(account.id(), pattern) ? 201 : 204);
-        return "";
+        return admin.addSender(account, pattern) ? WebAdminRoutes.created(response, "") : WebAdminRoutes.noContent(response);
     }
 
     private Object removeSender(Request request, Response response) {
         Account account = account(request);
         SenderPattern pattern = parseSender(request.params("sender"), "sender");
-        if (!backend.senders().remove(account.id(), pattern)) {
+        if (!admin.removeSender(account, pattern)) {
             throw JsonBody.notFound("account '" + account.name() + "' has no allowed sender '" + pattern + "'");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     private static SenderPattern parseSender(String raw, String what) {
@@ -276,43 +243,25 @@ public class AccountRoutes implements Routes {
     // ---- trusted networks ----
 
     private List<String> networks(Account account) {
-        return backend.trustedNetworkRepository().listByAccount(account.id()).stream()
-            .map(network -> network.range().asString()).collect(Collectors.toList());
+        return admin.networks(account).stream().map(IpRange::asString).collect(Collectors.toList());
     }
 
     private Object addNetwork(Request request, Response response) {
         Account account = account(request);
-        IpRange range = parseRange(request.params("cidr"));
-        Optional<TrustedNetwork> owner = backend.trustedNetworkRepository().list().stream()
-            .filter(network -> network.range().equals(range)).findFirst();
-        if (owner.isPresent()) {
-            if (owner.get().accountId() == account.id()) {
-                response.status(204);
-                return "";
-            }
-            String other = backend.accounts().findById(owner.get().accountId()).map(Account::name).orElse("another account");
-            throw JsonBody.conflict("the network " + range + " already belongs to account '" + other + "'");
-        }
-        if (!backend.trustedNetworkRepository().add(new TrustedNetwork(range, account.id()))) {
-            throw JsonBody.conflict("the network " + range + " already belongs to another account");
-        }
-        backend.trustedNetworks().invalidate();
-        response.status(201);
-        return "";
+        return admin.addNetwork(account, parseRange(request)) ? WebAdminRoutes.created(response, "") : WebAdminRoutes.noContent(response);
     }
 
     private Object removeNetwork(Request request, Response response) {
         Account account = account(request);
-        IpRange range = parseRange(request.params("cidr"));
-        if (!backend.trustedNetworkRepository().remove(account.id(), range)) {
+        IpRange range = parseRange(request);
+        if (!admin.removeNetwork(account, range)) {
             throw JsonBody.notFound("account '" + account.name() + "' has no trusted network " + range);
         }
-        backend.trustedNetworks().invalidate();
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
-    private static IpRange parseRange(String raw) {
+    private static IpRange parseRange(Request request) {
+        String raw = request.params("cidr");
         try {
             // "10.1.2.0-24" is accepted too, for clients that cannot send an encoded '/' (%2F) in a path
             return IpRange.parse(raw.matches(".*-\\d{1,3}$") ? raw.replaceFirst("-(\\d{1,3})$", "/$1") : raw);
@@ -325,15 +274,15 @@ public class AccountRoutes implements Routes {
 
     private Object getProvider(Request request, Response response) {
         Account account = account(request);
-        ProviderSettings settings = backend.providerSettings().get(account.id())
+        ProviderSettings settings = admin.provider(account)
             .orElseThrow(() -> JsonBody.notFound("account '" + account.name() + "' has no provider settings"));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("provider", settings.provider().wireName());
         json.put("settings", settings.settings());
         // write-only: only which secrets are set, never their values
-        json.put("secrets", backend.secretVault().names(SecretVault.accountScope(account.id(), PROVIDER_SECRETS)));
+        json.put("secrets", admin.providerSecretNames(account));
         // set by delivery when the provider refused the grant (invalid_grant); cleared by the next PUT of this resource
-        Optional<ReconsentFlag> reconsent = backend.providerSettings().reconsentFlag(account.id());
+        Optional<ReconsentFlag> reconsent = admin.reconsentFlag(account);
         json.put("needsReconsent", reconsent.map(ReconsentFlag::reason).orElse(null));
         json.put("needsReconsentSince", reconsent.map(flag -> flag.since().toString()).orElse(null));
         return json;
@@ -347,71 +296,25 @@ public class AccountRoutes implements Routes {
     private Object putProvider(Request request, Response response) {
         Account account = account(request);
         JsonBody body = JsonBody.parse(request, Set.of("provider", "settings", "secrets"));
-        String providerName = body.string("provider").orElseThrow(() -> JsonBody.badRequest("'provider' is required: one of "
-            + ProviderSettings.Provider.allWireNames()));
-        ProviderSettings.Provider provider;
-        try {
-            provider = ProviderSettings.Provider.fromWireName(providerName.toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw JsonBody.badRequest(e.getMessage());
-        }
-        Map<String, String> settings = body.stringMap("settings", false);
-        settings.forEach((name, value) -> {
-            checkSettingName("settings", name);
-            if (SECRET_LIKE.matcher(name).matches()) {
-                throw JsonBody.badRequest("'settings." + name + "' looks like a secret: put it under 'secrets', which are stored "
-                    + "encrypted and never returned");
-            }
-            if (value.length() > MAX_SETTING_LENGTH) {
-                throw JsonBody.badRequest("'settings." + name + "' is longer than " + MAX_SETTING_LENGTH + " characters");
-            }
-        });
-        Map<String, String> secrets = body.stringMap("secrets", true);
-        secrets.forEach((name, value) -> {
-            checkSettingName("secrets", name);
-            if (value != null && (value.isEmpty() || value.length() > MAX_SECRET_LENGTH)) {
-                throw JsonBody.badRequest("'secrets." + name + "' must be 1 to " + MAX_SECRET_LENGTH + " characters (or null to remove it)");
-            }
-        });
-
-        String scope = SecretVault.accountScope(account.id(), PROVIDER_SECRETS);
-        Optional<ProviderSettings> previous = backend.providerSettings().get(account.id());
-        if (previous.isPresent() && previous.get().provider() != provider) {
-            backend.secretVault().deleteScope(scope); // another provider's secrets must not linger
-        }
-        backend.providerSettings().put(account.id(), new ProviderSettings(provider, settings));
-        secrets.forEach((name, value) -> {
-            if (value == null) {
-                backend.secretVault().delete(scope, name);
-            } else {
-                backend.secretVault().put(scope, name, Optional.of(account.id()), value);
-            }
-        });
-        response.status(204);
-        return "";
-    }
-
-    private static void checkSettingName(String field, String name) {
-        if (!SETTING_NAME.matcher(name).matches()) {
-            throw JsonBody.badRequest("'" + field + "' names must be 1 to 64 characters A-Z a-z 0-9 . _ -, was '" + name + "'");
-        }
+        ProviderSettings.Provider provider = body.parsed("provider",
+            name -> ProviderSettings.Provider.fromWireName(name.toLowerCase(Locale.ROOT)))
+            .orElseThrow(() -> JsonBody.badRequest("'provider' is required: one of " + ProviderSettings.Provider.allWireNames()));
+        admin.putProvider(account, provider, body.stringMap("settings", false), body.stringMap("secrets", true));
+        return WebAdminRoutes.noContent(response);
     }
 
     private Object deleteProvider(Request request, Response response) {
         Account account = account(request);
-        boolean deleted = backend.providerSettings().delete(account.id());
-        int secrets = backend.secretVault().deleteScope(SecretVault.accountScope(account.id(), PROVIDER_SECRETS));
-        if (!deleted && secrets == 0) {
+        if (!admin.deleteProvider(account)) {
             throw JsonBody.notFound("account '" + account.name() + "' has no provider settings");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
     // ---- limits ----
 
     private Map<String, Object> limits(Account account) {
-        RateLimitPolicy policy = backend.rateLimits().policy();
+        RateLimitPolicy policy = rateLimits.policy();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("messagesPerMinute", account.messagesPerMinute().orElse(null));
         json.put("recipientsPerDay", account.recipientsPerDay().orElse(null));
@@ -424,10 +327,8 @@ public class AccountRoutes implements Routes {
     private Object putLimits(Request request, Response response) {
         Account account = account(request);
         JsonBody body = JsonBody.parse(request, Set.of("messagesPerMinute", "recipientsPerDay"));
-        Account updated = account.withLimits(body.integer("messagesPerMinute", 1, RateLimitPolicy.MAX_LIMIT),
-            body.integer("recipientsPerDay", 1, RateLimitPolicy.MAX_LIMIT));
-        backend.accounts().update(updated);
-        response.status(204);
-        return "";
+        admin.update(account.withLimits(body.integer("messagesPerMinute", 1, RateLimitPolicy.MAX_LIMIT),
+            body.integer("recipientsPerDay", 1, RateLimitPolicy.MAX_LIMIT)));
+        return WebAdminRoutes.noContent(response);
     }
 }

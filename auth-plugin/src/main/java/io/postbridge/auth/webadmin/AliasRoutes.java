@@ -1,20 +1,17 @@
 package io.postbridge.auth.webadmin;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.postbridge.core.alias.AliasCatalog;
 import io.postbridge.core.alias.AliasCycles;
@@ -49,7 +46,6 @@ import spark.Service;
  */
 public class AliasRoutes implements Routes {
     public static final String BASE_PATH = "/postbridge/aliases";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AliasRepository runtimeAliases;
     private final AliasForwardingSource forwardingSource;
@@ -72,106 +68,67 @@ public class AliasRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> catalog().effective().stream()
-            .map(entry -> toJson(entry, catalog()))
-            .collect(Collectors.toList()), jsonTransformer);
-        service.get(BASE_PATH + "/:address/resolution", this::resolution, jsonTransformer);
-        service.get(BASE_PATH + "/:address", (request, response) -> {
-            AliasSource source = source(request);
-            AliasCatalog catalog = catalog();
-            return catalog.get(source.key()).map(entry -> toJson(entry, catalog))
-                .orElseThrow(() -> notFound("no alias '" + source.key() + "'"));
-        }, jsonTransformer);
-        service.put(BASE_PATH + "/:address", this::put);
-        service.delete(BASE_PATH + "/:address", this::delete);
+        WebAdminRoutes.on(service, jsonTransformer)
+            .get(BASE_PATH, (request, response) -> {
+                AliasCatalog catalog = catalog();
+                return catalog.effective().stream().map(entry -> toJson(entry, catalog)).collect(Collectors.toList());
+            })
+            .get(BASE_PATH + "/:address/resolution", this::resolution)
+            .get(BASE_PATH + "/:address", (request, response) -> {
+                AliasSource source = source(request);
+                AliasCatalog catalog = catalog();
+                return catalog.get(source.key()).map(entry -> toJson(entry, catalog))
+                    .orElseThrow(() -> JsonBody.notFound("no alias '" + source.key() + "'"));
+            })
+            .put(BASE_PATH + "/:address", this::put)
+            .delete(BASE_PATH + "/:address", this::delete);
     }
 
-    private Object put(Request request, Response response) {
+    private Object put(Request request, Response response) throws ForwardingConfigException {
         AliasSource source = source(request);
-        String hint = "the body must be a JSON object sent with Content-Type: application/json, "
-            + "like {\"targets\":[\"alice@example.com\"]}";
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.body());
-        } catch (Exception e) {
-            throw badRequest(hint);
-        }
-        if (body == null || !body.isObject()) {
-            throw badRequest(hint);
-        }
-        List<String> unknown = new ArrayList<>();
-        body.fieldNames().forEachRemaining(name -> {
-            if (!List.of("targets", "keepTag", "disabled").contains(name)) {
-                unknown.add(name);
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw badRequest("unknown field(s) " + unknown + "; expected targets, keepTag, disabled");
-        }
-        List<String> targets = new ArrayList<>();
-        JsonNode targetsNode = body.path("targets");
-        if (!targetsNode.isMissingNode() && !targetsNode.isArray()) {
-            throw badRequest("'targets' must be an array of addresses");
-        }
-        for (JsonNode target : targetsNode) {
-            if (!target.isTextual()) {
-                throw badRequest("'targets' must be an array of addresses");
-            }
-            targets.add(target.asText());
-        }
-        JsonNode keepTag = body.path("keepTag");
-        if (!keepTag.isMissingNode() && !keepTag.isBoolean()) {
-            throw badRequest("'keepTag' must be true or false");
-        }
-        DisabledMode disabled = DisabledMode.NO;
-        JsonNode disabledNode = body.path("disabled");
-        if (!disabledNode.isMissingNode()) {
-            disabled = DisabledMode.fromWireName(disabledNode.asText())
-                .orElseThrow(() -> badRequest("'disabled' must be one of " + DisabledMode.allWireNames()));
-        }
+        JsonBody body = JsonBody.parse(request, Set.of("targets", "keepTag", "disabled"));
+        List<String> targets = body.stringList("targets");
+        boolean keepTag = body.bool("keepTag", false);
+        DisabledMode disabled = body.choice("disabled", DisabledMode::fromWireName, DisabledMode.allWireNames()).orElse(DisabledMode.NO);
         AliasDefinition alias;
         try {
-            alias = AliasDefinition.of(source.key(), targets, keepTag.asBoolean(false), disabled);
+            alias = AliasDefinition.of(source.key(), targets, keepTag, disabled);
         } catch (InvalidAliasException e) {
-            throw badRequest("alias '" + source.key() + "': " + e.getMessage());
+            throw JsonBody.badRequest("alias '" + source.key() + "': " + e.getMessage());
         }
         checkNoCycle(alias);
         runtimeAliases.put(alias);
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
-    private void checkNoCycle(AliasDefinition candidate) {
+    private void checkNoCycle(AliasDefinition candidate) throws ForwardingConfigException {
         Map<String, AliasDefinition> after = new LinkedHashMap<>();
         catalog().effective().forEach(entry -> after.put(entry.definition().source().key(), entry.definition()));
         after.put(candidate.source().key(), candidate);
         String delimiter = forwarding().map(f -> f.config().resolverSettings().delimiter()).orElse("+");
         AliasCycles.find(after.values(), delimiter).ifPresent(cycle -> {
-            throw badRequest("alias '" + candidate.source().key() + "' would make aliases point back at each other: " + cycle);
+            throw JsonBody.badRequest("alias '" + candidate.source().key() + "' would make aliases point back at each other: " + cycle);
         });
     }
 
-    private Object delete(Request request, Response response) {
+    private Object delete(Request request, Response response) throws ForwardingConfigException {
         AliasSource source = source(request);
         if (!runtimeAliases.remove(source.key())) {
             boolean configured = catalog().configured(source.key()).isPresent();
-            throw notFound(configured
+            throw JsonBody.notFound(configured
                 ? "'" + source.key() + "' is defined in mailetcontainer.xml, not at run time; edit the file, "
                     + "or PUT a run-time alias with \"disabled\":\"reject\" to override it"
                 : "no run-time alias '" + source.key() + "'");
         }
-        response.status(204);
-        return "";
+        return WebAdminRoutes.noContent(response);
     }
 
-    private Object resolution(Request request, Response response) {
+    private Object resolution(Request request, Response response) throws ForwardingConfigException {
         String recipient = request.params(":address").trim();
-        AliasForwarding forwarding = forwarding().orElseThrow(() -> ErrorResponder.builder()
-            .statusCode(409).type(ErrorResponder.ErrorType.WRONG_STATE)
-            .message("alias forwarding is off: no io.postbridge.mailets.AliasForward mailet in mailetcontainer.xml")
-            .haltError());
+        AliasForwarding forwarding = forwarding().orElseThrow(() -> JsonBody.conflict(
+            "alias forwarding is off: no io.postbridge.mailets.AliasForward mailet in mailetcontainer.xml"));
         if (recipient.lastIndexOf('@') <= 0) {
-            throw badRequest("'" + recipient + "' is not an address");
+            throw JsonBody.badRequest("'" + recipient + "' is not an address");
         }
         Resolution resolution = forwarding.resolve(recipient);
         Map<String, Object> json = new LinkedHashMap<>();
@@ -191,25 +148,17 @@ public class AliasRoutes implements Routes {
         return json;
     }
 
-    private AliasCatalog catalog() {
+    private AliasCatalog catalog() throws ForwardingConfigException {
         return forwarding().map(AliasForwarding::catalog).orElseGet(() -> AliasCatalog.empty(runtimeAliases));
     }
 
-    private Optional<AliasForwarding> forwarding() {
-        try {
-            return forwardingSource.get();
-        } catch (ForwardingConfigException e) {
-            throw ErrorResponder.builder().statusCode(500).type(ErrorResponder.ErrorType.SERVER_ERROR)
-                .message(e.getMessage()).haltError();
-        }
+    /** A broken alias configuration (edited since start-up) answers 500 with its message, see {@link WebAdminRoutes}. */
+    private Optional<AliasForwarding> forwarding() throws ForwardingConfigException {
+        return forwardingSource.get();
     }
 
     private static AliasSource source(Request request) {
-        try {
-            return AliasSource.parse(request.params(":address"));
-        } catch (InvalidAliasException e) {
-            throw badRequest(e.getMessage());
-        }
+        return JsonBody.pathParam(request, ":address", AliasSource::parse);
     }
 
     private static Map<String, Object> toJson(AliasCatalog.Entry entry, AliasCatalog catalog) {
@@ -224,15 +173,5 @@ public class AliasRoutes implements Routes {
         json.put("overridesConfigured", entry.origin() == AliasCatalog.Origin.RUNTIME
             && catalog.configured(alias.source().key()).isPresent());
         return json;
-    }
-
-    private static RuntimeException badRequest(String message) {
-        return ErrorResponder.builder().statusCode(400).type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message(message).haltError();
-    }
-
-    private static RuntimeException notFound(String message) {
-        return ErrorResponder.builder().statusCode(404).type(ErrorResponder.ErrorType.NOT_FOUND)
-            .message(message).haltError();
     }
 }

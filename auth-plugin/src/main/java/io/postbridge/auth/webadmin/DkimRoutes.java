@@ -8,22 +8,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.postbridge.core.config.Durations;
 import io.postbridge.core.dkim.DkimAlgorithm;
 import io.postbridge.core.dkim.DkimDnsRecord;
 import io.postbridge.core.dkim.DkimKeyException;
 import io.postbridge.core.dkim.DkimKeyGenerator;
+import io.postbridge.core.dkim.DkimPrivateKey;
 import io.postbridge.core.dkim.DkimSigningKey;
 import io.postbridge.core.dkim.keys.DkimKeyTable;
 import io.postbridge.core.dkim.keys.DkimKeyTableRegistry;
@@ -51,7 +49,6 @@ import spark.Service;
  */
 public class DkimRoutes implements Routes {
     public static final String BASE_PATH = "/postbridge/dkim";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManagedDkimKeys keys;
     private final DkimKeyTableRegistry tables;
@@ -71,66 +68,61 @@ public class DkimRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH + "/domains", (req, res) -> io(keys::domains), jsonTransformer);
-        service.get(BASE_PATH + "/configured", (req, res) -> configured(), jsonTransformer);
-        service.get(BASE_PATH + "/domains/:domain/keys", (req, res) ->
-            io(() -> keys.statuses(domain(req)).stream().map(DkimRoutes::toJson).collect(Collectors.toList())),
-            jsonTransformer);
-        service.post(BASE_PATH + "/domains/:domain/keys", this::generate, jsonTransformer);
-        service.post(BASE_PATH + "/domains/:domain/rotate", this::rotate, jsonTransformer);
-        service.get(BASE_PATH + "/domains/:domain/keys/:selector", (req, res) ->
-            toJson(io(() -> keys.status(domain(req), selector(req)))), jsonTransformer);
-        service.post(BASE_PATH + "/domains/:domain/keys/:selector", this::act, jsonTransformer);
-        service.delete(BASE_PATH + "/domains/:domain/keys/:selector", (req, res) -> {
-            io(() -> {
+        WebAdminRoutes.on(service, jsonTransformer)
+            .get(BASE_PATH + "/domains", (req, res) -> keys.domains())
+            .get(BASE_PATH + "/configured", (req, res) -> configured())
+            .get(BASE_PATH + "/domains/:domain/keys", (req, res) ->
+                keys.statuses(domain(req)).stream().map(DkimRoutes::toJson).collect(Collectors.toList()))
+            .post(BASE_PATH + "/domains/:domain/keys", this::generate)
+            .post(BASE_PATH + "/domains/:domain/rotate", this::rotate)
+            .get(BASE_PATH + "/domains/:domain/keys/:selector", (req, res) -> toJson(keys.status(domain(req), selector(req))))
+            .post(BASE_PATH + "/domains/:domain/keys/:selector", this::act)
+            .delete(BASE_PATH + "/domains/:domain/keys/:selector", (req, res) -> {
                 keys.delete(domain(req), selector(req));
-                return null;
-            });
-            res.status(204);
-            return "";
-        });
-        service.get(BASE_PATH + "/domains/:domain/dns", this::zoneFile);
+                return WebAdminRoutes.noContent(res);
+            })
+            .get(BASE_PATH + "/domains/:domain/dns", this::zoneFile);
     }
 
-    private Object generate(Request req, Response res) {
-        JsonNode body = body(req);
-        DkimAlgorithm algorithm = parse("algorithm", text(body, "algorithm").orElse("rsa-sha256"), DkimAlgorithm::parse);
-        Optional<String> selector = text(body, "selector");
-        int rsaBits = body.path("rsaBits").asInt(DkimKeyGenerator.DEFAULT_RSA_BITS);
-        Optional<Duration> activateAfter = text(body, "activateAfter").map(v -> parse("activateAfter", v, Durations::parse));
-        boolean requireDns = body.path("requireDnsMatch").asBoolean(false);
-        DkimKeyStatus created = io(() -> keys.generate(domain(req), algorithm, selector, rsaBits, activateAfter, requireDns));
-        res.status(201);
-        return toJson(created);
+    private Object generate(Request req, Response res) throws IOException, DkimKeyException {
+        JsonBody body = JsonBody.parse(req, Set.of("algorithm", "selector", "rsaBits", "activateAfter", "requireDnsMatch"));
+        DkimAlgorithm algorithm = body.parsed("algorithm", DkimAlgorithm::parse).orElse(DkimAlgorithm.parse("rsa-sha256"));
+        Optional<String> selector = body.string("selector");
+        int rsaBits = rsaBits(body);
+        Optional<Duration> activateAfter = body.duration("activateAfter");
+        boolean requireDns = body.bool("requireDnsMatch", false);
+        return WebAdminRoutes.created(res, toJson(keys.generate(domain(req), algorithm, selector, rsaBits, activateAfter, requireDns)));
     }
 
-    private Object rotate(Request req, Response res) {
-        JsonNode body = body(req);
-        int rsaBits = body.path("rsaBits").asInt(DkimKeyGenerator.DEFAULT_RSA_BITS);
-        Optional<Duration> activateAfter = text(body, "activateAfter").map(v -> parse("activateAfter", v, Durations::parse));
-        boolean requireDns = body.path("requireDnsMatch").asBoolean(false);
-        List<DkimKeyStatus> created = io(() -> keys.rotate(domain(req), rsaBits, activateAfter, requireDns));
-        res.status(201);
-        return created.stream().map(DkimRoutes::toJson).collect(Collectors.toList());
+    private Object rotate(Request req, Response res) throws IOException, DkimKeyException {
+        JsonBody body = JsonBody.parse(req, Set.of("rsaBits", "activateAfter", "requireDnsMatch"));
+        int rsaBits = rsaBits(body);
+        Optional<Duration> activateAfter = body.duration("activateAfter");
+        boolean requireDns = body.bool("requireDnsMatch", false);
+        List<DkimKeyStatus> created = keys.rotate(domain(req), rsaBits, activateAfter, requireDns);
+        return WebAdminRoutes.created(res, created.stream().map(DkimRoutes::toJson).collect(Collectors.toList()));
     }
 
-    private Object act(Request req, Response res) {
+    private static int rsaBits(JsonBody body) {
+        return body.integer("rsaBits", DkimPrivateKey.MIN_RSA_BITS, DkimPrivateKey.MAX_RSA_BITS).orElse(DkimKeyGenerator.DEFAULT_RSA_BITS);
+    }
+
+    private Object act(Request req, Response res) throws IOException, DkimKeyException {
         String action = Optional.ofNullable(req.queryParams("action")).orElse("");
         switch (action) {
             case "activate":
-                return toJson(io(() -> keys.activateNow(domain(req), selector(req))));
+                return toJson(keys.activateNow(domain(req), selector(req)));
             case "retire":
-                return toJson(io(() -> keys.retire(domain(req), selector(req))));
+                return toJson(keys.retire(domain(req), selector(req)));
             case "check-dns":
-                return toJson(io(() -> keys.checkDns(domain(req), selector(req))));
+                return toJson(keys.checkDns(domain(req), selector(req)));
             default:
-                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT,
-                    "'action' must be activate, retire or check-dns, was '" + action + "'");
+                throw JsonBody.badRequest("'action' must be activate, retire or check-dns, was '" + action + "'");
         }
     }
 
-    private Object zoneFile(Request req, Response res) {
-        List<DkimKeyStatus> statuses = io(() -> keys.statuses(domain(req)));
+    private Object zoneFile(Request req, Response res) throws IOException {
+        List<DkimKeyStatus> statuses = keys.statuses(domain(req));
         StringBuilder zone = new StringBuilder("; DKIM records for " + domain(req) + " (Postbridge managed keys)\n");
         for (DkimKeyStatus status : statuses) {
             DkimDnsRecord record = status.key().dnsRecord();
@@ -192,75 +184,10 @@ public class DkimRoutes implements Routes {
     }
 
     private static String domain(Request req) {
-        try {
-            return DkimSigningKey.normalizeDomain(req.params("domain"));
-        } catch (IllegalArgumentException e) {
-            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
-        }
+        return JsonBody.pathParam(req, "domain", DkimSigningKey::normalizeDomain);
     }
 
     private static String selector(Request req) {
-        try {
-            return DkimSigningKey.normalizeSelector(req.params("selector"));
-        } catch (IllegalArgumentException e) {
-            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
-        }
-    }
-
-    private static JsonNode body(Request req) {
-        String text = req.body();
-        if (text == null || text.trim().isEmpty()) {
-            return JSON.createObjectNode();
-        }
-        try {
-            JsonNode node = JSON.readTree(text);
-            if (!node.isObject()) {
-                throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "the body must be a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "the body is not JSON: " + e.getMessage());
-        }
-    }
-
-    private static Optional<String> text(JsonNode body, String field) {
-        JsonNode node = body.get(field);
-        return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asText());
-    }
-
-    private interface Parser<T> {
-        T parse(String value);
-    }
-
-    private static <T> T parse(String field, String value, Parser<T> parser) {
-        try {
-            return parser.parse(value);
-        } catch (IllegalArgumentException e) {
-            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, "'" + field + "': " + e.getMessage());
-        }
-    }
-
-    private interface Action<T> {
-        T run() throws IOException, DkimKeyException;
-    }
-
-    /** Runs a key operation, turning its failures into WebAdmin JSON errors. */
-    private static <T> T io(Action<T> action) {
-        try {
-            return action.run();
-        } catch (ManagedDkimKeys.NoSuchKeyException e) {
-            throw error(404, ErrorResponder.ErrorType.NOT_FOUND, e.getMessage());
-        } catch (IllegalArgumentException | DkimKeyException e) {
-            throw error(400, ErrorResponder.ErrorType.INVALID_ARGUMENT, e.getMessage());
-        } catch (IllegalStateException e) {
-            throw error(409, ErrorResponder.ErrorType.WRONG_STATE, e.getMessage());
-        } catch (IOException e) {
-            throw ErrorResponder.builder().statusCode(500).type(ErrorResponder.ErrorType.SERVER_ERROR)
-                .message("DKIM key store error: " + e.getMessage()).cause(e).haltError();
-        }
-    }
-
-    private static RuntimeException error(int status, ErrorResponder.ErrorType type, String message) {
-        return ErrorResponder.builder().statusCode(status).type(type).message(message).haltError();
+        return JsonBody.pathParam(req, "selector", DkimSigningKey::normalizeSelector);
     }
 }

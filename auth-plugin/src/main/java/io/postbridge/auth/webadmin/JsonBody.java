@@ -1,10 +1,15 @@
 package io.postbridge.auth.webadmin;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 import org.apache.james.webadmin.utils.ErrorResponder;
 
@@ -12,11 +17,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.postbridge.core.config.Durations;
 import spark.HaltException;
 import spark.Request;
 
-/** Reads a JSON request body field by field, answering 400 with a message that names the field. */
-final class JsonBody {
+/**
+ * The one reader of WebAdmin requests: a JSON body field by field, and path and query parameters. Every problem is a
+ * 400 whose JSON message names the field: an unknown field, a value of the wrong type (a string where a number is
+ * expected is refused, never read as the default), a value out of range. Absent and {@code null} fields read as
+ * empty, so the caller's default applies. Exceptions a route lets escape are mapped by {@link WebAdminRoutes}.
+ */
+public final class JsonBody {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final JsonNode root;
@@ -26,7 +37,7 @@ final class JsonBody {
     }
 
     /** Parses an object body; an empty body is an empty object. */
-    static JsonBody parse(Request request, Set<String> allowedFields) {
+    public static JsonBody parse(Request request, Set<String> allowedFields) {
         String body = request.body();
         if ((body == null || body.isBlank()) && request.contentLength() > 0) {
             // Jetty consumed it as a form (curl -d without -H): say so instead of ignoring what was sent
@@ -36,7 +47,7 @@ final class JsonBody {
         return parse(body, allowedFields);
     }
 
-    static JsonBody parse(String body, Set<String> allowedFields) {
+    public static JsonBody parse(String body, Set<String> allowedFields) {
         if (body == null || body.isBlank()) {
             return new JsonBody(JSON.createObjectNode());
         }
@@ -52,22 +63,23 @@ final class JsonBody {
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!allowedFields.contains(name)) {
-                throw badRequest("unknown field '" + name + "'; allowed fields: " + allowedFields);
+                throw badRequest("unknown field '" + name + "'; allowed fields: " + new TreeSet<>(allowedFields));
             }
         }
         return new JsonBody(root);
     }
 
-    boolean has(String field) {
+    public boolean has(String field) {
         return root.has(field);
     }
 
-    boolean isNull(String field) {
+    public boolean isNull(String field) {
         return root.has(field) && root.get(field).isNull();
     }
 
-    Optional<Boolean> bool(String field) {
-        JsonNode node = root.get(field);
+    /** {@code true} or {@code false}, or empty when absent or null. */
+    public Optional<Boolean> bool(String field) {
+        JsonNode node = present(field);
         if (node == null) {
             return Optional.empty();
         }
@@ -77,10 +89,14 @@ final class JsonBody {
         return Optional.of(node.booleanValue());
     }
 
+    public boolean bool(String field, boolean defaultValue) {
+        return bool(field).orElse(defaultValue);
+    }
+
     /** A string, or empty when absent or null. */
-    Optional<String> string(String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+    public Optional<String> string(String field) {
+        JsonNode node = present(field);
+        if (node == null) {
             return Optional.empty();
         }
         if (!node.isTextual()) {
@@ -89,10 +105,15 @@ final class JsonBody {
         return Optional.of(node.textValue());
     }
 
+    /** A string that is neither absent, null nor blank. */
+    public String requiredString(String field) {
+        return string(field).filter(value -> !value.isBlank()).orElseThrow(() -> badRequest("'" + field + "' is required"));
+    }
+
     /** A whole number from min to max, or empty when absent or null. */
-    Optional<Integer> integer(String field, int min, int max) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
+    public Optional<Integer> integer(String field, int min, int max) {
+        JsonNode node = present(field);
+        if (node == null) {
             return Optional.empty();
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt() || node.intValue() < min || node.intValue() > max) {
@@ -101,11 +122,51 @@ final class JsonBody {
         return Optional.of(node.intValue());
     }
 
+    /** A duration written as in the configuration ({@code "30s"}, {@code "48h"}, {@code "2 days"}, {@code "PT48H"}). */
+    public Optional<Duration> duration(String field) {
+        return parsed(field, Durations::parse);
+    }
+
+    /**
+     * One of a fixed set of words, or empty when absent or null.
+     *
+     * @param lookup the word's value ({@code DisabledMode::fromWireName})
+     * @param allowed the words, for the error message
+     */
+    public <T> Optional<T> choice(String field, Function<String, Optional<T>> lookup, String allowed) {
+        return string(field).map(value -> lookup.apply(value)
+            .orElseThrow(() -> badRequest("'" + field + "' must be one of " + allowed + ", was '" + value + "'")));
+    }
+
+    /** A string read by a parser that throws IllegalArgumentException with the reason; empty when absent or null. */
+    public <T> Optional<T> parsed(String field, Function<String, T> parser) {
+        return string(field).map(value -> parse(field, value, parser));
+    }
+
+    /** An array of strings; empty when absent or null. */
+    public List<String> stringList(String field) {
+        JsonNode node = present(field);
+        List<String> values = new ArrayList<>();
+        if (node == null) {
+            return values;
+        }
+        if (!node.isArray()) {
+            throw badRequest("'" + field + "' must be an array of strings");
+        }
+        for (JsonNode element : node) {
+            if (!element.isTextual()) {
+                throw badRequest("'" + field + "' must be an array of strings");
+            }
+            values.add(element.textValue());
+        }
+        return values;
+    }
+
     /** An object of string values (null values kept as null). */
-    Map<String, String> stringMap(String field, boolean allowNullValues) {
-        JsonNode node = root.get(field);
+    public Map<String, String> stringMap(String field, boolean allowNullValues) {
+        JsonNode node = present(field);
         Map<String, String> values = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
+        if (node == null) {
             return values;
         }
         if (!node.isObject()) {
@@ -124,15 +185,75 @@ final class JsonBody {
         return values;
     }
 
-    static HaltException badRequest(String message) {
+    private JsonNode present(String field) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? null : node;
+    }
+
+    // ---- path and query parameters ----
+
+    /** A path parameter ({@code :domain}) read by a parser; its IllegalArgumentException becomes a 400 naming it. */
+    public static <T> T pathParam(Request request, String name, Function<String, T> parser) {
+        return parse(name, request.params(name), parser);
+    }
+
+    /** A whole number query parameter from min to max; the default when absent. */
+    public static int queryInteger(Request request, String name, int defaultValue, int min, int max) {
+        String raw = request.queryParams(name);
+        if (raw == null) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw badRequest("'" + name + "' must be a whole number from " + min + " to " + max + ", was '" + raw + "'");
+    }
+
+    /** A query parameter that is one of a fixed set of words; empty when absent. */
+    public static <T> Optional<T> queryChoice(Request request, String name, Function<String, Optional<T>> lookup, String allowed) {
+        String raw = request.queryParams(name);
+        if (raw == null) {
+            return Optional.empty();
+        }
+        return Optional.of(lookup.apply(raw).orElseThrow(() -> badRequest("'" + name + "' must be one of " + allowed + ", was '" + raw + "'")));
+    }
+
+    /** A query parameter, empty when absent or blank. */
+    public static Optional<String> queryString(Request request, String name) {
+        return Optional.ofNullable(request.queryParams(name)).map(String::trim).filter(value -> !value.isEmpty());
+    }
+
+    private static <T> T parse(String field, String value, Function<String, T> parser) {
+        try {
+            return parser.apply(value);
+        } catch (HaltException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw badRequest("'" + field.replaceFirst("^:", "") + "': " + e.getMessage());
+        }
+    }
+
+    // ---- errors: the JSON error document of James's WebAdmin ----
+
+    public static HaltException badRequest(String message) {
         return ErrorResponder.builder().statusCode(400).type(ErrorResponder.ErrorType.INVALID_ARGUMENT).message(message).haltError();
     }
 
-    static HaltException notFound(String message) {
+    public static HaltException notFound(String message) {
         return ErrorResponder.builder().statusCode(404).type(ErrorResponder.ErrorType.NOT_FOUND).message(message).haltError();
     }
 
-    static HaltException conflict(String message) {
+    public static HaltException conflict(String message) {
         return ErrorResponder.builder().statusCode(409).type(ErrorResponder.ErrorType.WRONG_STATE).message(message).haltError();
+    }
+
+    public static HaltException serverError(String message, Exception cause) {
+        return ErrorResponder.builder().statusCode(500).type(ErrorResponder.ErrorType.SERVER_ERROR).message(message).cause(cause)
+            .haltError();
     }
 }

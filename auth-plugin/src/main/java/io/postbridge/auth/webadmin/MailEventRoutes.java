@@ -9,13 +9,11 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
-import spark.Request;
 import spark.Service;
 
 /**
@@ -45,45 +43,13 @@ public class MailEventRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> {
-            int limit = limit(request);
-            Optional<String> account = Optional.ofNullable(request.queryParams("account")).filter(a -> !a.isBlank());
-            List<MailEvent> events = eventLog.recent(limit, type(request), account);
+        WebAdminRoutes.on(service, jsonTransformer).get(BASE_PATH, (request, response) -> {
+            int limit = JsonBody.queryInteger(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+            Optional<MailEventType> type = JsonBody.queryChoice(request, "type", MailEventType::fromWireName, MailEventType.allWireNames());
+            Optional<String> account = JsonBody.queryString(request, "account");
+            List<MailEvent> events = eventLog.recent(limit, type, account);
             return events.stream().map(MailEventRoutes::toJson).collect(Collectors.toList());
-        }, jsonTransformer);
-    }
-
-    private static int limit(Request request) {
-        String raw = request.queryParams("limit");
-        if (raw == null) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(raw);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the error below
-        }
-        throw badRequest("'limit' must be a whole number from 1 to " + MAX_LIMIT + ", was '" + raw + "'");
-    }
-
-    private static Optional<MailEventType> type(Request request) {
-        String raw = request.queryParams("type");
-        if (raw == null) {
-            return Optional.empty();
-        }
-        return Optional.of(MailEventType.fromWireName(raw)
-            .orElseThrow(() -> badRequest("'type' must be one of " + MailEventType.allWireNames() + ", was '" + raw + "'")));
-    }
-
-    private static RuntimeException badRequest(String message) {
-        return ErrorResponder.builder()
-            .statusCode(400)
-            .type(ErrorResponder.ErrorType.INVALID_ARGUMENT)
-            .message(message)
-            .haltError();
+        });
     }
 
     private static Map<String, Object> toJson(MailEvent event) {

@@ -8,12 +8,9 @@ import javax.inject.Inject;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
-import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.secrets.SecretCipher;
-import spark.Request;
-import spark.Response;
 import spark.Service;
 
 /**
@@ -24,12 +21,14 @@ import spark.Service;
 public class MasterKeyRoutes implements Routes {
     public static final String BASE_PATH = "/postbridge/master-key";
 
-    private final PostbridgeBackend backend;
+    private final MasterKeys keys;
+    private final MasterKeyRotation rotation;
     private final JsonTransformer json;
 
     @Inject
-    public MasterKeyRoutes(PostbridgeBackend backend, JsonTransformer json) {
-        this.backend = backend;
+    public MasterKeyRoutes(MasterKeys keys, MasterKeyRotation rotation, JsonTransformer json) {
+        this.keys = keys;
+        this.rotation = rotation;
         this.json = json;
     }
 
@@ -40,13 +39,14 @@ public class MasterKeyRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> status(), json);
-        service.post(BASE_PATH + "/rotate", this::rotate, json);
-        service.post(BASE_PATH + "/reencrypt", (request, response) -> result(reencrypt()), json);
+        WebAdminRoutes.on(service, json)
+            .get(BASE_PATH, (request, response) -> status())
+            // NotWritable and SecretUnreadable (a secret no key opens) answer 409, see WebAdminRoutes
+            .post(BASE_PATH + "/rotate", (request, response) -> result(stopped("rotation", () -> rotation.rotate())))
+            .post(BASE_PATH + "/reencrypt", (request, response) -> result(stopped("re-encryption", () -> rotation.reencrypt())));
     }
 
     private Map<String, Object> status() {
-        MasterKeys keys = backend.masterKeys();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("currentKeyId", keys.current().id());
         json.put("keyIds", keys.ids());
@@ -55,21 +55,12 @@ public class MasterKeyRoutes implements Routes {
         return json;
     }
 
-    private Object rotate(Request request, Response response) {
+    /** Says which operation a secret no key opens stopped. */
+    private static MasterKeyRotation.Result stopped(String operation, java.util.function.Supplier<MasterKeyRotation.Result> run) {
         try {
-            return result(backend.rotation().rotate());
-        } catch (MasterKeyRotation.NotWritable e) {
-            throw JsonBody.conflict(e.getMessage());
+            return run.get();
         } catch (SecretCipher.SecretUnreadable e) {
-            throw JsonBody.conflict("rotation stopped: " + e.getMessage());
-        }
-    }
-
-    private MasterKeyRotation.Result reencrypt() {
-        try {
-            return backend.rotation().reencrypt();
-        } catch (SecretCipher.SecretUnreadable e) {
-            throw JsonBody.conflict("re-encryption stopped: " + e.getMessage());
+            throw new IllegalStateException(operation + " stopped: " + e.getMessage(), e);
         }
     }
 

@@ -3,16 +3,14 @@ package io.postbridge.auth.webadmin;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
 import org.apache.james.webadmin.Routes;
-import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccount;
@@ -32,7 +30,7 @@ import spark.Service;
  */
 public class ProviderAccountRoutes implements Routes {
     public static final String BASE_PATH = "/postbridge/provider-accounts";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> FIELDS = Set.of("provider", "tenant", "clientId", "clientSecret", "refreshToken", "mailbox");
 
     private final InMemoryProviderAccounts accounts;
     private final JsonTransformer jsonTransformer;
@@ -50,57 +48,42 @@ public class ProviderAccountRoutes implements Routes {
 
     @Override
     public void define(Service service) {
-        service.get(BASE_PATH, (request, response) -> accounts.all().values().stream().map(this::toJson)
-            .collect(Collectors.toList()), jsonTransformer);
-        service.put(BASE_PATH + "/:account", (request, response) -> {
-            accounts.put(parse(request.params("account"), request));
-            response.status(204);
-            return "";
-        });
-        service.delete(BASE_PATH + "/:account", (request, response) -> {
-            if (!accounts.remove(request.params("account"))) {
-                throw ErrorResponder.builder().statusCode(404).type(ErrorResponder.ErrorType.NOT_FOUND)
-                    .message("no provider account '" + request.params("account") + "'").haltError();
-            }
-            response.status(204);
-            return "";
-        });
+        WebAdminRoutes.on(service, jsonTransformer)
+            .get(BASE_PATH, (request, response) -> accounts.all().values().stream().map(this::toJson).collect(Collectors.toList()))
+            .put(BASE_PATH + "/:account", (request, response) -> {
+                accounts.put(parse(request.params("account"), request));
+                return WebAdminRoutes.noContent(response);
+            })
+            .delete(BASE_PATH + "/:account", (request, response) -> {
+                if (!accounts.remove(request.params("account"))) {
+                    throw JsonBody.notFound("no provider account '" + request.params("account") + "'");
+                }
+                return WebAdminRoutes.noContent(response);
+            });
     }
 
     private static ProviderAccount parse(String account, Request request) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(request.body());
-        } catch (Exception e) {
-            throw badRequest("the body must be a JSON object: " + e.getMessage());
-        }
-        if (body == null || !body.isObject()) {
-            throw badRequest("the body must be a JSON object");
-        }
-        String provider = body.path("provider").asText("");
+        JsonBody body = JsonBody.parse(request, FIELDS);
+        String provider = body.string("provider").orElse("");
         switch (provider) {
             case "gmail":
-                return ProviderAccount.gmail(account, required(body, "clientId"), required(body, "clientSecret"),
-                    required(body, "refreshToken"));
+                return ProviderAccount.gmail(account, body.requiredString("clientId"), body.requiredString("clientSecret"),
+                    body.requiredString("refreshToken"));
             case "graph":
                 Optional<String> refreshToken = optional(body, "refreshToken");
                 if (refreshToken.isPresent()) {
-                    return ProviderAccount.graphDelegated(account, required(body, "tenant"), required(body, "clientId"),
-                        required(body, "clientSecret"), refreshToken.get(), required(body, "mailbox"));
+                    return ProviderAccount.graphDelegated(account, body.requiredString("tenant"), body.requiredString("clientId"),
+                        body.requiredString("clientSecret"), refreshToken.get(), body.requiredString("mailbox"));
                 }
-                return ProviderAccount.graphApp(account, required(body, "tenant"), required(body, "clientId"),
-                    required(body, "clientSecret"), optional(body, "mailbox"));
+                return ProviderAccount.graphApp(account, body.requiredString("tenant"), body.requiredString("clientId"),
+                    body.requiredString("clientSecret"), optional(body, "mailbox"));
             default:
-                throw badRequest("'provider' must be 'gmail' or 'graph', was '" + provider + "'");
+                throw JsonBody.badRequest("'provider' must be 'gmail' or 'graph', was '" + provider + "'");
         }
     }
 
-    private static String required(JsonNode body, String field) {
-        return optional(body, field).orElseThrow(() -> badRequest("'" + field + "' is required"));
-    }
-
-    private static Optional<String> optional(JsonNode body, String field) {
-        return Optional.ofNullable(body.get(field)).filter(JsonNode::isTextual).map(JsonNode::asText).filter(v -> !v.isBlank());
+    private static Optional<String> optional(JsonBody body, String field) {
+        return body.string(field).filter(value -> !value.isBlank());
     }
 
     private Map<String, Object> toJson(ProviderAccount account) {
@@ -114,9 +97,4 @@ public class ProviderAccountRoutes implements Routes {
         json.put("needsReconsent", accounts.reconsentReason(account.account()).orElse(null));
         return json;
     }
-
-    private static RuntimeException badRequest(String message) {
-        return ErrorResponder.builder().statusCode(400).type(ErrorResponder.ErrorType.INVALID_ARGUMENT).message(message).haltError();
-    }
-
 }

@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.srs.SrsSecretsFile;
 import io.postbridge.core.srs.SrsSettings;
 
@@ -105,22 +106,36 @@ public final class ForwardingConfigReader {
     static ForwardingConfig parseMailet(ImmutableNode mailet, FileLocator files) throws ForwardingConfigException {
         for (ImmutableNode child : mailet.getChildren()) {
             if (!PARAMETERS.contains(child.getNodeName())) {
-                throw problem("mailet AliasForward <" + child.getNodeName() + ">",
-                    "unknown parameter; expected one of " + new java.util.TreeSet<>(PARAMETERS));
+                throw problem(setting(child.getNodeName()), SettingsReader.unknownMessage(child.getNodeName(), PARAMETERS)
+                    .replaceFirst("unknown setting", "unknown parameter"));
+            }
+            int count = children(mailet, child.getNodeName()).size();
+            if (count > 1 && !child.getNodeName().equals(ALIASES)) {
+                throw problem(setting(child.getNodeName()), "appears " + count + " times");
             }
         }
-        AliasResolver.Settings resolverSettings = resolverSettings(mailet);
-        List<AliasDefinition> aliases = aliases(mailet, resolverSettings.delimiter());
-        Optional<ForwardingConfig.Srs> srs = srs(mailet, files);
-        return new ForwardingConfig(aliases, resolverSettings, srs,
-            text(mailet, FORWARD_PROCESSOR).orElse(ForwardingConfig.DEFAULT_FORWARD_PROCESSOR),
-            text(mailet, BOUNCE_PROCESSOR).orElse(ForwardingConfig.DEFAULT_BOUNCE_PROCESSOR));
+        SettingsReader settings = SettingsReader.of(FILE, ForwardingConfigReader::setting, name -> value(mailet, name));
+        try {
+            AliasResolver.Settings resolverSettings = resolverSettings(mailet, settings);
+            List<AliasDefinition> aliases = aliases(mailet, resolverSettings.delimiter());
+            Optional<ForwardingConfig.Srs> srs = srs(settings, files);
+            return new ForwardingConfig(aliases, resolverSettings, srs,
+                settings.string(FORWARD_PROCESSOR, ForwardingConfig.DEFAULT_FORWARD_PROCESSOR),
+                settings.string(BOUNCE_PROCESSOR, ForwardingConfig.DEFAULT_BOUNCE_PROCESSOR));
+        } catch (SettingProblem.Invalid e) {
+            throw new ForwardingConfigException(e.getMessage());
+        }
     }
 
-    private static AliasResolver.Settings resolverSettings(ImmutableNode mailet) throws ForwardingConfigException {
-        String delimiter = rawText(mailet, SUBADDRESS_DELIMITER).orElse("+");
-        int depth = integer(mailet, MAX_NESTING_DEPTH, AliasResolver.DEFAULT_MAX_DEPTH);
-        int targets = integer(mailet, MAX_TARGETS, AliasResolver.DEFAULT_MAX_TARGETS);
+    private static String setting(String parameter) {
+        return "mailet AliasForward <" + parameter + ">";
+    }
+
+    private static AliasResolver.Settings resolverSettings(ImmutableNode mailet, SettingsReader settings) throws ForwardingConfigException {
+        // not read as absent when blank: an empty delimiter turns sub-addressing off
+        String delimiter = value(mailet, SUBADDRESS_DELIMITER).map(String::trim).orElse("+");
+        int depth = settings.integer(MAX_NESTING_DEPTH, AliasResolver.DEFAULT_MAX_DEPTH, 1, Integer.MAX_VALUE);
+        int targets = settings.integer(MAX_TARGETS, AliasResolver.DEFAULT_MAX_TARGETS, 1, Integer.MAX_VALUE);
         try {
             return new AliasResolver.Settings(delimiter, depth, targets);
         } catch (IllegalArgumentException e) {
@@ -178,7 +193,9 @@ public final class ForwardingConfigReader {
             }
             targets.add(child.getValue() == null ? "" : child.getValue().toString());
         }
-        boolean keepTag = bool(node.getAttributes().get("keepTag"), setting + " keepTag");
+        Object keepTagValue = node.getAttributes().get("keepTag");
+        boolean keepTag = keepTagValue == null ? false : SettingsReader.parseBoolean(keepTagValue.toString())
+            .orElseThrow(() -> problem(setting + " keepTag", "'" + keepTagValue + "' is not true or false (or yes or no)"));
         DisabledMode disabled = DisabledMode.NO;
         Object disabledValue = node.getAttributes().get("disabled");
         if (disabledValue != null) {
@@ -193,12 +210,12 @@ public final class ForwardingConfigReader {
         }
     }
 
-    private static Optional<ForwardingConfig.Srs> srs(ImmutableNode mailet, FileLocator files) throws ForwardingConfigException {
-        Optional<String> domain = text(mailet, SRS_DOMAIN);
+    private static Optional<ForwardingConfig.Srs> srs(SettingsReader settings, FileLocator files) throws ForwardingConfigException {
+        Optional<String> domain = settings.string(SRS_DOMAIN);
         if (domain.isEmpty()) {
             for (String name : List.of(SRS_SECRETS_FILE, SRS_HASH_LENGTH, SRS_HASH_MINIMUM, SRS_MAX_AGE_DAYS, SRS_SEPARATOR)) {
-                if (text(mailet, name).isPresent()) {
-                    throw problem("mailet AliasForward <" + name + ">", "has no effect without <" + SRS_DOMAIN + ">");
+                if (settings.string(name).isPresent()) {
+                    throw problem(setting(name), "has no effect without <" + SRS_DOMAIN + ">");
                 }
             }
             return Optional.empty();
@@ -207,15 +224,14 @@ public final class ForwardingConfigReader {
         try {
             AliasSource.checkDomain(srsDomain, srsDomain);
         } catch (InvalidAliasException e) {
-            throw problem("mailet AliasForward <" + SRS_DOMAIN + ">", e.getMessage());
+            throw problem(setting(SRS_DOMAIN), e.getMessage());
         }
-        String location = text(mailet, SRS_SECRETS_FILE).orElse(DEFAULT_SECRETS_FILE);
-        String secretsSetting = "mailet AliasForward <" + SRS_SECRETS_FILE + ">";
+        String location = settings.string(SRS_SECRETS_FILE, DEFAULT_SECRETS_FILE);
+        String secretsSetting = setting(SRS_SECRETS_FILE);
         List<String> secrets;
         try {
             Path file = files.locate(location);
-            if (bool(text(mailet, SRS_GENERATE_SECRET).orElse("true"), "mailet AliasForward <" + SRS_GENERATE_SECRET + ">")
-                && SrsSecretsFile.createIfMissing(file, new SecureRandom())) {
+            if (settings.bool(SRS_GENERATE_SECRET, true) && SrsSecretsFile.createIfMissing(file, new SecureRandom())) {
                 LOGGER.warn("Postbridge: generated a new SRS secret in {}; on several servers, copy this file to all of them",
                     file);
             }
@@ -228,20 +244,20 @@ public final class ForwardingConfigReader {
             throw problem(secretsSetting, "the SRS secrets file '" + location + "' holds no secret (one per line, first signs)");
         }
         try {
-            SrsSettings.Builder settings = SrsSettings.builder().secrets(secrets)
-                .hashLength(integer(mailet, SRS_HASH_LENGTH, SrsSettings.DEFAULT_HASH_LENGTH))
-                .maxAgeDays(integer(mailet, SRS_MAX_AGE_DAYS, SrsSettings.DEFAULT_MAX_AGE_DAYS));
-            if (text(mailet, SRS_HASH_MINIMUM).isPresent()) {
-                settings.hashMinimum(integer(mailet, SRS_HASH_MINIMUM, 0));
-            }
-            Optional<String> separator = text(mailet, SRS_SEPARATOR);
+            SrsSettings.Builder srs = SrsSettings.builder().secrets(secrets)
+                .hashLength(settings.integer(SRS_HASH_LENGTH, SrsSettings.DEFAULT_HASH_LENGTH, SrsSettings.MIN_HASH_LENGTH, SrsSettings.MAX_HASH_LENGTH))
+                .maxAgeDays(settings.integer(SRS_MAX_AGE_DAYS, SrsSettings.DEFAULT_MAX_AGE_DAYS, 1, SrsSettings.MAX_MAX_AGE_DAYS));
+            settings.integer(SRS_HASH_MINIMUM, SrsSettings.MIN_HASH_LENGTH, SrsSettings.MAX_HASH_LENGTH).ifPresent(srs::hashMinimum);
+            Optional<String> separator = settings.string(SRS_SEPARATOR);
             if (separator.isPresent()) {
                 if (separator.get().length() != 1) {
-                    throw problem("mailet AliasForward <" + SRS_SEPARATOR + ">", "must be one of '=', '+', '-'");
+                    throw problem(setting(SRS_SEPARATOR), "must be one of '=', '+', '-'");
                 }
-                settings.separator(separator.get().charAt(0));
+                srs.separator(separator.get().charAt(0));
             }
-            return Optional.of(new ForwardingConfig.Srs(srsDomain, settings.build()));
+            return Optional.of(new ForwardingConfig.Srs(srsDomain, srs.build()));
+        } catch (SettingProblem.Invalid e) {
+            throw e;
         } catch (IllegalArgumentException e) {
             throw problem("mailet AliasForward (SRS)", e.getMessage());
         }
@@ -261,46 +277,14 @@ public final class ForwardingConfigReader {
         return matching;
     }
 
-    private static Optional<String> rawText(ImmutableNode parent, String name) throws ForwardingConfigException {
+    /** The raw value of a child element; the caller has checked that it appears at most once. */
+    private static Optional<String> value(ImmutableNode parent, String name) {
         List<ImmutableNode> nodes = children(parent, name);
-        if (nodes.size() > 1) {
-            throw problem("mailet AliasForward <" + name + ">", "appears " + nodes.size() + " times");
-        }
         if (nodes.isEmpty()) {
             return Optional.empty();
         }
         Object value = nodes.get(0).getValue();
-        return Optional.of(value == null ? "" : value.toString().trim());
-    }
-
-    private static Optional<String> text(ImmutableNode parent, String name) throws ForwardingConfigException {
-        return rawText(parent, name).filter(value -> !value.isEmpty());
-    }
-
-    private static int integer(ImmutableNode parent, String name, int fallback) throws ForwardingConfigException {
-        Optional<String> value = text(parent, name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.get());
-        } catch (NumberFormatException e) {
-            throw problem("mailet AliasForward <" + name + ">", "'" + value.get() + "' is not a whole number");
-        }
-    }
-
-    private static boolean bool(Object value, String setting) throws ForwardingConfigException {
-        if (value == null) {
-            return false;
-        }
-        String text = value.toString().trim().toLowerCase(Locale.ROOT);
-        if (text.equals("true") || text.equals("yes")) {
-            return true;
-        }
-        if (text.equals("false") || text.equals("no")) {
-            return false;
-        }
-        throw problem(setting, "'" + value + "' is not true or false");
+        return Optional.of(value == null ? "" : value.toString());
     }
 
     private static ForwardingConfigException problem(String setting, String what) {

@@ -3,17 +3,16 @@ package io.postbridge.core.consent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 import io.postbridge.core.accounts.Account;
-import io.postbridge.core.accounts.AccountRepository;
-import io.postbridge.core.accounts.AllowedSenderRepository;
+import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.ProviderSettings;
 import io.postbridge.core.accounts.ProviderSettingsRepository;
 import io.postbridge.core.accounts.SenderPattern;
@@ -34,21 +33,18 @@ public final class ConsentAccounts {
     /** Which provider the account was connected with (google, microsoft). */
     public static final String CONNECTED_WITH = "connectedWith";
 
-    private final AccountRepository accounts;
+    private final AccountAdministration administration;
     private final ProviderSettingsRepository providerSettings;
-    private final AllowedSenderRepository senders;
     private final SecretVault vault;
     private final ApiKeys apiKeys;
-    private final Clock clock;
 
-    public ConsentAccounts(AccountRepository accounts, ProviderSettingsRepository providerSettings, AllowedSenderRepository senders,
-                           SecretVault vault, ApiKeys apiKeys, Clock clock) {
-        this.accounts = Objects.requireNonNull(accounts);
+    /** The account rules are AccountAdministration's (the same as WebAdmin's); this class adds what a consent decides. */
+    public ConsentAccounts(AccountAdministration administration, ProviderSettingsRepository providerSettings, SecretVault vault,
+                           ApiKeys apiKeys) {
+        this.administration = Objects.requireNonNull(administration);
         this.providerSettings = Objects.requireNonNull(providerSettings);
-        this.senders = Objects.requireNonNull(senders);
         this.vault = Objects.requireNonNull(vault);
         this.apiKeys = Objects.requireNonNull(apiKeys);
-        this.clock = Objects.requireNonNull(clock);
     }
 
     /** The result of a connect: the key is in clear only here, to be shown once. */
@@ -117,7 +113,7 @@ public final class ConsentAccounts {
 
     /** The existing account connected for this mailbox, if any. */
     public Optional<Account> find(String mailbox) {
-        return accounts.findByName(accountName(mailbox)).filter(account -> mailbox.equalsIgnoreCase(mailboxOf(account).orElse("")));
+        return administration.find(accountName(mailbox)).filter(account -> mailbox.equalsIgnoreCase(mailboxOf(account).orElse("")));
     }
 
     private Optional<String> mailboxOf(Account account) {
@@ -127,12 +123,9 @@ public final class ConsentAccounts {
     public Connected connect(OAuthClient client, ProviderCalls.Identity identity, String refreshToken, Optional<String> tenantId,
                              boolean pinIdentity) throws IdentityMismatch {
         String name = accountName(identity.mailbox());
-        Optional<Account> existing = accounts.findByName(name);
-        boolean created = false;
-        Account account;
+        Optional<Account> existing = administration.find(name);
         if (existing.isPresent()) {
-            account = existing.get();
-            Optional<ProviderSettings> previous = providerSettings.get(account.id());
+            Optional<ProviderSettings> previous = providerSettings.get(existing.get().id());
             Optional<String> previousMailbox = previous.map(s -> s.settings().get(StoreProviderAccounts.MAILBOX));
             Optional<String> previousSubject = previous.map(s -> s.settings().get(SUBJECT));
             if (previousMailbox.isPresent() && !identity.mailbox().equalsIgnoreCase(previousMailbox.get())) {
@@ -141,23 +134,16 @@ public final class ConsentAccounts {
             if (pinIdentity && previousSubject.isPresent() && !previousSubject.get().equals(identity.subject())) {
                 throw new IdentityMismatch(name);
             }
-        } else {
-            try {
-                account = accounts.create(name, clock.instant());
-                created = true;
-            } catch (AccountRepository.AccountAlreadyExists e) {
-                return connect(client, identity, refreshToken, tenantId, pinIdentity); // a concurrent connect won: check it
-            }
         }
-        String scope = SecretVault.accountScope(account.id(), StoreProviderAccounts.PROVIDER_SECRETS);
+        // a new account is enabled; an existing one keeps what the operator set (a disabled account stays disabled)
+        AccountAdministration.Saved saved = administration.createOrUpdate(name, UnaryOperator.identity());
+        Account account = saved.account();
+        boolean created = saved.created();
+        String scope = SecretVault.accountScope(account.id(), AccountAdministration.PROVIDER_SECRETS);
         Optional<ProviderSettings> previous = providerSettings.get(account.id());
         boolean repaired = providerSettings.reconsentFlag(account.id()).isPresent();
-        Optional<String> previousRefreshToken = Optional.empty();
-        if (previous.isPresent() && previous.get().provider() != client.provider().delivery()) {
-            vault.deleteScope(scope); // another provider's secrets must not linger
-        } else {
-            previousRefreshToken = vault.get(scope, StoreProviderAccounts.REFRESH_TOKEN).filter(old -> !old.equals(refreshToken));
-        }
+        Optional<String> previousRefreshToken = previous.filter(p -> p.provider() == client.provider().delivery())
+            .flatMap(p -> vault.get(scope, StoreProviderAccounts.REFRESH_TOKEN)).filter(old -> !old.equals(refreshToken));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put(StoreProviderAccounts.CLIENT_ID, client.clientId());
         if (client.provider() == ConsentProvider.MICROSOFT) {
@@ -166,14 +152,12 @@ public final class ConsentAccounts {
         settings.put(StoreProviderAccounts.MAILBOX, identity.mailbox());
         settings.put(SUBJECT, identity.subject());
         settings.put(CONNECTED_WITH, client.provider().pathName());
-        // secrets first: delivery reads settings, then secrets, and must never find new settings with old secrets
-        vault.put(scope, StoreProviderAccounts.CLIENT_SECRET, Optional.of(account.id()), client.clientSecret());
-        vault.put(scope, StoreProviderAccounts.REFRESH_TOKEN, Optional.of(account.id()), refreshToken);
-        providerSettings.put(account.id(), new ProviderSettings(client.provider().delivery(), settings));
-        senders.add(account.id(), SenderPattern.parse(identity.mailbox()));
-        if (!account.enabled() && created) {
-            accounts.update(account.withEnabled(true));
-        }
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put(StoreProviderAccounts.CLIENT_SECRET, client.clientSecret());
+        secrets.put(StoreProviderAccounts.REFRESH_TOKEN, refreshToken);
+        // clears the re-consent flag; another provider's secrets are dropped
+        administration.putProvider(account, client.provider().delivery(), settings, secrets);
+        administration.addSender(account, SenderPattern.parse(identity.mailbox()));
         int revoked = 0;
         List<ApiKeyRecord> keys = apiKeys.list(account.id());
         for (ApiKeyRecord key : keys) {

@@ -270,8 +270,8 @@ public final class ConsentService {
             + outcome.connected().map(c -> ", key " + c.key().keyId() + " issued, " + c.revokedKeys() + " older key(s) revoked"
                 + (c.repairedConsent() ? ", re-consent flag cleared" : "")).orElse("");
         try {
-            events.record(new MailEvent(clock.instant(), type, "consent-" + outcome.provider().pathName(), Optional.empty(),
-                outcome.mailbox(), List.of(), account, Optional.of(detail)));
+            events.record(MailEvent.builder(type, "consent-" + outcome.provider().pathName()).at(clock.instant())
+                .sender(outcome.mailbox()).account(account).detail(detail).build());
         } catch (RuntimeException e) {
             LOGGER.warn("Postbridge consent: could not record the {} event: {}", type.wireName(), e.getMessage());
         }

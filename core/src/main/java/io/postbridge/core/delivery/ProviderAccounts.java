@@ -30,7 +30,7 @@ public interface ProviderAccounts {
     }
 
     /** Mail attribute (String) holding a pass-through application's sealed client secret (set by the SMTP hooks). */
-    String SEALED_APP_SECRET = io.postbridge.core.auth.SubmissionAttributes.MICROSOFT_APP_SECRET;
+    String SEALED_APP_SECRET = io.postbridge.core.mail.MailAttributes.MICROSOFT_APP_SECRET;
 
     /**
      * The provider refused the account's grant ({@code invalid_grant}, consent revoked, scope missing): its mail

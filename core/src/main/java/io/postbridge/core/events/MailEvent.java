@@ -16,16 +16,76 @@ public final class MailEvent {
     private final Optional<String> account;
     private final Optional<String> detail;
 
-    public MailEvent(Instant at, MailEventType type, String mailName, Optional<String> messageId, Optional<String> sender,
-                     List<String> recipients, Optional<String> account, Optional<String> detail) {
-        this.at = Objects.requireNonNull(at);
-        this.type = Objects.requireNonNull(type);
-        this.mailName = Objects.requireNonNull(mailName);
-        this.messageId = Objects.requireNonNull(messageId);
-        this.sender = Objects.requireNonNull(sender);
-        this.recipients = List.copyOf(recipients);
-        this.account = Objects.requireNonNull(account);
-        this.detail = Objects.requireNonNull(detail);
+    private MailEvent(Builder builder) {
+        this.at = Objects.requireNonNull(builder.at, "at");
+        this.type = builder.type;
+        this.mailName = builder.mailName;
+        this.messageId = builder.messageId;
+        this.sender = builder.sender;
+        this.recipients = List.copyOf(builder.recipients);
+        this.account = builder.account;
+        this.detail = builder.detail;
+    }
+
+    /** An event of this type for the mail James named {@code mailName}; every other field is optional. */
+    public static Builder builder(MailEventType type, String mailName) {
+        return new Builder(type, mailName);
+    }
+
+    /** Builds a {@link MailEvent}; absent fields stay empty, {@code at} is required. */
+    public static final class Builder {
+        private final MailEventType type;
+        private final String mailName;
+        private Instant at;
+        private Optional<String> messageId = Optional.empty();
+        private Optional<String> sender = Optional.empty();
+        private List<String> recipients = List.of();
+        private Optional<String> account = Optional.empty();
+        private Optional<String> detail = Optional.empty();
+
+        private Builder(MailEventType type, String mailName) {
+            this.type = Objects.requireNonNull(type);
+            this.mailName = Objects.requireNonNull(mailName);
+        }
+
+        public Builder at(Instant value) {
+            this.at = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder messageId(Optional<String> value) {
+            this.messageId = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /** Empty for the null reverse-path. */
+        public Builder sender(Optional<String> value) {
+            this.sender = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder recipients(List<String> value) {
+            this.recipients = List.copyOf(value);
+            return this;
+        }
+
+        public Builder account(Optional<String> value) {
+            this.account = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder detail(Optional<String> value) {
+            this.detail = Objects.requireNonNull(value);
+            return this;
+        }
+
+        public Builder detail(String value) {
+            return detail(Optional.of(value));
+        }
+
+        public MailEvent build() {
+            return new MailEvent(this);
+        }
     }
 
     public Instant getAt() {

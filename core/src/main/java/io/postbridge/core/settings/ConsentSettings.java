@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.consent.ConsentProvider;
 import io.postbridge.core.consent.OAuthClient;
 
@@ -74,14 +75,14 @@ public final class ConsentSettings {
     private final boolean pinIdentity;
     private final Map<ConsentProvider, OAuthClient> clients = new LinkedHashMap<>();
 
-    ConsentSettings(PostbridgeSettings.Reader reader) {
+    ConsentSettings(SettingsReader reader) {
         this.enabled = reader.bool(ENABLED, false);
-        this.host = reader.string(HOST).orElse("0.0.0.0");
+        this.host = reader.string(HOST, "0.0.0.0");
         this.port = reader.integer(PORT, 8443, 1, 65535);
         this.tls = reader.bool(TLS, true);
         this.keystore = reader.string(KEYSTORE);
         this.keystorePassword = reader.string(KEYSTORE_PASSWORD);
-        Optional<URI> external = reader.uri(EXTERNAL_URL).map(uri -> URI.create(uri.toString().replaceAll("/+$", "")));
+        Optional<URI> external = reader.uri(EXTERNAL_URL, Set.of("https", "http")).map(uri -> URI.create(uri.toString().replaceAll("/+$", "")));
         if (enabled && external.isEmpty()) {
             throw reader.problem(EXTERNAL_URL, "is required with consent.enabled=true: the address users' browsers reach the "
                 + "listener at, e.g. https://mail.example.com:8443 (the redirect URIs registered at Google and Microsoft are "
@@ -95,21 +96,16 @@ public final class ConsentSettings {
             throw reader.problem(EXTERNAL_URL, "must be an https:// URL when consent.web.tls=false (a TLS proxy in front): "
                 + "API keys and OAuth codes must not cross the network in clear, was '" + externalUrl + "'");
         }
-        this.smtpHost = reader.string(SMTP_HOST).orElse(externalUrl.getHost());
+        this.smtpHost = reader.string(SMTP_HOST, externalUrl.getHost());
         this.smtpPort = reader.integer(SMTP_PORT, 587, 1, 65535);
-        this.smtpSecurity = reader.string(SMTP_SECURITY).orElse("STARTTLS");
-        String rawMode = reader.string(MODE).orElse("open");
-        try {
-            this.mode = Mode.valueOf(rawMode.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw reader.problem(MODE, "must be 'open' or 'invitation', was '" + rawMode + "'");
-        }
+        this.smtpSecurity = reader.string(SMTP_SECURITY, "STARTTLS");
+        this.mode = reader.enumValue(MODE, Mode.class).orElse(Mode.OPEN);
         this.allowedDomains = reader.string(ALLOWED_DOMAINS)
             .map(raw -> Arrays.stream(raw.split(",")).map(String::trim).filter(d -> !d.isEmpty())
                 .map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toCollection(TreeSet::new)))
             .map(set -> (Set<String>) set).orElse(Set.of());
-        this.stateLifetime = reader.operatorDuration(STATE_LIFETIME, Duration.ofMinutes(10), Duration.ofSeconds(30));
-        this.invitationLifetime = reader.operatorDuration(INVITATION_LIFETIME, Duration.ofDays(7), Duration.ofMinutes(1));
+        this.stateLifetime = reader.duration(STATE_LIFETIME, Duration.ofMinutes(10), Duration.ofSeconds(30));
+        this.invitationLifetime = reader.duration(INVITATION_LIFETIME, Duration.ofDays(7), Duration.ofMinutes(1));
         this.pinIdentity = reader.bool(PIN_IDENTITY, true);
 
         Optional<String> googleId = reader.string(GOOGLE_CLIENT_ID);
@@ -117,23 +113,23 @@ public final class ConsentSettings {
             String secret = reader.string(GOOGLE_CLIENT_SECRET).orElseThrow(() -> reader.problem(GOOGLE_CLIENT_SECRET,
                 "is required with " + GOOGLE_CLIENT_ID + " (the client secret of that OAuth client; ${env:NAME} reads it from the environment)"));
             clients.put(ConsentProvider.GOOGLE, new OAuthClient(ConsentProvider.GOOGLE, googleId.get(), secret,
-                reader.uri(GOOGLE_AUTHORIZE).orElse(OAuthClient.GOOGLE_AUTHORIZE), reader.uri(GOOGLE_TOKEN).orElse(OAuthClient.GOOGLE_TOKEN),
-                reader.uri(GOOGLE_USERINFO).orElse(OAuthClient.GOOGLE_USERINFO),
-                Optional.of(reader.uri(GOOGLE_REVOKE).orElse(OAuthClient.GOOGLE_REVOKE)), "", callback(ConsentProvider.GOOGLE)));
+                reader.uri(GOOGLE_AUTHORIZE, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_AUTHORIZE), reader.uri(GOOGLE_TOKEN, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_TOKEN),
+                reader.uri(GOOGLE_USERINFO, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_USERINFO),
+                Optional.of(reader.uri(GOOGLE_REVOKE, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_REVOKE)), "", callback(ConsentProvider.GOOGLE)));
         }
         Optional<String> microsoftId = reader.string(MICROSOFT_CLIENT_ID);
         if (microsoftId.isPresent()) {
             String secret = reader.string(MICROSOFT_CLIENT_SECRET).orElseThrow(() -> reader.problem(MICROSOFT_CLIENT_SECRET,
                 "is required with " + MICROSOFT_CLIENT_ID + " (a client secret of that app registration)"));
-            String tenant = reader.string(MICROSOFT_TENANT).orElse("common");
+            String tenant = reader.string(MICROSOFT_TENANT, "common");
             if (!tenant.matches("[A-Za-z0-9.-]{1,64}")) {
                 throw reader.problem(MICROSOFT_TENANT, "must be common, organizations, consumers or a tenant id, was '" + tenant + "'");
             }
             String login = OAuthClient.MICROSOFT_LOGIN + tenant + "/oauth2/v2.0/";
             clients.put(ConsentProvider.MICROSOFT, new OAuthClient(ConsentProvider.MICROSOFT, microsoftId.get(), secret,
-                reader.uri(MICROSOFT_AUTHORIZE).orElse(URI.create(login + "authorize")),
-                reader.uri(MICROSOFT_TOKEN).orElse(URI.create(login + "token")),
-                reader.uri(MICROSOFT_ME).orElse(OAuthClient.MICROSOFT_ME), Optional.empty(), tenant, callback(ConsentProvider.MICROSOFT)));
+                reader.uri(MICROSOFT_AUTHORIZE, Set.of("https", "http")).orElse(URI.create(login + "authorize")),
+                reader.uri(MICROSOFT_TOKEN, Set.of("https", "http")).orElse(URI.create(login + "token")),
+                reader.uri(MICROSOFT_ME, Set.of("https", "http")).orElse(OAuthClient.MICROSOFT_ME), Optional.empty(), tenant, callback(ConsentProvider.MICROSOFT)));
         }
         if (enabled && clients.isEmpty()) {
             throw reader.problem(GOOGLE_CLIENT_ID, "consent.enabled=true needs at least one OAuth client: set " + GOOGLE_CLIENT_ID

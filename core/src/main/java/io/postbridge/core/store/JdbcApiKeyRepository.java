@@ -46,6 +46,11 @@ public final class JdbcApiKeyRepository implements ApiKeyRepository {
     }
 
     @Override
+    public long countLive() {
+        return jdbc.queryOne("SELECT COUNT(*) AS n FROM pb_api_key WHERE revoked_at IS NULL", row -> row.getLong("n")).orElse(0L);
+    }
+
+    @Override
     public void markUsed(String keyId, Instant at) {
         jdbc.update("UPDATE pb_api_key SET last_used_at = ? WHERE key_id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
             at.toEpochMilli(), keyId, at.minus(LAST_USED_RESOLUTION).toEpochMilli());

@@ -129,9 +129,10 @@ public final class JdbcMailEventLog implements MailEventLog {
         }
         MailEventType type = MailEventType.fromWireName(row.getString("event_type"))
             .orElseThrow(() -> new StoreException("unknown mail event type in the store: " + safe(row, "event_type")));
-        return new MailEvent(Instant.ofEpochMilli(row.getLong("occurred_at")), type, row.getString("mail_name"),
-            Optional.ofNullable(row.getString("message_id")), Optional.ofNullable(row.getString("sender")), recipients,
-            Optional.ofNullable(row.getString("account")), Optional.ofNullable(row.getString("detail")));
+        return MailEvent.builder(type, row.getString("mail_name")).at(Instant.ofEpochMilli(row.getLong("occurred_at")))
+            .messageId(Optional.ofNullable(row.getString("message_id"))).sender(Optional.ofNullable(row.getString("sender")))
+            .recipients(recipients).account(Optional.ofNullable(row.getString("account")))
+            .detail(Optional.ofNullable(row.getString("detail"))).build();
     }
 
     private static String safe(ResultSet row, String column) {

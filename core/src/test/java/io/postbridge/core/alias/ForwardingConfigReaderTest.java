@@ -106,7 +106,7 @@ class ForwardingConfigReaderTest {
         assertThatThrownBy(() -> read("<maxTargetsPerMesage>5</maxTargetsPerMesage>"))
             .hasMessageContaining("<maxTargetsPerMesage>: unknown parameter");
         assertThatThrownBy(() -> read("<maxNestingDepth>deep</maxNestingDepth>"))
-            .hasMessageContaining("<maxNestingDepth>: 'deep' is not a whole number");
+            .hasMessageContaining("<maxNestingDepth>: must be a whole number of at least 1, was 'deep'");
         assertThatThrownBy(() -> read("<srsHashLength>6</srsHashLength>"))
             .hasMessageContaining("has no effect without <srsDomain>");
     }
@@ -162,7 +162,7 @@ class ForwardingConfigReaderTest {
         assertThatThrownBy(() -> read("<srsDomain>example.com</srsDomain><srsSecretsFile>conf/empty</srsSecretsFile>"))
             .hasMessageContaining("holds no secret");
         assertThatThrownBy(() -> read("<srsDomain>example.com</srsDomain><srsHashLength>2</srsHashLength>"))
-            .hasMessageContaining("hash length must be from 4 to 27");
+            .hasMessageContaining("<srsHashLength>: must be a whole number from 4 to 27");
         assertThatThrownBy(() -> read("<srsDomain>example.com</srsDomain><srsSeparator>#</srsSeparator>"))
             .hasMessageContaining("'='");
         assertThatThrownBy(() -> read("<srsDomain>exa mple.com</srsDomain>"))

@@ -85,8 +85,8 @@ class ConsentServiceTest {
         values.putAll(extra);
         PostbridgeSettings settings = PostbridgeSettings.from(values, folder);
         PostbridgeBackend started = PostbridgeBackend.start(settings, Map.of(), Clock.systemUTC(), PostbridgeBackend.noMicrosoft());
-        ConsentAccounts accounts = new ConsentAccounts(started.accounts(), started.providerSettings(), started.senders(),
-            started.secretVault(), started.apiKeys(), Clock.systemUTC());
+        ConsentAccounts accounts = new ConsentAccounts(started.accountAdministration(), started.providerSettings(),
+            started.secretVault(), started.apiKeys());
         service = ConsentService.create(settings.consent(), accounts, started.events(), () -> Set.of("example.com"),
             Optional.of(new Invitations(new byte[32], Clock.systemUTC())), Clock.systemUTC());
         return started;

@@ -29,6 +29,6 @@ class PostbridgeAliasSettingsTest {
     void aBadValueNamesTheSetting() {
         assertThatThrownBy(() -> PostbridgeSettings.from(Map.of("aliases.cacheTime", "often"), HOME))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("postbridge.properties: setting aliases.cacheTime: 'often' is not a duration");
+            .hasMessageContaining("postbridge.properties: setting aliases.cacheTime: must be a duration like 30s");
     }
 }

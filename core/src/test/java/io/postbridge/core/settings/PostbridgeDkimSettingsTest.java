@@ -42,7 +42,7 @@ class PostbridgeDkimSettingsTest {
     @Test
     void badValuesStopTheStartWithOneLineNamingTheSetting() {
         assertProblem(Map.of("dkim.rotation.activationDelay", "soon"),
-            "postbridge.properties: setting dkim.rotation.activationDelay: 'soon' is not a duration; write e.g. 30s, 10m, 48h, 7d or PT48H");
+            "postbridge.properties: setting dkim.rotation.activationDelay: must be a duration like 30s, 15m, 2h, 1d or '2 days' (see docs/configuration.md#durations), was 'soon'");
         assertProblem(Map.of("dkim.rotation.retiredDnsKeep", "PT-5H"),
             "postbridge.properties: setting dkim.rotation.retiredDnsKeep:");
         assertProblem(Map.of("dkim.rotation.dnsRecheck", "0"),

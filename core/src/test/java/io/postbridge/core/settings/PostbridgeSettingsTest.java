@@ -38,13 +38,14 @@ class PostbridgeSettingsTest {
 
     @Test
     void badValuesStopTheStartWithOneLineNamingTheSetting() {
-        assertProblem(Map.of("store.jdbc.utl", "x"), "postbridge.properties: setting store.jdbc.utl: unknown setting");
+        assertProblem(Map.of("store.jdbc.utl", "x"),
+            "postbridge.properties: setting store.jdbc.utl: unknown setting; did you mean 'store.jdbc.url'?");
         assertProblem(Map.of("store.jdbc.url", "jdbc:mysql://db/pb"), "postbridge.properties: setting store.jdbc.url: unsupported JDBC URL");
         assertProblem(Map.of("rateLimit.messagesPerMinute", "lots"), "setting rateLimit.messagesPerMinute: must be a whole number from 1 to");
-        assertProblem(Map.of("rateLimit.store", "redis"), "setting rateLimit.store: must be 'memory' (one node) or 'database'");
+        assertProblem(Map.of("rateLimit.store", "redis"), "setting rateLimit.store: must be one of 'memory' (one node), 'database' (shared by several nodes), was 'redis'");
         assertProblem(Map.of("auth.failures.lockout", "a while"), "setting auth.failures.lockout: must be a duration like 30s");
         assertProblem(Map.of("microsoft.authority", "http://login.example"), "setting microsoft.authority: must be an https:// URL");
-        assertProblem(Map.of("microsoft.passThrough.enabled", "yes"), "setting microsoft.passThrough.enabled: must be true or false");
+        assertProblem(Map.of("microsoft.passThrough.enabled", "maybe"), "setting microsoft.passThrough.enabled: must be true or false");
     }
 
     @Test
@@ -53,6 +54,25 @@ class PostbridgeSettingsTest {
         assertThat(PostbridgeSettings.from(Map.of("events.retention", "7d"), HOME).eventsRetention()).isEqualTo(Duration.ofDays(7));
         assertProblem(Map.of("events.retention", "30"), "setting events.retention: must be at least 1h (a bare number means seconds)");
         assertProblem(Map.of("events.retention", "a month"), "setting events.retention: must be a duration like 30s");
+    }
+
+    @Test
+    void durationsAndBooleansAreWrittenAsInEveryOtherSetting() {
+        PostbridgeSettings settings = PostbridgeSettings.from(Map.of("events.retention", "30 days", "auth.failures.lockout", "2 Minutes",
+            "dkim.rotation.retiredDnsKeep", "1 week", "aliases.cacheTime", "PT10S", "microsoft.passThrough.enabled", "no"), HOME);
+        assertThat(settings.eventsRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(settings.authLockout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(settings.dkimRotation().retiredDnsKeep()).isEqualTo(Duration.ofDays(7));
+        assertThat(settings.aliasesCacheTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.microsoftEnabled()).isFalse();
+        assertThat(PostbridgeSettings.from(Map.of("microsoft.passThrough.enabled", "YES"), HOME).microsoftEnabled()).isTrue();
+    }
+
+    @Test
+    void anUnknownKeyNamesTheNearestKnownOneOnOneLine() {
+        assertProblem(Map.of("events.retension", "30d"),
+            "postbridge.properties: setting events.retension: unknown setting; did you mean 'events.retention'?");
+        assertProblem(Map.of("ratelimit.messagesperminute", "5"), "did you mean 'rateLimit.messagesPerMinute'?");
     }
 
     private static void assertProblem(Map<String, String> values, String message) {

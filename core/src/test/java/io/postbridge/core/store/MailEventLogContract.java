@@ -31,8 +31,8 @@ public abstract class MailEventLogContract extends BackendContract {
     }
 
     private MailEvent event(String mail, MailEventType type, String account, Instant at) {
-        return new MailEvent(at, type, mail, Optional.of("<" + mail + "@test>"), Optional.of("app@example.com"),
-            List.of("bob@remote.test"), Optional.of(account), Optional.of(type.wireName() + " " + mail));
+        return MailEvent.builder(type, mail).at(at).messageId(Optional.of("<" + mail + "@test>")).sender(Optional.of("app@example.com"))
+            .recipients(List.of("bob@remote.test")).account(Optional.of(account)).detail(type.wireName() + " " + mail).build();
     }
 
     private static List<String> mails(List<MailEvent> events) {
@@ -41,11 +41,11 @@ public abstract class MailEventLogContract extends BackendContract {
 
     @Test
     void everyFieldComesBackAsRecorded() {
-        MailEvent full = new MailEvent(clock.instant(), MailEventType.DELIVERED, "Mail1732184130-42",
-            Optional.of("<ünïcode-1@example.com>"), Optional.of("app@example.com"), List.of("bob@remote.test", "carol@remote.test"),
-            Optional.of("erp"), Optional.of("via gmail API, provider message id 18c000000a1 — ok"));
-        MailEvent bare = new MailEvent(clock.instant().plusMillis(1), MailEventType.BOUNCE_RECEIVED, "Mail2", Optional.empty(),
-            Optional.empty(), List.of(), Optional.empty(), Optional.empty());
+        MailEvent full = MailEvent.builder(MailEventType.DELIVERED, "Mail1732184130-42").at(clock.instant())
+            .messageId(Optional.of("<ünïcode-1@example.com>")).sender(Optional.of("app@example.com"))
+            .recipients(List.of("bob@remote.test", "carol@remote.test")).account(Optional.of("erp"))
+            .detail("via gmail API, provider message id 18c000000a1 — ok").build();
+        MailEvent bare = MailEvent.builder(MailEventType.BOUNCE_RECEIVED, "Mail2").at(clock.instant().plusMillis(1)).build();
         log().record(full);
         log().record(bare);
 
@@ -132,8 +132,9 @@ public abstract class MailEventLogContract extends BackendContract {
         for (int i = 0; i < 5000; i++) {
             recipients.add("recipient-number-" + i + "@a-rather-long-domain-name.example.com");
         }
-        log().record(new MailEvent(clock.instant(), MailEventType.QUEUED, "m".repeat(800), Optional.of("<" + "x".repeat(2000) + ">"),
-            Optional.of("app@example.com"), recipients, Optional.of("erp"), Optional.of("d".repeat(10_000))));
+        log().record(MailEvent.builder(MailEventType.QUEUED, "m".repeat(800)).at(clock.instant())
+            .messageId(Optional.of("<" + "x".repeat(2000) + ">")).sender(Optional.of("app@example.com")).recipients(recipients)
+            .account(Optional.of("erp")).detail("d".repeat(10_000)).build());
         MailEvent back = log().recent(1, Optional.empty()).get(0);
         assertThat(back.getRecipients().get(0)).isEqualTo("recipient-number-0@a-rather-long-domain-name.example.com");
         assertThat(back.getRecipients().get(back.getRecipients().size() - 1)).matches("\\.\\.\\. and \\d+ more");

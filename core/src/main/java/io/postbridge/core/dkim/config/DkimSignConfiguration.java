@@ -10,7 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
-import io.postbridge.core.config.Durations;
+import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.Canonicalization;
 import io.postbridge.core.dkim.SignedHeaders;
 import io.postbridge.core.dkim.keys.DkimKeyTable;
@@ -25,6 +26,7 @@ import io.postbridge.core.dkim.keys.WhenKeyMissing;
  * {@code <domainPolicy>} must carry all its attributes, and values cannot contain commas.
  */
 public final class DkimSignConfiguration {
+    public static final String FILE = "mailetcontainer.xml";
     public static final Set<String> PARAMETERS = Set.of("key", "domainPolicy", "whenKeyMissing", "canonicalization",
         "signedHeaders", "signatureExpiry", "signingDomain", "encode8bit", "managedKeys", "holdDelay", "maxHold",
         "holdExpiredProcessor", "keyFileCheckInterval");
@@ -81,6 +83,15 @@ public final class DkimSignConfiguration {
      */
     public static DkimSignConfiguration parse(Function<String, Optional<String>> parameter, Function<String, Path> keyPath)
         throws DkimSignConfigurationException {
+        try {
+            return parse(parameter, keyPath, SettingsReader.of(FILE, name -> name, parameter));
+        } catch (SettingProblem.Invalid e) {
+            throw new DkimSignConfigurationException(e.key(), e.problem());
+        }
+    }
+
+    private static DkimSignConfiguration parse(Function<String, Optional<String>> parameter, Function<String, Path> keyPath,
+                                               SettingsReader settings) throws DkimSignConfigurationException {
         Builder b = new Builder();
         b.keyTable = keyTable(parameter, keyPath);
         Optional<String> canonicalization = parameter.apply("canonicalization");
@@ -101,25 +112,19 @@ public final class DkimSignConfiguration {
         if (headers.isPresent()) {
             b.signedHeaders = parse("signedHeaders", headers.get(), SignedHeaders::parse);
         }
-        if (parameter.apply("signatureExpiry").isPresent()) {
-            Duration expiry = duration(parameter, "signatureExpiry", Duration.ZERO);
-            if (expiry.getSeconds() < 1) {
-                throw new DkimSignConfigurationException("signatureExpiry", "must be at least one second (or left out)");
-            }
-            b.signatureExpiry = Optional.of(expiry);
-        }
+        b.signatureExpiry = settings.duration("signatureExpiry", Duration.ofSeconds(1));
         Optional<String> signingDomain = parameter.apply("signingDomain");
         if (signingDomain.isPresent()) {
             b.signingDomains = parse("signingDomain", signingDomain.get(), DkimSigningService.SigningDomains::parse);
         }
         b.missingKeyPolicy = policy(parameter);
-        b.encode8bit = bool(parameter, "encode8bit", true);
-        b.managedKeys = bool(parameter, "managedKeys", true);
-        b.holdDelay = duration(parameter, "holdDelay", b.holdDelay);
-        b.maxHold = duration(parameter, "maxHold", b.maxHold);
+        b.encode8bit = settings.bool("encode8bit", true);
+        b.managedKeys = settings.bool("managedKeys", true);
+        b.holdDelay = settings.duration("holdDelay", b.holdDelay, Duration.ZERO);
+        b.maxHold = settings.duration("maxHold", b.maxHold, Duration.ZERO);
         b.holdExpiredProcessor = parameter.apply("holdExpiredProcessor").map(String::trim).filter(s -> !s.isEmpty())
             .orElse(b.holdExpiredProcessor);
-        b.keyFileCheckInterval = duration(parameter, "keyFileCheckInterval", b.keyFileCheckInterval);
+        b.keyFileCheckInterval = settings.duration("keyFileCheckInterval", b.keyFileCheckInterval, Duration.ZERO);
         if (b.keyTable.isEmpty() && !b.managedKeys) {
             throw new DkimSignConfigurationException("key", "no <key> given and <managedKeys> is false: nothing could ever sign");
         }
@@ -191,24 +196,6 @@ public final class DkimSignConfiguration {
             }
         });
         return values;
-    }
-
-    private static boolean bool(Function<String, Optional<String>> parameter, String name, boolean defaultValue)
-        throws DkimSignConfigurationException {
-        Optional<String> value = parameter.apply(name).map(String::trim);
-        if (value.isEmpty()) {
-            return defaultValue;
-        }
-        if (value.get().equalsIgnoreCase("true") || value.get().equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(value.get());
-        }
-        throw new DkimSignConfigurationException(name, "'" + value.get() + "' is not true or false");
-    }
-
-    private static Duration duration(Function<String, Optional<String>> parameter, String name, Duration defaultValue)
-        throws DkimSignConfigurationException {
-        Optional<String> value = parameter.apply(name);
-        return value.isPresent() ? parse(name, value.get(), Durations::parse) : defaultValue;
     }
 
     public List<DkimKeyTable.Entry> keyTable() {

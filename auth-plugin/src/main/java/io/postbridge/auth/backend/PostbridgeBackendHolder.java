@@ -1,4 +1,4 @@
-package io.postbridge.auth.store;
+package io.postbridge.auth.backend;
 
 import java.io.File;
 import java.io.FileNotFoundException;
