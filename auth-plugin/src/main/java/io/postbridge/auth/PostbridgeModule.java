@@ -13,7 +13,7 @@ import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.backend.PostbridgeBackendHolder;
 import io.postbridge.auth.web.ConsentFlows;
-import io.postbridge.auth.web.ConsentRoutes;
+import io.postbridge.auth.web.ConnectRoutes;
 import io.postbridge.auth.web.PublicWebListener;
 import io.postbridge.auth.web.PublicWebRoutes;
 import io.postbridge.core.PostbridgeBackend;
@@ -37,6 +37,7 @@ import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.consent.ConsentService;
+import io.postbridge.core.consent.Invitations;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -66,14 +67,21 @@ public class PostbridgeModule extends AbstractModule {
         // the public web listener (consent.* in postbridge.properties) and the routes it serves; James starts it
         // after its own services through guice.extension.startable in extensions.properties
         bind(PublicWebListener.class).in(Scopes.SINGLETON);
-        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConsentRoutes.class);
+        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConnectRoutes.class);
     }
 
     /** The consent flow (GET /connect/... on the public listener): accounts from the store, events in the event log. */
     @Provides
     @Singleton
-    ConsentService consent(PostbridgeBackendHolder holder, DomainList domains) {
-        return ConsentFlows.create(holder, domains);
+    ConsentService consent(PostbridgeBackendHolder holder, DomainList domains, Invitations invitations) {
+        return ConsentFlows.create(holder, domains, invitations);
+    }
+
+    /** Signed invitation links (consent.mode=invitation), issued by WebAdmin's /postbridge/consent/invitations. */
+    @Provides
+    @Singleton
+    Invitations invitations(PostbridgeBackend backend) {
+        return ConsentFlows.invitations(backend.secretVault(), java.time.Clock.systemUTC());
     }
 
     /**

@@ -166,11 +166,11 @@ class ConsentFlowTest {
         browser.get(EXTERNAL + "/connect");
         screenshot("1-connect");
         browser.findElement(By.id("connect-google")).click();
-        assertThat(h1()).isEqualTo("alice@example.com"); // the fake consent screen
+        heading("alice@example.com"); // the fake consent screen
         screenshot("2-consent");
         browser.findElement(By.id("allow")).click();
 
-        assertThat(h1()).isEqualTo("alice@example.com is connected");
+        heading("alice@example.com is connected");
         screenshot("3-key");
         String username = browser.findElement(By.id("smtp-username")).getText();
         String key = browser.findElement(By.id("api-key")).getText();
@@ -185,7 +185,7 @@ class ConsentFlowTest {
 
         // reload, back-and-forward, a bookmark of the key page: never the key again
         browser.navigate().refresh();
-        assertThat(h1()).isEqualTo("This link was used");
+        heading("This link was used");
         assertThat(browser.getPageSource()).doesNotContain(key);
         screenshot("4-reloaded");
         browser.get(EXTERNAL + "/connect");
@@ -207,7 +207,7 @@ class ConsentFlowTest {
         browser.findElement(By.id(GMAIL_SEND_BOX)).click();
         browser.findElement(By.id("allow")).click();
 
-        assertThat(h1()).isEqualTo("Permission to send mail is missing");
+        heading("Permission to send mail is missing");
         screenshot("5-scope-missing");
         assertThat(fake.revoked()).isNotEmpty();
         assertThat(webAdmin.get("/postbridge/accounts/carol.at.example.com").statusCode()).isEqualTo(404);
@@ -216,7 +216,7 @@ class ConsentFlowTest {
         Map<String, String> lastAuthorize = fake.authorizeRequests().get(fake.authorizeRequests().size() - 1);
         assertThat(lastAuthorize).containsEntry("login_hint", "carol@example.com");
         browser.findElement(By.id("allow")).click();
-        assertThat(h1()).isEqualTo("carol@example.com is connected");
+        heading("carol@example.com is connected");
         assertThat(webAdmin.get("/postbridge/accounts/carol.at.example.com").statusCode()).isEqualTo(200);
     }
 
@@ -227,7 +227,7 @@ class ConsentFlowTest {
         browser.manage().deleteAllCookies();
         browser.get(EXTERNAL + "/connect/google");
         browser.findElement(By.id("deny")).click();
-        assertThat(h1()).isEqualTo("You did not allow access");
+        heading("You did not allow access");
         screenshot("6-denied");
         assertThat(browser.findElements(By.id("retry"))).hasSize(1);
         assertThat(webAdmin.get("/postbridge/accounts/dave.at.example.com").statusCode()).isEqualTo(404);
@@ -239,9 +239,9 @@ class ConsentFlowTest {
         browser.manage().deleteAllCookies();
         browser.get(EXTERNAL + "/connect");
         browser.findElement(By.id("connect-microsoft")).click();
-        assertThat(h1()).isEqualTo("bob@example.com");
+        heading("bob@example.com");
         browser.findElement(By.id("allow")).click();
-        assertThat(h1()).isEqualTo("bob@example.com is connected");
+        heading("bob@example.com is connected");
         String username = browser.findElement(By.id("smtp-username")).getText();
         String key = browser.findElement(By.id("api-key")).getText();
 
@@ -268,6 +268,7 @@ class ConsentFlowTest {
         browser.manage().deleteAllCookies();
         browser.get(EXTERNAL + "/connect/google");
         browser.findElement(By.id("allow")).click();
+        heading("erin@example.com is connected");
         return browser.findElement(By.id("api-key")).getText();
     }
 
@@ -354,6 +355,28 @@ class ConsentFlowTest {
         Page page = get(flow.callbackPathAndQuery, Optional.of(flow.cookie));
         assertThat(page.body).contains("This address cannot be connected here");
         assertThat(webAdmin.get("/postbridge/accounts/mallory.at.elsewhere.test").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void webAdminShowsTheRedirectUrisAndIssuesInvitationLinksForOneMailbox() throws Exception {
+        JsonNode status = webAdmin.getJson("/postbridge/consent");
+        assertThat(status.path("enabled").asBoolean()).isTrue();
+        assertThat(status.path("providers").get(0).path("redirectUri").asText()).isEqualTo(EXTERNAL + "/connect/google/callback");
+        assertThat(status.path("providers").get(1).path("redirectUri").asText()).isEqualTo(EXTERNAL + "/connect/microsoft/callback");
+
+        var issued = webAdmin.post("/postbridge/consent/invitations", "{\"mailbox\":\"judy@example.com\",\"validFor\":\"1h\"}");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+        String link = WebAdmin.parse(issued.body()).path("link").asText();
+        assertThat(link).startsWith(EXTERNAL + "/connect?invitation=");
+        Page landing = get(link.substring(EXTERNAL.length()), Optional.empty());
+        Matcher button = Pattern.compile("id=\"connect-google\" href=\"([^\"]+)\"").matcher(landing.body);
+        assertThat(button.find()).isTrue();
+        Page start = get(button.group(1).replace("&amp;", "&"), Optional.empty());
+        assertThat(query(URI.create(start.header("Location").orElseThrow()))).containsEntry("login_hint", "judy@example.com");
+
+        assertThat(webAdmin.post("/postbridge/consent/invitations", "{\"validFor\":\"soon\"}").statusCode()).isEqualTo(400);
+        assertThat(webAdmin.post("/postbridge/consent/invitations", "{\"mailbox\":\"example.com\"}").statusCode()).isEqualTo(400);
+        assertThat(webAdmin.post("/postbridge/consent/invitations", "{\"who\":\"x\"}").statusCode()).isEqualTo(400);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -474,11 +497,14 @@ class ConsentFlowTest {
         }
     }
 
-    /** The page's heading; the whole page in the failure message when there is none. */
-    private static String h1() {
-        List<org.openqa.selenium.WebElement> headings = browser.findElements(By.tagName("h1"));
-        assertThat(headings).as("no <h1> on %s: %s", browser.getCurrentUrl(), browser.getPageSource()).isNotEmpty();
-        return headings.get(0).getText();
+    /** Waits for the page (after a click or reload) to have this heading; the whole page in the failure message. */
+    private static void heading(String expected) {
+        try {
+            AWAIT.atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                .until(() -> browser.findElement(By.tagName("h1")).getText().equals(expected));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("expected the heading '" + expected + "' on " + browser.getCurrentUrl() + ": " + browser.getPageSource());
+        }
     }
 
     private static String secretOf(String key) {

@@ -27,13 +27,13 @@ public final class ConsentFlows {
     private ConsentFlows() {
     }
 
-    public static ConsentService create(PostbridgeBackendHolder holder, DomainList domains) {
+    public static ConsentService create(PostbridgeBackendHolder holder, DomainList domains, Invitations invitations) {
         PostbridgeBackend backend = holder.backend();
         Clock clock = Clock.systemUTC();
         ConsentAccounts accounts = new ConsentAccounts(backend.accountAdministration(), backend.providerSettings(),
             backend.secretVault(), backend.apiKeys());
         return ConsentService.create(holder.settings().consent(), accounts, backend.events(), () -> serverDomains(domains),
-            Optional.of(invitations(backend.secretVault(), clock)), clock);
+            Optional.of(invitations), clock);
     }
 
     public static Invitations invitations(SecretVault vault, Clock clock) {

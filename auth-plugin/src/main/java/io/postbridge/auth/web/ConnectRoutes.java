@@ -22,13 +22,13 @@ import spark.Service;
  * callbacks {@code GET /connect/{provider}/callback} (the outcome page; the key is in this one response only, which
  * is never cached, and a reload finds the state used). The logic is {@link ConsentService}'s.
  */
-public class ConsentRoutes implements PublicWebRoutes {
+public class ConnectRoutes implements PublicWebRoutes {
     static final String COOKIE = "pb_consent";
 
     private final ConsentService consent;
 
     @Inject
-    public ConsentRoutes(ConsentService consent) {
+    public ConnectRoutes(ConsentService consent) {
         this.consent = consent;
     }
 
