@@ -132,7 +132,7 @@ public final class ConsentPages {
                 .append(") no longer works: use the new one below.</p>\n");
         }
         if (connected.repairedConsent()) {
-            body.append("<p id=\"repaired\">Access was renewed: mail waiting for it is sent again.</p>\n");
+            body.append("<p id=\"repaired\">Access was renewed: mail from this account is delivered again.</p>\n");
         }
         body.append("<p class=\"warning\"><strong>Copy the key now.</strong> It is shown only on this page, only this once. "
             + "Reloading this page does not show it again.</p>\n");
