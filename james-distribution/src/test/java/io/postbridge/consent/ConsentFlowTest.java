@@ -112,6 +112,7 @@ class ConsentFlowTest {
     }, ExtensionProbe.MODULE);
 
     private static WebDriver browser;
+    private static ch.qos.logback.classic.Level postbridgeLevel;
     private static WebAdmin webAdmin;
     private static int submission;
     private static SSLContext TRUST_ALL;
@@ -119,7 +120,12 @@ class ConsentFlowTest {
     @BeforeAll
     static void setUp() throws Exception {
         LOGS.start();
+        // the whole server's log (root), and Postbridge's at INFO whatever an earlier test in this JVM configured
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(LOGS);
+        Logger postbridge = (Logger) LoggerFactory.getLogger("io.postbridge");
+        postbridgeLevel = postbridge.getLevel();
+        postbridge.setLevel(ch.qos.logback.classic.Level.INFO);
+        postbridge.addAppender(LOGS);
         webAdmin = PostbridgeJames.webAdmin(james.getGuiceJamesServer());
         submission = PostbridgeJames.smtpPorts(james.getGuiceJamesServer()).get(PostbridgeJames.SUBMISSION);
         SSLContext trustAll = SSLContext.getInstance("TLS");
@@ -143,6 +149,10 @@ class ConsentFlowTest {
 
     @AfterAll
     static void tearDown() {
+        Logger postbridge = (Logger) LoggerFactory.getLogger("io.postbridge");
+        postbridge.detachAppender(LOGS);
+        postbridge.setLevel(postbridgeLevel);
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(LOGS);
         if (browser != null) {
             browser.quit();
         }

@@ -34,7 +34,7 @@ public final class StoreProviderAccounts implements ProviderAccounts {
     public static final String CLIENT_SECRET = "clientSecret";
     public static final String REFRESH_TOKEN = "refreshToken";
     /** The secret scope AccountRoutes writes provider secrets to. */
-    public static final String PROVIDER_SECRETS = io.postbridge.core.accounts.AccountAdministration.PROVIDER_SECRETS;
+    static final String PROVIDER_SECRETS = io.postbridge.core.accounts.AccountAdministration.PROVIDER_SECRETS;
     private static final Logger LOGGER = LoggerFactory.getLogger(StoreProviderAccounts.class);
 
     private final AccountRepository accounts;

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.Account;
+import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.ProviderSettings;
 import io.postbridge.core.accounts.SenderPattern;
 import io.postbridge.core.consent.ConsentOutcome.Kind;
@@ -138,7 +139,7 @@ class ConsentServiceTest {
         assertThat(settings.provider()).isEqualTo(ProviderSettings.Provider.GMAIL);
         assertThat(settings.settings()).containsEntry(StoreProviderAccounts.CLIENT_ID, GOOGLE_ID)
             .containsEntry(StoreProviderAccounts.MAILBOX, "alice@example.com");
-        String scope = SecretVault.accountScope(account.id(), StoreProviderAccounts.PROVIDER_SECRETS);
+        String scope = SecretVault.accountScope(account.id(), AccountAdministration.PROVIDER_SECRETS);
         assertThat(backend.secretVault().get(scope, StoreProviderAccounts.REFRESH_TOKEN).orElseThrow()).startsWith("1//c-");
         assertThat(backend.senders().list(account.id())).containsExactly(SenderPattern.parse("alice@example.com"));
         String key = outcome.connected().orElseThrow().key().token();
@@ -235,7 +236,7 @@ class ConsentServiceTest {
         ConsentOutcome first = service.callback(ConsentProvider.GOOGLE, consent(ConsentProvider.GOOGLE, COOKIE), Optional.of(COOKIE));
         String oldKey = first.connected().orElseThrow().key().token();
         Account account = first.connected().get().account();
-        String scope = SecretVault.accountScope(account.id(), StoreProviderAccounts.PROVIDER_SECRETS);
+        String scope = SecretVault.accountScope(account.id(), AccountAdministration.PROVIDER_SECRETS);
         String oldRefresh = backend.secretVault().get(scope, StoreProviderAccounts.REFRESH_TOKEN).orElseThrow();
         backend.providerSettings().flagReconsent(account.id(), "invalid_grant: Token has been expired or revoked.");
 
@@ -274,6 +275,36 @@ class ConsentServiceTest {
     }
 
     @Test
+    void withoutARefreshTokenNothingIsCreatedAndTheAccessIsRevokedSoTheNextConsentGetsOne() throws Exception {
+        fake.omitRefreshToken(true);
+        ConsentOutcome outcome = service.callback(ConsentProvider.GOOGLE, consent(ConsentProvider.GOOGLE, COOKIE), Optional.of(COOKIE));
+        assertThat(outcome.kind()).isEqualTo(Kind.NO_REFRESH_TOKEN);
+        assertThat(fake.revoked()).hasSize(1);
+        assertThat(backend.accounts().list()).isEmpty();
+        assertThat(ConsentPages.outcome(outcome, service.settings())).contains("myaccount.google.com/permissions");
+        fake.omitRefreshToken(false);
+    }
+
+    @Test
+    void anAddressConnectedByOneProviderUserCannotBeTakenOverByAnother() throws Exception {
+        ConsentAccounts accounts = new ConsentAccounts(backend.accountAdministration(), backend.providerSettings(),
+            backend.secretVault(), backend.apiKeys());
+        OAuthClient client = service.settings().client(ConsentProvider.GOOGLE).orElseThrow();
+        ConsentAccounts.Connected first = accounts.connect(client, new ProviderCalls.Identity("alice@example.com", "google-user-1"),
+            "1//first", Optional.empty(), true);
+
+        org.junit.jupiter.api.Assertions.assertThrows(ConsentAccounts.IdentityMismatch.class, () -> accounts.connect(client,
+            new ProviderCalls.Identity("alice@example.com", "google-user-2"), "1//second", Optional.empty(), true));
+
+        String scope = SecretVault.accountScope(first.account().id(), AccountAdministration.PROVIDER_SECRETS);
+        assertThat(backend.secretVault().get(scope, StoreProviderAccounts.REFRESH_TOKEN)).contains("1//first");
+        assertThat(backend.apiKeys().verify(first.key().token())).isPresent();
+        // without pinning (consent.pinIdentity=false) the new sign-in takes the address over
+        assertThat(accounts.connect(client, new ProviderCalls.Identity("alice@example.com", "google-user-2"), "1//second",
+            Optional.empty(), false).revokedKeys()).isEqualTo(1);
+    }
+
+    @Test
     void microsoftConsentCreatesADelegatedGraphAccountInTheUsersTenant() throws Exception {
         fake.microsoftUser("bob@example.com", TENANT);
         Map<String, String> authorize = query(service.start(ConsentProvider.MICROSOFT, Optional.empty(), Optional.empty(), Optional.empty())
@@ -289,7 +320,7 @@ class ConsentServiceTest {
         assertThat(settings.provider()).isEqualTo(ProviderSettings.Provider.GRAPH);
         assertThat(settings.settings()).containsEntry(StoreProviderAccounts.TENANT_ID, TENANT)
             .containsEntry(StoreProviderAccounts.MAILBOX, "bob@example.com");
-        String scope = SecretVault.accountScope(account.id(), StoreProviderAccounts.PROVIDER_SECRETS);
+        String scope = SecretVault.accountScope(account.id(), AccountAdministration.PROVIDER_SECRETS);
         assertThat(backend.secretVault().get(scope, StoreProviderAccounts.REFRESH_TOKEN)).isPresent();
         assertThat(backend.secretVault().get(scope, StoreProviderAccounts.CLIENT_SECRET)).contains("m-secret");
         assertThat(fake.violations()).isEmpty();

@@ -75,6 +75,7 @@ public final class FakeConsent implements AutoCloseable {
     private volatile String tenantId = "11111111-2222-3333-4444-555555555555";
     private volatile String autoGrant;
     private volatile boolean tokenDown;
+    private volatile boolean omitRefreshToken;
     private volatile Duration codeLifetime = Duration.ofMinutes(10);
     private final Clock clock = Clock.systemUTC();
 
@@ -157,6 +158,12 @@ public final class FakeConsent implements AutoCloseable {
     /** The token endpoints answer 503 (provider down). */
     public FakeConsent tokenDown(boolean down) {
         this.tokenDown = down;
+        return this;
+    }
+
+    /** Grant no refresh token even with offline access (as Google does on some repeat consents). */
+    public FakeConsent omitRefreshToken(boolean omit) {
+        this.omitRefreshToken = omit;
         return this;
     }
 
@@ -445,7 +452,7 @@ public final class FakeConsent implements AutoCloseable {
         String user = code.request.user;
         boolean offline = google ? "offline".equals(query.get("access_type")) : scopes(query.get("scope")).contains("offline_access");
         boolean repeat = !consentedBefore.add(code.request.google + user);
-        boolean withRefresh = offline && (!google || !repeat || "consent".equals(query.get("prompt")));
+        boolean withRefresh = offline && !omitRefreshToken && (!google || !repeat || "consent".equals(query.get("prompt")));
         Grant grant = new Grant(google, user, form.get("client_id"), code.granted);
         String accessToken = (google ? "ya29.c-" : "eyJ0.c-") + UUID.randomUUID();
         accessTokens.put(accessToken, grant);
