@@ -261,6 +261,19 @@ class ConsentFlowTest {
     }
 
     @Test
+    void decliningAtMicrosoftShowsTheAadstsCodeAsAPlainSentence() throws Exception {
+        ConsentBrowser.require();
+        browser.manage().deleteAllCookies();
+        browser.get(EXTERNAL + "/connect/microsoft");
+        heading("bob@example.com");
+        browser.findElement(By.id("deny")).click();
+        heading("You did not allow access");
+        assertThat(browser.findElement(By.className("provider")).getText())
+            .contains("You declined to give the app the permissions it asked for.").doesNotContain("AADSTS65004");
+        assertThat(browser.findElement(By.id("retry")).getAttribute("href")).isEqualTo(EXTERNAL + "/connect/microsoft");
+    }
+
+    @Test
     void connectingAgainGivesANewKeyAndTheOldOneStopsWorking() throws Exception {
         ConsentBrowser.require();
         fake.googleUser("erin@example.com");
