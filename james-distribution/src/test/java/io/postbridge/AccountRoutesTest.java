@@ -4,6 +4,7 @@ import static io.postbridge.it.PostbridgeJames.SUBMISSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.time.Instant;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
@@ -51,6 +52,7 @@ class AccountRoutesTest {
 
         assertThat(webAdmin.put("/postbridge/accounts/crm", "{\"enabled\": false, \"fromOverride\": \"CRM@Example.com\"}").statusCode()).isEqualTo(204);
         JsonNode crm = webAdmin.getJson("/postbridge/accounts/crm");
+        assertThat(crm.path("enabled").isBoolean()).as(crm.toString()).isTrue();
         assertThat(crm.path("enabled").asBoolean()).isFalse();
         assertThat(crm.path("fromOverride").asText()).isEqualTo("crm@example.com");
         assertThat(crm.path("limits").path("messagesPerMinute").asInt()).isEqualTo(30);
@@ -96,6 +98,10 @@ class AccountRoutesTest {
         assertThat(key).startsWith("pbk_" + keyId + "_").hasSize(4 + 16 + 1 + 43);
         assertThat(issued.path("prefix").asText()).isEqualTo("pbk_" + keyId + "_");
 
+        JsonNode unused = webAdmin.getJson("/postbridge/accounts/billing/keys").get(0);
+        assertThat(unused.has("lastUsedAt")).as("a key never used is listed with lastUsedAt: null: " + unused).isTrue();
+        assertThat(unused.path("lastUsedAt").isNull()).isTrue();
+        Instant beforeAuth = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         try (SmtpClient smtp = SmtpClient.connect(submissionPort)) {
             smtp.ehlo();
             smtp.startTls();
@@ -108,7 +114,8 @@ class AccountRoutesTest {
         assertThat(listed.path("keyId").asText()).isEqualTo(keyId);
         assertThat(listed.path("prefix").asText()).isEqualTo("pbk_" + keyId + "_");
         assertThat(listed.has("key")).isFalse();
-        assertThat(listed.path("lastUsedAt").isNull()).as("AUTH recorded the use").isFalse();
+        assertThat(listed.path("lastUsedAt").isTextual()).as("AUTH recorded the use: " + listed).isTrue();
+        assertThat(Instant.parse(listed.path("lastUsedAt").asText())).isBetween(beforeAuth, Instant.now());
         assertThat(listed.path("live").asBoolean()).isTrue();
 
         HttpResponse<String> regenerated = webAdmin.post("/postbridge/accounts/billing/keys/" + keyId + "/regenerate", "");
@@ -155,12 +162,16 @@ class AccountRoutesTest {
         assertThat(provider.path("provider").asText()).isEqualTo("graph");
         assertThat(provider.path("settings").path("tenantId").asText()).isEqualTo("t-1");
         assertThat(provider.path("secrets")).extracting(JsonNode::asText).containsExactly("clientSecret");
-        assertThat(webAdmin.get("/postbridge/accounts/graph-app").body()).doesNotContain(secret);
+        HttpResponse<String> account = webAdmin.get("/postbridge/accounts/graph-app");
+        assertThat(account.statusCode()).isEqualTo(200);
+        assertThat(account.body()).contains("graph-app").doesNotContain(secret);
 
         // removing one secret with null, switching provider drops the old provider's secrets
         assertThat(webAdmin.put("/postbridge/accounts/graph-app/provider", "{\"provider\": \"graph\", \"settings\": {}, \"secrets\": {\"clientSecret\": null}}")
             .statusCode()).isEqualTo(204);
-        assertThat(webAdmin.getJson("/postbridge/accounts/graph-app/provider").path("secrets")).isEmpty();
+        JsonNode remaining = webAdmin.getJson("/postbridge/accounts/graph-app/provider").path("secrets");
+        assertThat(remaining.isArray()).as("secrets listed: " + remaining).isTrue();
+        assertThat(remaining).isEmpty();
 
         assertError(webAdmin.put("/postbridge/accounts/graph-app/provider", "{\"settings\": {}}"), 400, "'provider' is required");
         assertError(webAdmin.put("/postbridge/accounts/graph-app/provider", "{\"provider\": \"yahoo\"}"), 400, "provider must be one of gmail, graph, smtp");
@@ -200,12 +211,15 @@ class AccountRoutesTest {
         HttpResponse<String> rotated = webAdmin.post("/postbridge/master-key/rotate", "");
         assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
         JsonNode result = WebAdmin.parse(rotated.body());
-        assertThat(result.path("currentKeyId").asText()).isNotEqualTo(before.path("currentKeyId").asText());
+        assertThat(before.path("currentKeyId").asText()).isNotEmpty();
+        assertThat(result.path("currentKeyId").asText()).isNotEmpty().isNotEqualTo(before.path("currentKeyId").asText());
         assertThat(result.path("reencrypted").asInt()).isEqualTo(result.path("secrets").asInt()).isGreaterThanOrEqualTo(1);
 
         JsonNode after = webAdmin.getJson("/postbridge/master-key");
         assertThat(after.path("currentKeyId").asText()).isEqualTo(result.path("currentKeyId").asText());
         assertThat(after.path("keyIds")).hasSize(before.path("keyIds").size() + 1);
-        assertThat(WebAdmin.parse(webAdmin.post("/postbridge/master-key/reencrypt", "").body()).path("reencrypted").asInt()).isZero();
+        JsonNode reencrypt = WebAdmin.parse(webAdmin.post("/postbridge/master-key/reencrypt", "").body());
+        assertThat(reencrypt.path("reencrypted").isInt()).as(reencrypt.toString()).isTrue();
+        assertThat(reencrypt.path("reencrypted").asInt()).isZero();
     }
 }

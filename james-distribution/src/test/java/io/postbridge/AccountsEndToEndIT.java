@@ -105,6 +105,14 @@ class AccountsEndToEndIT {
 
             byte[] logs = (server.log() + new String(allBytes(server.home().resolve("var/log")), StandardCharsets.ISO_8859_1))
                 .getBytes(StandardCharsets.ISO_8859_1);
+            // sanity: the logs hold the lines where a secret would leak (each AUTH, the pass-through app, in both files)
+            String logText = new String(logs, StandardCharsets.ISO_8859_1);
+            assertThat(logText).as("sanity: console and var/log/james.log are read")
+                .contains("AUTH from 127.0.0.1 as 'erp' succeeded")
+                .contains("AUTH from 127.0.0.1 as 'erp' failed: invalid credentials")
+                .contains("as '" + TENANT + "@" + CLIENT + "' succeeded");
+            assertThat(new String(allBytes(server.home().resolve("var/log")), StandardCharsets.ISO_8859_1))
+                .as("sanity: var/log/james.log").contains("AUTH from 127.0.0.1 as 'erp' succeeded");
             assertThat(contains(logs, PROVIDER_SECRET)).as("provider secret in the logs").isFalse();
             assertThat(contains(logs, keySecret)).as("API key in the logs").isFalse();
             assertThat(contains(logs, APP_SECRET)).as("Microsoft app secret in the logs").isFalse();

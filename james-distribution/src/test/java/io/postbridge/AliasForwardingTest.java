@@ -344,6 +344,7 @@ class AliasForwardingTest {
             .statusCode()).isEqualTo(204);
         JsonNode typo = webAdmin.getJson("/postbridge/aliases/typo@example.com/resolution").path("targets").get(0);
         assertThat(typo.path("local").asBoolean()).isTrue();
+        assertThat(typo.path("deliverable").isBoolean()).as(typo.toString()).isTrue();
         assertThat(typo.path("deliverable").asBoolean()).isFalse();
         assertThat(webAdmin.getJson("/postbridge/aliases/ping-x@example.com/resolution").path("detail").asText())
             .contains("alias loop");

@@ -14,6 +14,7 @@ import org.apache.james.utils.WebAdminGuiceProbe;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccount;
 import io.postbridge.core.fakes.FakeProviders;
+import io.postbridge.core.fakes.FakeProvidersCheck;
 import io.postbridge.core.fakes.TestMessages;
 import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.DelayIgnoringMailQueues;
@@ -34,6 +36,7 @@ import io.postbridge.it.WebAdmin;
  * to the API delivery workers at once. They must still wait for the retry time (here the provider's Retry-After)
  * instead of calling the provider again immediately: no retry storm.
  */
+@ExtendWith(FakeProvidersCheck.class)
 class ApiDeliveryOnDelayIgnoringQueueTest {
     private static final String CLIENT = "client-q.apps.googleusercontent.com";
     private static final int RETRY_AFTER_SECONDS = 4;

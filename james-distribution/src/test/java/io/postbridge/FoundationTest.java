@@ -167,6 +167,18 @@ class FoundationTest {
         assertThat(badType.statusCode()).isEqualTo(400);
         assertThat(WebAdmin.parse(badType.body()).path("message").asText()).contains("'type'").contains("delivered");
 
-        assertThat(webAdmin.getJson("/postbridge/events?type=delivered&limit=1").size()).isLessThanOrEqualTo(1);
+        // two delivered mails, so that limit=1 has something to cut
+        for (String id : new String[] {"limit-1@test", "limit-2@test"}) {
+            try (SmtpClient smtp = SmtpClient.connect(ports.get(INBOUND))) {
+                smtp.ehlo();
+                assertThat(smtp.send("sender@elsewhere.test", "alice@example.com",
+                    SmtpClient.message("sender@elsewhere.test", "alice@example.com", "limit", id, "hello"))).startsWith("250");
+            }
+            AWAIT.until(() -> Events.typesFor(webAdmin, id).contains("delivered"));
+        }
+        assertThat(webAdmin.getJson("/postbridge/events?type=delivered").size()).isGreaterThanOrEqualTo(2);
+        JsonNode limited = webAdmin.getJson("/postbridge/events?type=delivered&limit=1");
+        assertThat(limited.size()).isEqualTo(1);
+        assertThat(limited.get(0).path("type").asText()).isEqualTo("delivered");
     }
 }

@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.NodeList;
 
 import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.core.fakes.TestMessages;
@@ -16,15 +22,20 @@ import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.ConfFolder;
 import io.postbridge.it.Events;
 import io.postbridge.it.FakeMx;
+import io.postbridge.it.JamesImage;
 import io.postbridge.it.Ports;
 import io.postbridge.it.ServerProcess;
 import io.postbridge.it.SmtpClient;
 import io.postbridge.it.WebAdmin;
 
 /**
- * What an operator does with an existing James: stock {@code MemoryJamesServerMain} from James's own jars,
- * only the bundle jar dropped into {@code extensions-jars/}, and Postbridge's conf/. Proves the bundle loads
- * without class-path clashes and its module, hook, matcher, mailet and route all work there.
+ * What an operator does with the official image: stock {@code MemoryJamesServerMain} from James's own jars, on the
+ * {@code apache/james:memory-3.8.1} image's own conf/ (James's memory-app sample-configuration: JMAP and IMAP on,
+ * James's domain list), with exactly the README's recipe on top: the bundle in {@code extensions-jars/}, the conf/
+ * files its {@code docker run} mounts, its {@code sed} edits. Proves the bundle loads there without class-path
+ * clashes and its module, hook, matcher, mailet and route all work.
+ * Test-only changes to the image's files: loopback listeners on free ports and the log in the test folder
+ * (the container's {@code /logs} volume).
  */
 class StockJamesInstallIT {
     @TempDir
@@ -35,7 +46,13 @@ class StockJamesInstallIT {
         Path james = tmp.resolve("james");
         Files.createDirectories(james.resolve("extensions-jars"));
         Files.copy(Path.of(System.getProperty("postbridge.bundle.jar")), james.resolve("extensions-jars/postbridge-bundle.jar"));
-        ConfFolder conf = ConfFolder.copyOf(ConfFolder.source(), james.resolve("conf"));
+        ConfFolder image = JamesImage.imageConf(JamesImage.MEMORY, james.resolve("conf"));
+        assertThat(Files.readString(image.dir().resolve("jmap.properties"))).contains("enabled=true");
+
+        // the operator's copy of Postbridge's conf/, edited as the README says, then mounted over the image's
+        Path operator = tmp.resolve("operator");
+        ConfFolder conf = ConfFolder.copyOf(ConfFolder.source(), operator.resolve("conf"));
+        JamesImage.applyRecipeEdits(JamesImage.MEMORY, operator);
         FakeMx mx = new FakeMx();
         mx.start();
         Ports ports = new Ports();
@@ -43,6 +60,8 @@ class StockJamesInstallIT {
         FakeProviders fake = FakeProviders.start().googleClient("gc", "gs").googleUser("rt-g", "gmailer@example.com")
             .microsoftApp("tenant-1", "mc", "ms");
         ApiDeliverySupport.pointAtFakes(conf, fake, "1 hour");
+        JamesImage.mount(conf, image);
+        int jmapPort = onFreeLoopbackPorts(image);
 
         try (fake; ServerProcess server = ServerProcess.stockJames(james)) {
             server.start().awaitLog(ServerProcess.JAMES_STARTED);
@@ -51,7 +70,15 @@ class StockJamesInstallIT {
                 .contains("Loading WebAdmin route extension")
                 .doesNotContain("Postbridge: ready"); // stock James: none of the Postbridge server main
 
+            // the image's JMAP is on (and its keystore, created by James with James's password, is the one SMTP uses)
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + jmapPort + "/jmap/session"))
+                .header("Accept", "application/json; jmapVersion=rfc-8621").build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
+
             WebAdmin webAdmin = ports.webAdmin();
+            // the image's domain list has only localhost: the README's first step adds the operator's domain
+            assertThat(webAdmin.put("/domains/example.com", "").statusCode()).isEqualTo(204);
             webAdmin.addUser("alice@example.com", "alice-secret");
             try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
                 smtp.ehlo();
@@ -75,8 +102,8 @@ class StockJamesInstallIT {
             assertThat(Events.typesFor(webAdmin, "stock-in@test")).containsExactly("received", "delivered");
             assertThat(Events.typesFor(webAdmin, "stock-out@test")).containsExactly("received", "queued", "delivered");
 
-            // API delivery: the shaded token libraries (google-auth-library, msal4j) work inside stock James
-            assertThat(server.log()).contains("Postbridge API delivery: queue postbridge-api");
+            // API delivery: the shaded token libraries (google-auth-library, msal4j) work inside stock James (the
+            // image's logback.xml shows only WARN outside org.apache.james, so this is proven by the deliveries)
             webAdmin.addUser("gmailer@example.com", "pw-gmailer");
             webAdmin.addUser("grapher@example.com", "pw-grapher");
             assertThat(webAdmin.put("/postbridge/provider-accounts/gmailer@example.com",
@@ -87,9 +114,9 @@ class StockJamesInstallIT {
                 .isEqualTo(204);
             assertThat(webAdmin.getJson("/postbridge/provider-accounts").toString()).contains("gmailer@example.com")
                 .doesNotContain("gs").doesNotContain("rt-g");
-            for (String user : java.util.List.of("gmailer", "grapher")) {
+            for (String user : List.of("gmailer", "grapher")) {
                 assertThat(ApiDeliverySupport.submit(ports.submission, user + "@example.com", "pw-" + user,
-                    java.util.List.of("bob@remote.test"), TestMessages.simple(user + "@example.com", "bob@remote.test", "api",
+                    List.of("bob@remote.test"), TestMessages.simple(user + "@example.com", "bob@remote.test", "api",
                         "stock-" + user + "@test").getBytes(java.nio.charset.StandardCharsets.UTF_8))).startsWith("250");
             }
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fake.delivered().size() == 2);
@@ -101,5 +128,26 @@ class StockJamesInstallIT {
         } finally {
             mx.stop();
         }
+    }
+
+    /** Test-only: the image's other listeners on free loopback ports, its log file in the test folder. */
+    private static int onFreeLoopbackPorts(ConfFolder image) throws Exception {
+        for (String file : List.of("imapserver.xml", "pop3server.xml", "managesieveserver.xml", "lmtpserver.xml")) {
+            if (Files.exists(image.dir().resolve(file))) {
+                image.xml(file, doc -> {
+                    NodeList binds = ConfFolder.select(doc, "//bind");
+                    for (int i = 0; i < binds.getLength(); i++) {
+                        binds.item(i).setTextContent("127.0.0.1:" + FakeMx.freePort());
+                    }
+                });
+            }
+        }
+        int jmapPort = FakeMx.freePort();
+        image.property("jmap.properties", "jmap.port", String.valueOf(jmapPort));
+        Path logback = image.dir().resolve("logback.xml");
+        Files.writeString(logback, Files.readString(logback)
+            .replace("/logs/", image.dir().getParent().resolve("var/log").toString() + "/")
+            .replace("<immediateFlush>false</immediateFlush>", "<immediateFlush>true</immediateFlush>"));
+        return jmapPort;
     }
 }

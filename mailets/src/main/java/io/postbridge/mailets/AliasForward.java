@@ -16,7 +16,6 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
@@ -32,7 +31,6 @@ import io.postbridge.core.alias.ForwardingConfigReader;
 import io.postbridge.core.alias.ForwardingHeaders;
 import io.postbridge.core.alias.Resolution;
 import io.postbridge.core.config.SettingProblem;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
@@ -49,7 +47,7 @@ import io.postbridge.core.srs.SrsException;
  * as {@code delivery-error}, which DSNBounce turns into a DSN. Other recipients continue unchanged.
  *
  * <p>Configured with its own nested {@code <aliases>} block and SRS settings; see {@link ForwardingConfigReader}
- * and docs-drafts/ISSUE-5.md. Declare it once, in {@code root}, before {@code ToProcessor transport}.
+ * and docs/aliases-and-srs.md. Declare it once, in {@code root}, before {@code ToProcessor transport}.
  */
 public class AliasForward extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasForward.class);

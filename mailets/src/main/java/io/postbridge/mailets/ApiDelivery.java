@@ -8,12 +8,10 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.core.MailAddress;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
@@ -33,7 +31,6 @@ import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.oauth.TokenCache;
@@ -177,9 +174,10 @@ public class ApiDelivery extends GenericMailet {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }
         mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
-        queue.enQueue(mail);
+        // recorded before enQueue: a worker may deliver (and record "delivered") before enQueue returns
         events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
             .detail("for " + provider.get().wireName() + " API delivery").build());
+        queue.enQueue(mail);
         mail.setState(Mail.GHOST);
     }
 

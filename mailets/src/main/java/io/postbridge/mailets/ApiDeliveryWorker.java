@@ -33,7 +33,6 @@ import io.postbridge.core.delivery.OutgoingMail;
 import io.postbridge.core.delivery.ProviderAccount;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;

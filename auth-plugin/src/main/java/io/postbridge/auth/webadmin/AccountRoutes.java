@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.accounts.Account;
@@ -28,7 +27,6 @@ import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import spark.Request;
 import spark.Response;
-import spark.Service;
 
 /**
  * Accounts and everything they own, under {@code /postbridge/accounts}: the account itself (enabled, From
@@ -37,31 +35,25 @@ import spark.Service;
  * in {@code webadmin.properties}. The rules are {@link AccountAdministration}'s; this class reads requests and
  * writes answers.
  */
-public class AccountRoutes implements Routes {
+public class AccountRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/accounts";
     private static final String ACCOUNT = BASE_PATH + "/:name";
 
     private final AccountAdministration admin;
     private final ApiKeys apiKeys;
     private final AccountRateLimits rateLimits;
-    private final JsonTransformer json;
 
     @Inject
     public AccountRoutes(AccountAdministration admin, ApiKeys apiKeys, AccountRateLimits rateLimits, JsonTransformer json) {
+        super(BASE_PATH, json);
         this.admin = admin;
         this.apiKeys = apiKeys;
         this.rateLimits = rateLimits;
-        this.json = json;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, json)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH, (request, response) -> admin.list().stream().map(this::summary).collect(Collectors.toList()))
             .put(ACCOUNT, this::putAccount)
             .get(ACCOUNT, (request, response) -> details(account(request)))

@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 
@@ -27,7 +26,6 @@ import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.alias.Resolution;
 import spark.Request;
 import spark.Response;
-import spark.Service;
 
 /**
  * Run-time aliases. A run-time alias overrides an alias of mailetcontainer.xml with the same address; deleting it
@@ -44,31 +42,25 @@ import spark.Service;
  * {@code {address}} is an address, a pattern ({@code support-*@example.com}) or a catch-all ({@code @example.com}),
  * URL-encoded.
  */
-public class AliasRoutes implements Routes {
+public class AliasRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/aliases";
 
     private final AliasRepository runtimeAliases;
     private final AliasForwardingSource forwardingSource;
     private final LocalMailboxes mailboxes;
-    private final JsonTransformer jsonTransformer;
 
     @Inject
     public AliasRoutes(AliasRepository runtimeAliases, AliasForwardingSource forwardingSource, LocalMailboxes mailboxes,
                        JsonTransformer jsonTransformer) {
+        super(BASE_PATH, jsonTransformer);
         this.runtimeAliases = runtimeAliases;
         this.forwardingSource = forwardingSource;
         this.mailboxes = mailboxes;
-        this.jsonTransformer = jsonTransformer;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, jsonTransformer)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH, (request, response) -> {
                 AliasCatalog catalog = catalog();
                 return catalog.effective().stream().map(entry -> toJson(entry, catalog)).collect(Collectors.toList());

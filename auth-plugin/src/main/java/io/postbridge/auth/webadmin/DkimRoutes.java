@@ -13,7 +13,6 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 
@@ -30,7 +29,6 @@ import io.postbridge.core.dkim.rotation.DkimKeyStatus;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
 import spark.Request;
 import spark.Response;
-import spark.Service;
 
 /**
  * DKIM keys through WebAdmin. Enabled by adding {@code io.postbridge.auth.webadmin.DkimRoutes} to
@@ -47,28 +45,22 @@ import spark.Service;
  * GET    /postbridge/dkim/configured                            keys of the DkimSign key tables in mailetcontainer.xml
  * </pre>
  */
-public class DkimRoutes implements Routes {
+public class DkimRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/dkim";
 
     private final ManagedDkimKeys keys;
     private final DkimKeyTableRegistry tables;
-    private final JsonTransformer jsonTransformer;
 
     @Inject
     public DkimRoutes(ManagedDkimKeys keys, DkimKeyTableRegistry tables, JsonTransformer jsonTransformer) {
+        super(BASE_PATH, jsonTransformer);
         this.keys = keys;
         this.tables = tables;
-        this.jsonTransformer = jsonTransformer;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, jsonTransformer)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH + "/domains", (req, res) -> keys.domains())
             .get(BASE_PATH + "/configured", (req, res) -> configured())
             .get(BASE_PATH + "/domains/:domain/keys", (req, res) ->

@@ -8,13 +8,11 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
-import spark.Service;
 
 /**
  * {@code GET /postbridge/events?limit=100&type=delivered&account=billing}: the newest mail events, newest first,
@@ -22,28 +20,22 @@ import spark.Service;
  * ({@code postbridge.properties}, default 30 days), so they survive restarts and every node lists every node's events.
  * Enabled by {@code extensions.routes=io.postbridge.auth.webadmin.MailEventRoutes} in {@code webadmin.properties}.
  */
-public class MailEventRoutes implements Routes {
+public class MailEventRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/events";
     private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 10_000;
 
     private final MailEventLog eventLog;
-    private final JsonTransformer jsonTransformer;
 
     @Inject
     public MailEventRoutes(MailEventLog eventLog, JsonTransformer jsonTransformer) {
+        super(BASE_PATH, jsonTransformer);
         this.eventLog = eventLog;
-        this.jsonTransformer = jsonTransformer;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, jsonTransformer).get(BASE_PATH, (request, response) -> {
+    protected void routes(WebAdminRoutes routes) {
+        routes.get(BASE_PATH, (request, response) -> {
             int limit = JsonBody.queryInteger(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
             Optional<MailEventType> type = JsonBody.queryChoice(request, "type", MailEventType::fromWireName, MailEventType.allWireNames());
             Optional<String> account = JsonBody.queryString(request, "account");

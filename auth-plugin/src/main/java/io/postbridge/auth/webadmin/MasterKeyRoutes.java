@@ -5,41 +5,33 @@ import java.util.Map;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
 import io.postbridge.core.secrets.SecretCipher;
-import spark.Service;
 
 /**
  * The master key that encrypts secrets at rest: {@code GET /postbridge/master-key} (ids only, never key material),
  * {@code POST /postbridge/master-key/rotate} (new key in the key file, every secret re-encrypted) and
  * {@code POST /postbridge/master-key/reencrypt} (re-encrypt with the current key, after adding a key by hand).
  */
-public class MasterKeyRoutes implements Routes {
+public class MasterKeyRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/master-key";
 
     private final MasterKeys keys;
     private final MasterKeyRotation rotation;
-    private final JsonTransformer json;
 
     @Inject
     public MasterKeyRoutes(MasterKeys keys, MasterKeyRotation rotation, JsonTransformer json) {
+        super(BASE_PATH, json);
         this.keys = keys;
         this.rotation = rotation;
-        this.json = json;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, json)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH, (request, response) -> status())
             // NotWritable and SecretUnreadable (a secret no key opens) answer 409, see WebAdminRoutes
             .post(BASE_PATH + "/rotate", (request, response) -> result(stopped("rotation", () -> rotation.rotate())))

@@ -8,17 +8,16 @@ import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
-import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 
 import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.ProviderAccount;
 import spark.Request;
-import spark.Service;
 
 /**
- * How accounts deliver, kept in memory until the account store provides it (lost on restart; secrets never returned):
+ * How accounts deliver, kept in memory for trials and tests (lost on restart; secrets never returned); for accounts
+ * kept in the store use {@code PUT /postbridge/accounts/{name}/provider} ({@link AccountRoutes}), which wins:
  * <ul>
  * <li>{@code PUT /postbridge/provider-accounts/{account}} with {@code {"provider":"gmail","clientId","clientSecret",
  * "refreshToken"}}, {@code {"provider":"graph","tenant","clientId","clientSecret","mailbox"?}} (app-only) or
@@ -28,27 +27,21 @@ import spark.Service;
  * </ul>
  * {@code {account}} is the SMTP-authenticated user name.
  */
-public class ProviderAccountRoutes implements Routes {
+public class ProviderAccountRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/provider-accounts";
     private static final Set<String> FIELDS = Set.of("provider", "tenant", "clientId", "clientSecret", "refreshToken", "mailbox");
 
     private final InMemoryProviderAccounts accounts;
-    private final JsonTransformer jsonTransformer;
 
     @Inject
     public ProviderAccountRoutes(InMemoryProviderAccounts accounts, JsonTransformer jsonTransformer) {
+        super(BASE_PATH, jsonTransformer);
         this.accounts = accounts;
-        this.jsonTransformer = jsonTransformer;
     }
 
     @Override
-    public String getBasePath() {
-        return BASE_PATH;
-    }
-
-    @Override
-    public void define(Service service) {
-        WebAdminRoutes.on(service, jsonTransformer)
+    protected void routes(WebAdminRoutes routes) {
+        routes
             .get(BASE_PATH, (request, response) -> accounts.all().values().stream().map(this::toJson).collect(Collectors.toList()))
             .put(BASE_PATH + "/:account", (request, response) -> {
                 accounts.put(parse(request.params("account"), request));

@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Provider accounts held in memory: the default until the account store is wired in, and what tests use.
+ * Provider accounts held in memory (lost on restart): behind the stored accounts, for trials through
+ * {@code /postbridge/provider-accounts}, and what tests use.
  * Remembers which accounts need re-consent and the newest refresh tokens.
  */
 public final class InMemoryProviderAccounts implements ProviderAccounts {
@@ -42,6 +43,22 @@ public final class InMemoryProviderAccounts implements ProviderAccounts {
     @Override
     public void refreshTokenRotated(String account, String newRefreshToken) {
         rotated.put(account, newRefreshToken);
+        // Microsoft's refresh tokens replace themselves on every use: the next refresh must present the new one
+        accounts.computeIfPresent(account, (name, current) -> withRefreshToken(current, newRefreshToken));
+    }
+
+    private static ProviderAccount withRefreshToken(ProviderAccount account, String refreshToken) {
+        switch (account.kind()) {
+            case GMAIL:
+                return ProviderAccount.gmail(account.account(), account.clientId().orElseThrow(),
+                    account.clientSecret().orElseThrow(), refreshToken);
+            case GRAPH_DELEGATED:
+                return ProviderAccount.graphDelegated(account.account(), account.tenant().orElseThrow(),
+                    account.clientId().orElseThrow(), account.clientSecret().orElseThrow(), refreshToken,
+                    account.mailbox().orElseThrow());
+            default:
+                return account;
+        }
     }
 
     /** Why the account needs re-consent, if it does. */

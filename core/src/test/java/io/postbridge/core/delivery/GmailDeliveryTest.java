@@ -14,12 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.postbridge.core.fakes.Delivered;
 import io.postbridge.core.fakes.FakeProviders;
+import io.postbridge.core.fakes.FakeProvidersCheck;
 import io.postbridge.core.fakes.TestMessages;
 
 /** {@link ApiSender} against the fake Google token endpoint and Gmail API. */
+@ExtendWith(FakeProvidersCheck.class)
 class GmailDeliveryTest {
     private FakeProviders fake;
     private InMemoryProviderAccounts accounts;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,12 +19,16 @@ import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.postbridge.core.fakes.Delivered;
 import io.postbridge.core.fakes.FakeProviders;
+import io.postbridge.core.fakes.FakeProvidersCheck;
 import io.postbridge.core.fakes.TestMessages;
+import io.postbridge.core.testing.MutableClock;
 
 /** {@link ApiSender} against the fake Microsoft identity platform and Graph. */
+@ExtendWith(FakeProvidersCheck.class)
 class GraphDeliveryTest {
     private FakeProviders fake;
     private InMemoryProviderAccounts accounts;
@@ -92,6 +97,30 @@ class GraphDeliveryTest {
             assertThat(delivered.uploadedText()).contains("Grüße — 8-bit UTF-8 body ✓ 日本語");
             assertThat(fake.openDrafts()).isZero();
         }
+    }
+
+    @Test
+    void attachmentsUnderThreeMegabytesOfALargeMessageArePostedAsFileAttachments() throws Exception {
+        // two attachments of 2 MB and 1.5 MB: together too large for sendMail, each small enough for POST .../attachments
+        String second = "--outer-boundary\r\n"
+            + "Content-Type: application/octet-stream; name=\"small.bin\"\r\n"
+            + "Content-Disposition: attachment; filename=\"small.bin\"\r\n"
+            + "Content-Transfer-Encoding: base64\r\n"
+            + "\r\n"
+            + java.util.Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(TestMessages.attachmentBytes(1_500_000))
+            + "\r\n--outer-boundary--\r\n";
+        String text = new String(TestMessages.withAttachment("billing@contoso.test", "bob@remote.test", null, "two", "two@test",
+            2_000_000), StandardCharsets.UTF_8);
+        byte[] message = text.replace("--outer-boundary--\r\n", second).getBytes(StandardCharsets.UTF_8);
+
+        DeliveryOutcome outcome = deliver("billing", mail("billing@contoso.test", List.of("bob@remote.test"), message));
+
+        assertThat(outcome.kind()).as(outcome.toString()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+        Delivered delivered = fake.delivered().get(0);
+        assertThat(delivered.separateAttachments).as("sent apart from the draft").isNotEmpty();
+        delivered.separateAttachments.forEach((name, bytes) -> assertThat(bytes).as(name)
+            .isEqualTo(TestMessages.attachmentBytes(name.equals("data.bin") ? 2_000_000 : 1_500_000)));
+        assertThat(fake.openDrafts()).isZero();
     }
 
     @Test
@@ -173,6 +202,58 @@ class GraphDeliveryTest {
         assertThat(outcome.kind()).as(outcome.toString()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
         assertThat(fake.delivered().get(0).sentAs).isEqualTo("owner@contoso.test");
         assertThat(accounts.latestRefreshToken("owner")).hasValueSatisfying(rt -> assertThat(rt).startsWith("rt-").isNotEqualTo("rt-owner-1"));
+    }
+
+    @Test
+    void theSecondDelegatedRefreshUsesTheRotatedRefreshToken() throws Exception {
+        MutableClock clock = new MutableClock(Instant.now());
+        sender.close();
+        sender = new ApiSender(accounts, ProviderTestSupport.endpoints(fake), 16, 4, clock);
+        fake.microsoftUser("rt-owner-1", "owner@contoso.test");
+        accounts.put(ProviderAccount.graphDelegated("owner", TENANT, MS_CLIENT, MS_SECRET, "rt-owner-1", "owner@contoso.test"));
+        byte[] first = TestMessages.simple("owner@contoso.test", "bob@remote.test", "s", "m9@test").getBytes(StandardCharsets.UTF_8);
+        assertThat(deliver("owner", mail("owner@contoso.test", List.of("bob@remote.test"), first)).kind())
+            .isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+        String rotated = accounts.latestRefreshToken("owner").orElseThrow();
+
+        // an hour and a half later the access token has expired (Microsoft: 60-90 minutes) and is refreshed again
+        fake.expireIssuedTokens();
+        clock.advance(Duration.ofMinutes(90));
+        byte[] second = TestMessages.simple("owner@contoso.test", "bob@remote.test", "s", "m10@test").getBytes(StandardCharsets.UTF_8);
+        DeliveryOutcome outcome = deliver("owner", mail("owner@contoso.test", List.of("bob@remote.test"), second));
+
+        assertThat(outcome.kind()).as(outcome + ", refresh tokens presented: " + fake.presentedMicrosoftRefreshTokens()
+            + ", stored after the first: " + rotated).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+        assertThat(fake.presentedMicrosoftRefreshTokens()).containsExactly("rt-owner-1", rotated);
+        assertThat(fake.graphUnauthorizedAnswers()).as("the expired token was not sent").isZero();
+        assertThat(accounts.latestRefreshToken("owner")).hasValueSatisfying(rt ->
+            assertThat(rt).startsWith("rt-").isNotEqualTo(rotated).isNotEqualTo("rt-owner-1"));
+        assertThat(fake.delivered()).extracting(d -> d.sentAs).containsExactly("owner@contoso.test", "owner@contoso.test");
+    }
+
+    @Test
+    void aRejectedAccessTokenIsReplacedOnce() throws Exception {
+        byte[] message = TestMessages.simple("billing@contoso.test", "bob@remote.test", "t", "m11@test").getBytes(StandardCharsets.UTF_8);
+        assertThat(deliver("billing", mail("billing@contoso.test", List.of("bob@remote.test"), message)).kind())
+            .isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+        fake.revokeIssuedTokens();
+        assertThat(deliver("billing", mail("billing@contoso.test", List.of("bob@remote.test"), message)).kind())
+            .isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+        assertThat(fake.graphUnauthorizedAnswers()).isEqualTo(1);
+        assertThat(fake.microsoftTokenRequests()).isEqualTo(2);
+        assertThat(fake.delivered()).hasSize(2);
+    }
+
+    @Test
+    void aSecondRejectionAfterANewTokenIsNotRetriedAgain() throws Exception {
+        byte[] message = TestMessages.simple("billing@contoso.test", "bob@remote.test", "t", "m12@test").getBytes(StandardCharsets.UTF_8);
+        fake.graphSend.respond(2, 401, "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access token"
+            + " validation failure.\"}}");
+        DeliveryOutcome outcome = deliver("billing", mail("billing@contoso.test", List.of("bob@remote.test"), message));
+        assertThat(outcome.kind()).as(outcome.toString()).isEqualTo(DeliveryOutcome.Kind.PERMANENT);
+        assertThat(fake.sendRequests()).isEqualTo(2);
+        assertThat(fake.microsoftTokenRequests()).isEqualTo(2);
+        assertThat(fake.delivered()).isEmpty();
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.postbridge.core.fakes.FakeProviders;
+import io.postbridge.core.fakes.FakeProvidersCheck;
 import io.postbridge.core.fakes.TestMessages;
 import io.postbridge.core.microsoft.CachedMicrosoftTokenClient;
 import io.postbridge.core.microsoft.MicrosoftAppId;
@@ -32,6 +34,7 @@ import io.postbridge.core.oauth.TokenCache;
  * SMTP AUTH of a Microsoft pass-through app and the delivery of its mail share one token cache: the app costs one
  * token request, whichever of the two asks first and however many messages follow.
  */
+@ExtendWith(FakeProvidersCheck.class)
 class SharedAppTokenTest {
     private static final MicrosoftAppId APP = new MicrosoftAppId(UUID.fromString(TENANT), UUID.fromString(MS_CLIENT));
 

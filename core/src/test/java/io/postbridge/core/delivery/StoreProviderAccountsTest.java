@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.core.fakes.TestMessages;
 import io.postbridge.core.secrets.SecretVault;
 import io.postbridge.core.settings.PostbridgeSettings;
+import io.postbridge.core.testing.MutableClock;
 
 /** Accounts configured in the store (H2) deliver through the fake providers; rotated refresh tokens are stored. */
 class StoreProviderAccountsTest {
@@ -107,6 +109,32 @@ class StoreProviderAccountsTest {
                     Optional.of("owner@contoso.test"), List.of("bob@remote.test"), next)).get().kind()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
             }
             assertThat(fake.microsoftTokenRequests()).as("one token request per token lifetime, not one per rotation").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSecondRefreshOfAStoredDelegatedAccountPresentsTheRotatedRefreshToken() throws Exception {
+        Account owner = account("owner2", ProviderSettings.Provider.GRAPH,
+            Map.of("tenantId", "t", "clientId", "mc", "mailbox", "owner@contoso.test"), Map.of("clientSecret", "ms", "refreshToken", "rt-a"));
+        MutableClock clock = new MutableClock(Instant.now());
+        try (FakeProviders fake = FakeProviders.start().microsoftApp("t", "mc", "ms").microsoftUser("rt-a", "owner@contoso.test");
+             ApiSender sender = new ApiSender(accounts, ProviderTestSupport.endpoints(fake), 8, 4, clock)) {
+            for (int i = 1; i <= 2; i++) {
+                byte[] message = TestMessages.simple("owner@contoso.test", "bob@remote.test", "s", "refresh-" + i + "@test")
+                    .getBytes(StandardCharsets.UTF_8);
+                DeliveryOutcome outcome = sender.deliver(accounts.forAccount("owner2").orElseThrow(), new OutgoingMail("r" + i,
+                    Optional.of("owner@contoso.test"), List.of("bob@remote.test"), message)).get();
+                assertThat(outcome.kind()).as(outcome + ", refresh tokens presented: " + fake.presentedMicrosoftRefreshTokens())
+                    .isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+                // the access token's lifetime passes between the two messages: the second needs a new one
+                fake.expireIssuedTokens();
+                clock.advance(Duration.ofMinutes(90));
+            }
+            assertThat(fake.presentedMicrosoftRefreshTokens()).hasSize(2).startsWith("rt-a");
+            assertThat(fake.presentedMicrosoftRefreshTokens().get(1)).isNotEqualTo("rt-a");
+            assertThat(backend.secretVault().get(SecretVault.accountScope(owner.id(), "provider"), "refreshToken"))
+                .hasValueSatisfying(rt -> assertThat(rt).isNotIn(fake.presentedMicrosoftRefreshTokens()));
+            assertThat(fake.graphUnauthorizedAnswers()).isZero();
         }
     }
 }

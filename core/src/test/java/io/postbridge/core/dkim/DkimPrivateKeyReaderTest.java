@@ -8,6 +8,8 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
+import io.postbridge.core.testing.ExternalTools;
+
 class DkimPrivateKeyReaderTest {
     @Test
     void readsPkcs8AndPkcs1RsaAndPkcs8Ed25519() throws Exception {
@@ -23,7 +25,7 @@ class DkimPrivateKeyReaderTest {
     @Test
     void derivesTheSamePublicKeysAsTheSharedFixturesIncludingDkimpysBareEd25519Seed() throws Exception {
         Path fixtures = ExternalDkimVerifiers.toolDirectory().resolve("fixtures");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fixtures), "no shared fixtures at " + fixtures);
+        ExternalTools.require(Files.isDirectory(fixtures), "no shared DKIM fixtures at " + fixtures);
         String published = Files.readString(fixtures.resolve("keys.txt"));
 
         DkimPrivateKey rsa = DkimPrivateKeyReader.read(fixtures.resolve("TEST-ONLY-rsa2048.key"));

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Runs the three independent DKIM verifiers of {@code ../shared/tools/dkim-verify/verify-all.sh} (dkimpy, OpenDKIM,
@@ -18,6 +20,10 @@ import java.util.concurrent.TimeUnit;
 public final class ExternalDkimVerifiers {
     public static final String APT_LINE =
         "apt-get install -y python3-dkim python3-nacl libmail-dkim-perl libcryptx-perl opendkim";
+
+    private static final Pattern DKIMPY_FAIL = Pattern.compile("(?m)^dkimpy sig=\\d+ .* result=fail$");
+    private static final Pattern OPENDKIM_VERDICT = Pattern.compile("(?m)^opendkim signatures=(\\d+) pass=(\\d+)$");
+    private static final Pattern MAIL_DKIM_RSA_FAIL = Pattern.compile("(?m)^mail-dkim sig=\\d+ .* a=rsa-sha256 result=fail\\b");
 
     public static final class Verdict {
         public final int exitCode;
@@ -30,6 +36,20 @@ public final class ExternalDkimVerifiers {
 
         public boolean passed() {
             return exitCode == 0;
+        }
+
+        /**
+         * A real "the signature does not verify": each of the three verifiers ran to its verdict and failed at least
+         * one signature. A crash, a missing tool or a message no verifier could read (no verdict lines) is not a
+         * rejection, so a negative check must use this, not {@code !passed()}.
+         */
+        public boolean rejected() {
+            Matcher opendkim = OPENDKIM_VERDICT.matcher(output);
+            return exitCode == 1 && output.contains("verify-all: FAIL") && !output.contains("Traceback")
+                && DKIMPY_FAIL.matcher(output).find()
+                && opendkim.find() && Integer.parseInt(opendkim.group(1)) > 0
+                && Integer.parseInt(opendkim.group(2)) < Integer.parseInt(opendkim.group(1))
+                && MAIL_DKIM_RSA_FAIL.matcher(output).find();
         }
 
         @Override

@@ -42,7 +42,8 @@ import com.sun.net.httpserver.HttpServer;
  * Local stand-ins for the Google token endpoint, the Gmail API, the Microsoft identity platform and Microsoft Graph,
  * on one loopback HTTP server. They follow the documented contracts ({@code docs/oauth-relay-anchors.md} §2) and
  * check what a client sends: bearer tokens they issued, content types, body encodings, upload ranges. A request
- * that breaks the contract gets the 4xx the real service would give and is listed in {@link #violations()}.
+ * that breaks the contract gets the 4xx the real service would give and is listed in {@link #violations()}; a test
+ * with such a request fails ({@link FakeProvidersCheck} after each test, {@link #reset()}, {@link #close()}).
  * Each endpoint can be scripted ({@link Script}) to throttle, fail, hang or reject.
  * <ul>
  * <li>{@code POST /google/token}: refresh-token grant (form)</li>
@@ -85,6 +86,8 @@ public final class FakeProviders implements AutoCloseable {
     private final AtomicInteger microsoftTokenRequests = new AtomicInteger();
     private final List<Delivered> delivered = new CopyOnWriteArrayList<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final List<String> presentedMicrosoftRefreshTokens = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unauthorizedAnswers = new AtomicInteger();
     private final Map<String, AtomicInteger> inFlightPerMailbox = new ConcurrentHashMap<>();
     private final AtomicInteger maxInFlightPerMailbox = new AtomicInteger();
     private final AtomicInteger sendRequests = new AtomicInteger();
@@ -170,6 +173,14 @@ public final class FakeProviders implements AutoCloseable {
         issuedMicrosoft.clear();
     }
 
+    /**
+     * The access tokens issued so far have reached their end of life (their {@code expires_in} has passed; a test moves
+     * the sender's clock past it too): the provider no longer takes them, only refresh and client-credential grants work.
+     */
+    public void expireIssuedTokens() {
+        revokeIssuedTokens();
+    }
+
     // ---------------------------------------------------------------- observation
 
     public int googleTokenRequests() {
@@ -188,6 +199,23 @@ public final class FakeProviders implements AutoCloseable {
         return Collections.unmodifiableList(violations);
     }
 
+    /** Fails, listing them, when a request broke the providers' contracts ({@link FakeProvidersCheck} calls it after each test). */
+    public void assertNoViolations() {
+        if (!violations.isEmpty()) {
+            throw new AssertionError("requests broke the Gmail/Graph/identity contracts: " + violations);
+        }
+    }
+
+    /** The refresh tokens presented to the Microsoft token endpoint, in order. */
+    public List<String> presentedMicrosoftRefreshTokens() {
+        return Collections.unmodifiableList(presentedMicrosoftRefreshTokens);
+    }
+
+    /** How often Graph answered 401 (no or an unknown, revoked or expired bearer token). */
+    public int graphUnauthorizedAnswers() {
+        return unauthorizedAnswers.get();
+    }
+
     /** The most requests one Graph mailbox ever had in flight at once. */
     public int maxConcurrentGraphRequestsPerMailbox() {
         return maxInFlightPerMailbox.get();
@@ -202,9 +230,12 @@ public final class FakeProviders implements AutoCloseable {
         return drafts.size();
     }
 
+    /** Between the tests of a class sharing one fake; a contract break of the previous test fails here at the latest. */
     public void reset() {
+        assertNoViolations();
         delivered.clear();
-        violations.clear();
+        presentedMicrosoftRefreshTokens.clear();
+        unauthorizedAnswers.set(0);
         googleTokenRequests.set(0);
         microsoftTokenRequests.set(0);
         sendRequests.set(0);
@@ -215,11 +246,13 @@ public final class FakeProviders implements AutoCloseable {
         }
     }
 
+    /** Stops the fake; fails when a request broke a contract and no check has reported it yet. */
     @Override
     public void close() {
         closed.countDown();
         server.stop(0);
         executor.shutdownNow();
+        assertNoViolations();
     }
 
     // ---------------------------------------------------------------- dispatch
@@ -343,7 +376,15 @@ public final class FakeProviders implements AutoCloseable {
 
     private void microsoftTokenEndpoint(HttpExchange exchange, String tenant, byte[] body) throws IOException {
         microsoftTokenRequests.incrementAndGet();
-        if (!post(exchange) || !contentType(exchange, "application/x-www-form-urlencoded")) {
+        if (!post(exchange)) {
+            return;
+        }
+        String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (!type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            // Entra reads only a form body: anything else looks like a request without parameters
+            violation(exchange.getRequestURI().getPath() + ": Content-Type " + type + ", expected application/x-www-form-urlencoded");
+            reply(exchange, 400, "application/json", "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS900144:"
+                + " The request body must contain the following parameter: 'grant_type'.\",\"error_codes\":[900144]}", Map.of());
             return;
         }
         Map<String, String> form = form(body);
@@ -359,9 +400,21 @@ public final class FakeProviders implements AutoCloseable {
         if (grant.equals("client_credentials")) {
             if (!form.getOrDefault("scope", "").contains("https://graph.microsoft.com/.default")) {
                 violation("client credentials without the .default scope: " + form.get("scope"));
+                reply(exchange, 400, "application/json", "{\"error\":\"invalid_scope\",\"error_description\":\"AADSTS1002012:"
+                    + " The provided value for scope " + form.get("scope") + " is not valid. Client credential flows must have a"
+                    + " scope value with /.default suffixed to the resource identifier (application ID URI).\","
+                    + "\"error_codes\":[1002012]}", Map.of());
+                return;
             }
             principal = "app:" + tenant + "/" + form.get("client_id");
         } else if (grant.equals("refresh_token")) {
+            if (!form.getOrDefault("scope", "").contains("https://graph.microsoft.com/")) {
+                violation("delegated refresh without a Graph scope: " + form.get("scope"));
+                reply(exchange, 400, "application/json", "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS900144:"
+                    + " The request body must contain the following parameter: 'scope'.\",\"error_codes\":[900144]}", Map.of());
+                return;
+            }
+            presentedMicrosoftRefreshTokens.add(form.getOrDefault("refresh_token", ""));
             String mailbox = microsoftRefreshTokens.remove(form.getOrDefault("refresh_token", ""));
             if (mailbox == null) {
                 reply(exchange, 400, "application/json", "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS70000: The"
@@ -399,6 +452,7 @@ public final class FakeProviders implements AutoCloseable {
             }
             String principal = bearer(exchange, issuedMicrosoft);
             if (principal == null) {
+                unauthorizedAnswers.incrementAndGet();
                 reply(exchange, 401, "application/json", "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"Access"
                     + " token validation failure.\"}}", Map.of());
                 return;
@@ -490,6 +544,10 @@ public final class FakeProviders implements AutoCloseable {
         JsonNode json = JSON.readTree(body);
         if (!"#microsoft.graph.fileAttachment".equals(json.path("@odata.type").asText())) {
             violation("attachment without @odata.type fileAttachment");
+            reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"RequestBodyRead\",\"message\":\"The property"
+                + " 'contentBytes' does not exist on type 'microsoft.graph.attachment'. Make sure to only use property names"
+                + " that are defined by the type or mark the type as open type.\"}}", Map.of());
+            return;
         }
         byte[] content = Base64.getDecoder().decode(json.path("contentBytes").asText(""));
         if (content.length >= 3 * 1024 * 1024) {

@@ -19,7 +19,9 @@ import com.sun.net.httpserver.HttpServer;
  * A local stand-in for the Microsoft Entra token endpoint ({@code POST /{tenant}/oauth2/v2.0/token}, client
  * credentials grant), following the documented contract: 200 with an access token for a registered
  * (tenant, client, secret), 401 {@code invalid_client} (AADSTS7000215) for a wrong secret, 400
- * {@code unauthorized_client} (AADSTS700016) for an unknown app. Records every request.
+ * {@code unauthorized_client} (AADSTS700016) for an unknown app, 400 {@code invalid_request} (AADSTS900144) for a
+ * body that is not a form and 400 {@code invalid_scope} (AADSTS1002012) for a scope without {@code /.default}, as
+ * Entra answers them. Records every request.
  */
 public final class FakeEntra implements AutoCloseable {
     private final HttpServer server;
@@ -66,7 +68,16 @@ public final class FakeEntra implements AutoCloseable {
             return;
         }
         String expected = secrets.get(path[1] + "|" + form.get("client_id"));
-        if (!"client_credentials".equals(form.get("grant_type"))) {
+        String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).toLowerCase(java.util.Locale.ROOT);
+        if (!type.startsWith("application/x-www-form-urlencoded")) {
+            // Entra reads only a form body: anything else is a request without parameters
+            respond(exchange, 400, "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS900144: The request body must"
+                + " contain the following parameter: 'grant_type'.\",\"error_codes\":[900144]}");
+        } else if (!form.getOrDefault("scope", "").contains("/.default")) {
+            respond(exchange, 400, "{\"error\":\"invalid_scope\",\"error_description\":\"AADSTS1002012: The provided value for"
+                + " scope " + form.get("scope") + " is not valid. Client credential flows must have a scope value with /.default"
+                + " suffixed to the resource identifier (application ID URI).\",\"error_codes\":[1002012]}");
+        } else if (!"client_credentials".equals(form.get("grant_type"))) {
             respond(exchange, 400, "{\"error\":\"unsupported_grant_type\"}");
         } else if (expected == null) {
             respond(exchange, 400, "{\"error\":\"unauthorized_client\",\"error_description\":\"AADSTS700016: Application with identifier '"

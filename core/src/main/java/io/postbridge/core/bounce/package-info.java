@@ -1,0 +1,4 @@
+/**
+ * Recognising delivery reports (RFC 3464) and bounces among incoming mail.
+ */
+package io.postbridge.core.bounce;
