@@ -403,6 +403,37 @@ class ConsentFlowTest {
         assertThat(webAdmin.post("/postbridge/consent/invitations", "{\"who\":\"x\"}").statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void webAdminSetsAProvidersOAuthClientWhichTheNextSignInUsesAndNeverAnswersItsSecret() throws Exception {
+        String storedId = "stored-by-webadmin.apps.googleusercontent.com";
+        String storedSecret = "webadmin-stored-google-secret";
+        try {
+            var put = webAdmin.put("/postbridge/consent/providers/google",
+                "{\"clientId\":\"" + storedId + "\",\"clientSecret\":\"" + storedSecret + "\"}");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
+            var shown = webAdmin.get("/postbridge/consent/providers/google");
+            assertThat(shown.statusCode()).isEqualTo(200);
+            JsonNode client = WebAdmin.parse(shown.body());
+            assertThat(client.path("source").asText()).isEqualTo("store");
+            assertThat(client.path("clientId").asText()).isEqualTo(storedId);
+            assertThat(client.path("clientSecretSet").asBoolean()).isTrue();
+            assertThat(shown.body() + webAdmin.get("/postbridge/consent").body()).doesNotContain(storedSecret);
+            assertThat(logText()).doesNotContain(storedSecret);
+
+            Page start = get("/connect/google", Optional.empty());
+            assertThat(query(URI.create(start.header("Location").orElseThrow()))).containsEntry("client_id", storedId);
+
+            assertThat(webAdmin.put("/postbridge/consent/providers/google", "{\"clientId\":\"x\"}").statusCode()).isEqualTo(400);
+            assertThat(webAdmin.put("/postbridge/consent/providers/yahoo", "{\"clientId\":\"x\",\"clientSecret\":\"y\"}").statusCode()).isEqualTo(400);
+        } finally {
+            assertThat(webAdmin.delete("/postbridge/consent/providers/google").statusCode()).isEqualTo(204);
+        }
+        assertThat(WebAdmin.parse(webAdmin.get("/postbridge/consent/providers/google").body()).path("source").asText()).isEqualTo("properties");
+        Page start = get("/connect/google", Optional.empty());
+        assertThat(query(URI.create(start.header("Location").orElseThrow()))).containsEntry("client_id", GOOGLE_ID);
+        assertThat(webAdmin.delete("/postbridge/consent/providers/google").statusCode()).isEqualTo(404);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static final class Flow {

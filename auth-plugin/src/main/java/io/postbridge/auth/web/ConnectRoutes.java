@@ -35,7 +35,7 @@ public class ConnectRoutes implements PublicWebRoutes {
     @Override
     public void define(Service service) {
         service.get("/connect", (request, response) -> html(response, 200,
-            ConsentPages.landing(consent.settings().providers(), Optional.ofNullable(request.queryParams("invitation")))));
+            ConsentPages.landing(consent.clients().configured(), Optional.ofNullable(request.queryParams("invitation")))));
         service.get(ConsentPages.STYLESHEET, (request, response) -> asset(response, "text/css; charset=utf-8", ConsentPages.stylesheet()));
         service.get(ConsentPages.SCRIPT, (request, response) -> asset(response, "text/javascript; charset=utf-8", ConsentPages.copyScript()));
         service.get("/connect/:provider", this::start);

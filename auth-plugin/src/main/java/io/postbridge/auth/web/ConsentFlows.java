@@ -14,6 +14,7 @@ import org.apache.james.domainlist.api.DomainListException;
 import io.postbridge.auth.backend.PostbridgeBackendHolder;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.consent.ConsentAccounts;
+import io.postbridge.core.consent.ConsentClients;
 import io.postbridge.core.consent.ConsentService;
 import io.postbridge.core.consent.Invitations;
 import io.postbridge.core.secrets.SecretVault;
@@ -32,7 +33,7 @@ public final class ConsentFlows {
         Clock clock = Clock.systemUTC();
         ConsentAccounts accounts = new ConsentAccounts(backend.accountAdministration(), backend.providerSettings(),
             backend.secretVault(), backend.apiKeys());
-        return ConsentService.create(holder.settings().consent(), accounts, backend.events(), () -> serverDomains(domains),
+        return ConsentService.create(holder.settings().consent(), new ConsentClients(holder.settings().consent(), backend.secretVault()), accounts, backend.events(), () -> serverDomains(domains),
             Optional.of(invitations), clock);
     }
 

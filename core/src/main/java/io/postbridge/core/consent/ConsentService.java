@@ -34,6 +34,7 @@ public final class ConsentService {
     private static final Logger LOGGER = LoggerFactory.getLogger(ConsentService.class);
 
     private final ConsentSettings settings;
+    private final ConsentClients clients;
     private final ConsentStates states;
     private final ProviderCalls calls;
     private final ConsentAccounts accounts;
@@ -42,9 +43,11 @@ public final class ConsentService {
     private final Optional<Invitations> invitations;
     private final Clock clock;
 
-    public ConsentService(ConsentSettings settings, ConsentStates states, ProviderCalls calls, ConsentAccounts accounts,
-                          MailEventLog events, Supplier<Set<String>> serverDomains, Optional<Invitations> invitations, Clock clock) {
+    public ConsentService(ConsentSettings settings, ConsentClients clients, ConsentStates states, ProviderCalls calls,
+                          ConsentAccounts accounts, MailEventLog events, Supplier<Set<String>> serverDomains,
+                          Optional<Invitations> invitations, Clock clock) {
         this.settings = Objects.requireNonNull(settings);
+        this.clients = Objects.requireNonNull(clients);
         this.states = Objects.requireNonNull(states);
         this.calls = Objects.requireNonNull(calls);
         this.accounts = Objects.requireNonNull(accounts);
@@ -54,14 +57,19 @@ public final class ConsentService {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    public static ConsentService create(ConsentSettings settings, ConsentAccounts accounts, MailEventLog events,
+    public static ConsentService create(ConsentSettings settings, ConsentClients clients, ConsentAccounts accounts, MailEventLog events,
                                         Supplier<Set<String>> serverDomains, Optional<Invitations> invitations, Clock clock) {
-        return new ConsentService(settings, new ConsentStates(clock, settings.stateLifetime(), new SecureRandom()),
+        return new ConsentService(settings, clients, new ConsentStates(clock, settings.stateLifetime(), new SecureRandom()),
             new ProviderCalls(java.time.Duration.ofSeconds(20)), accounts, events, serverDomains, invitations, clock);
     }
 
     public ConsentSettings settings() {
         return settings;
+    }
+
+    /** Each provider's OAuth client (WebAdmin's stored one, else postbridge.properties'). */
+    public ConsentClients clients() {
+        return clients;
     }
 
     /** Where to send the browser, and the cookie to set (the same value again when the browser already had one). */
@@ -89,7 +97,7 @@ public final class ConsentService {
      */
     public StartOrProblem start(ConsentProvider provider, Optional<String> browserCookie, Optional<String> loginHint,
                                 Optional<String> invitationToken) {
-        Optional<OAuthClient> client = settings.client(provider);
+        Optional<OAuthClient> client = clients.client(provider);
         if (client.isEmpty()) {
             return StartOrProblem.problem(ConsentOutcome.problem(Kind.NOT_CONFIGURED, provider, Optional.empty(), Optional.empty()));
         }
@@ -156,7 +164,7 @@ public final class ConsentService {
     }
 
     private ConsentOutcome handle(ConsentProvider provider, Map<String, String> query, Optional<String> browserCookie) {
-        Optional<OAuthClient> configured = settings.client(provider);
+        Optional<OAuthClient> configured = clients.client(provider);
         if (configured.isEmpty()) {
             return problem(Kind.NOT_CONFIGURED, provider, Optional.empty(), Optional.empty());
         }

@@ -47,6 +47,11 @@ public final class OAuthClient {
         this.redirectUri = Objects.requireNonNull(redirectUri);
     }
 
+    /** The same endpoints with another client id and secret. */
+    public OAuthClient withCredentials(String newClientId, String newClientSecret) {
+        return new OAuthClient(provider, newClientId, newClientSecret, authorize, token, identity, revoke, tenant, redirectUri);
+    }
+
     public ConsentProvider provider() {
         return provider;
     }

@@ -74,6 +74,7 @@ public final class ConsentSettings {
     private final Duration invitationLifetime;
     private final boolean pinIdentity;
     private final Map<ConsentProvider, OAuthClient> clients = new LinkedHashMap<>();
+    private final Map<ConsentProvider, OAuthClient> endpoints = new LinkedHashMap<>();
 
     ConsentSettings(SettingsReader reader) {
         this.enabled = reader.bool(ENABLED, false);
@@ -108,33 +109,35 @@ public final class ConsentSettings {
         this.invitationLifetime = reader.duration(INVITATION_LIFETIME, Duration.ofDays(7), Duration.ofMinutes(1));
         this.pinIdentity = reader.bool(PIN_IDENTITY, true);
 
+        // the endpoints of both providers, whoever supplies the credentials (these properties or WebAdmin's
+        // PUT /postbridge/consent/providers/NAME, see ConsentClients)
+        endpoints.put(ConsentProvider.GOOGLE, new OAuthClient(ConsentProvider.GOOGLE, "", "",
+            reader.uri(GOOGLE_AUTHORIZE, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_AUTHORIZE), reader.uri(GOOGLE_TOKEN, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_TOKEN),
+            reader.uri(GOOGLE_USERINFO, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_USERINFO),
+            Optional.of(reader.uri(GOOGLE_REVOKE, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_REVOKE)), "", callback(ConsentProvider.GOOGLE)));
+        String tenant = reader.string(MICROSOFT_TENANT, "common");
+        if (!tenant.matches("[A-Za-z0-9.-]{1,64}")) {
+            throw reader.problem(MICROSOFT_TENANT, "must be common, organizations, consumers or a tenant id, was '" + tenant + "'");
+        }
+        String login = OAuthClient.MICROSOFT_LOGIN + tenant + "/oauth2/v2.0/";
+        endpoints.put(ConsentProvider.MICROSOFT, new OAuthClient(ConsentProvider.MICROSOFT, "", "",
+            reader.uri(MICROSOFT_AUTHORIZE, Set.of("https", "http")).orElse(URI.create(login + "authorize")),
+            reader.uri(MICROSOFT_TOKEN, Set.of("https", "http")).orElse(URI.create(login + "token")),
+            reader.uri(MICROSOFT_ME, Set.of("https", "http")).orElse(OAuthClient.MICROSOFT_ME), Optional.empty(), tenant, callback(ConsentProvider.MICROSOFT)));
+
         Optional<String> googleId = reader.string(GOOGLE_CLIENT_ID);
         if (googleId.isPresent()) {
             String secret = reader.string(GOOGLE_CLIENT_SECRET).orElseThrow(() -> reader.problem(GOOGLE_CLIENT_SECRET,
                 "is required with " + GOOGLE_CLIENT_ID + " (the client secret of that OAuth client; ${env:NAME} reads it from the environment)"));
-            clients.put(ConsentProvider.GOOGLE, new OAuthClient(ConsentProvider.GOOGLE, googleId.get(), secret,
-                reader.uri(GOOGLE_AUTHORIZE, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_AUTHORIZE), reader.uri(GOOGLE_TOKEN, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_TOKEN),
-                reader.uri(GOOGLE_USERINFO, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_USERINFO),
-                Optional.of(reader.uri(GOOGLE_REVOKE, Set.of("https", "http")).orElse(OAuthClient.GOOGLE_REVOKE)), "", callback(ConsentProvider.GOOGLE)));
+            clients.put(ConsentProvider.GOOGLE, endpoints.get(ConsentProvider.GOOGLE).withCredentials(googleId.get(), secret));
         }
         Optional<String> microsoftId = reader.string(MICROSOFT_CLIENT_ID);
         if (microsoftId.isPresent()) {
             String secret = reader.string(MICROSOFT_CLIENT_SECRET).orElseThrow(() -> reader.problem(MICROSOFT_CLIENT_SECRET,
                 "is required with " + MICROSOFT_CLIENT_ID + " (a client secret of that app registration)"));
-            String tenant = reader.string(MICROSOFT_TENANT, "common");
-            if (!tenant.matches("[A-Za-z0-9.-]{1,64}")) {
-                throw reader.problem(MICROSOFT_TENANT, "must be common, organizations, consumers or a tenant id, was '" + tenant + "'");
-            }
-            String login = OAuthClient.MICROSOFT_LOGIN + tenant + "/oauth2/v2.0/";
-            clients.put(ConsentProvider.MICROSOFT, new OAuthClient(ConsentProvider.MICROSOFT, microsoftId.get(), secret,
-                reader.uri(MICROSOFT_AUTHORIZE, Set.of("https", "http")).orElse(URI.create(login + "authorize")),
-                reader.uri(MICROSOFT_TOKEN, Set.of("https", "http")).orElse(URI.create(login + "token")),
-                reader.uri(MICROSOFT_ME, Set.of("https", "http")).orElse(OAuthClient.MICROSOFT_ME), Optional.empty(), tenant, callback(ConsentProvider.MICROSOFT)));
+            clients.put(ConsentProvider.MICROSOFT, endpoints.get(ConsentProvider.MICROSOFT).withCredentials(microsoftId.get(), secret));
         }
-        if (enabled && clients.isEmpty()) {
-            throw reader.problem(GOOGLE_CLIENT_ID, "consent.enabled=true needs at least one OAuth client: set " + GOOGLE_CLIENT_ID
-                + " and/or " + MICROSOFT_CLIENT_ID);
-        }
+        // no client here is allowed with consent.enabled=true: WebAdmin may supply them (the pages say "not set up" until then)
     }
 
     private static boolean isLoopback(String host) {
@@ -214,8 +217,14 @@ public final class ConsentSettings {
         return pinIdentity;
     }
 
+    /** The client configured in postbridge.properties (WebAdmin's stored one wins: see ConsentClients). */
     public Optional<OAuthClient> client(ConsentProvider provider) {
         return Optional.ofNullable(clients.get(provider));
+    }
+
+    /** The provider's endpoints, tenant and redirect URI, without credentials (clientId and secret empty). */
+    public OAuthClient endpoints(ConsentProvider provider) {
+        return endpoints.get(provider);
     }
 
     public List<ConsentProvider> providers() {

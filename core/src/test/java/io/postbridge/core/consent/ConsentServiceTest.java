@@ -88,7 +88,7 @@ class ConsentServiceTest {
         PostbridgeBackend started = PostbridgeBackend.start(settings, Map.of(), Clock.systemUTC(), PostbridgeBackend.noMicrosoft());
         ConsentAccounts accounts = new ConsentAccounts(started.accountAdministration(), started.providerSettings(),
             started.secretVault(), started.apiKeys());
-        service = ConsentService.create(settings.consent(), accounts, started.events(), () -> Set.of("example.com"),
+        service = ConsentService.create(settings.consent(), new ConsentClients(settings.consent(), started.secretVault()), accounts, started.events(), () -> Set.of("example.com"),
             Optional.of(new Invitations(new byte[32], Clock.systemUTC())), Clock.systemUTC());
         return started;
     }
@@ -368,6 +368,44 @@ class ConsentServiceTest {
         assertThat(query(start.authorizeUrl())).containsEntry("login_hint", "alice@example.com");
         String expired = invitations.issue(Optional.empty(), java.time.Duration.ofSeconds(-5));
         assertThat(service.start(ConsentProvider.GOOGLE, Optional.empty(), Optional.empty(), Optional.of(expired)).problem()).isPresent();
+    }
+
+    @Test
+    void aClientStoredByTheOperatorWinsOverThePropertiesAndItsSecretIsSealedInTheStore() throws Exception {
+        fake.client("stored-client.apps.googleusercontent.com", "stored-client-secret", URI.create(EXTERNAL + "/connect/google/callback"));
+        assertThat(service.clients().source(ConsentProvider.GOOGLE)).isEqualTo(ConsentClients.Source.PROPERTIES);
+        service.clients().put(ConsentProvider.GOOGLE, "stored-client.apps.googleusercontent.com", "stored-client-secret");
+        assertThat(service.clients().source(ConsentProvider.GOOGLE)).isEqualTo(ConsentClients.Source.STORE);
+
+        Map<String, String> back = consent(ConsentProvider.GOOGLE, COOKIE);
+        ConsentOutcome outcome = service.callback(ConsentProvider.GOOGLE, back, Optional.of(COOKIE));
+
+        assertThat(outcome.kind()).isEqualTo(Kind.CONNECTED);
+        assertThat(fake.authorizeRequests().get(0)).containsEntry("client_id", "stored-client.apps.googleusercontent.com");
+        assertThat(fake.violations()).as("the token call authenticated with the stored secret").isEmpty();
+        Account account = backend.accounts().findByName("alice.at.example.com").orElseThrow();
+        assertThat(backend.providerSettings().get(account.id()).orElseThrow().settings())
+            .containsEntry(StoreProviderAccounts.CLIENT_ID, "stored-client.apps.googleusercontent.com");
+        List<String> stored = new java.util.ArrayList<>();
+        try (java.sql.Connection connection = backend.database().dataSource().getConnection();
+             java.sql.ResultSet rows = connection.createStatement().executeQuery("SELECT scope, name, ciphertext FROM pb_secret")) {
+            while (rows.next()) {
+                stored.add(rows.getString("scope") + " " + rows.getString("name") + " " + rows.getString("ciphertext"));
+            }
+        }
+        assertThat(stored).as("sanity: the stored client is in pb_secret").anyMatch(row -> row.startsWith("consent.client.google clientSecret pb1:"));
+        assertThat(String.join("\n", stored)).doesNotContain("stored-client-secret");
+
+        assertThat(service.clients().delete(ConsentProvider.GOOGLE)).isTrue();
+        assertThat(service.clients().client(ConsentProvider.GOOGLE).orElseThrow().clientId()).as("the properties' client again").isEqualTo(GOOGLE_ID);
+        assertThat(service.clients().delete(ConsentProvider.GOOGLE)).isFalse();
+    }
+
+    @Test
+    void aBlankStoredClientIsRefusedNamingTheField() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.clients().put(ConsentProvider.MICROSOFT, "id", " "))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clientSecret");
+        assertThat(service.clients().source(ConsentProvider.MICROSOFT)).isEqualTo(ConsentClients.Source.PROPERTIES);
     }
 
     private List<MailEvent> events(MailEventType type) {
