@@ -30,7 +30,8 @@ import io.postbridge.it.SmtpClient;
  * The consent pages on the assembled server, run as an operator runs it ({@code bin/postbridge}, the shaded bundle in
  * extensions-jars/, the shipped conf/ with the listener switched on, HTTPS on the certificate the first start
  * generates): headless Chromium connects a Gmail and a Microsoft 365 mailbox against the fake sign-in servers, and the
- * key each page shows passes SMTP AUTH and sends mail that reaches the fake Gmail API / Graph as that mailbox.
+ * key each page shows passes SMTP AUTH and sends mail that reaches the fake Gmail API / Graph as that mailbox; a
+ * sign-in begun before a restart of the server finishes after it.
  */
 class ConsentEndToEndIT {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
@@ -88,6 +89,19 @@ class ConsentEndToEndIT {
             String msUsername = browser.findElement(By.id("smtp-username")).getText();
             String msKey = browser.findElement(By.id("api-key")).getText();
             sendAndExpectDelivery(providers, ports.submission, msUsername, msKey, "dan@example.com", "graph", "consent-e2e-graph@test");
+            assertThat(fake.violations()).isEmpty();
+
+            // a sign-in begun before a restart finishes after it: the attempt is in the store, not in the process
+            fake.googleUser("erin@example.com");
+            browser.manage().deleteAllCookies();
+            browser.get(external + "/connect/google");
+            heading(browser, "erin@example.com");
+            assertThat(server.stop()).isIn(0, 143);
+            server.start().awaitLog(ServerProcess.READY);
+            browser.findElement(By.id("allow")).click();
+            heading(browser, "erin@example.com is connected");
+            String erinKey = browser.findElement(By.id("api-key")).getText();
+            sendAndExpectDelivery(providers, ports.submission, "erin.at.example.com", erinKey, "erin@example.com", "gmail", "consent-e2e-restart@test");
             assertThat(fake.violations()).isEmpty();
 
             String log = server.log();

@@ -33,7 +33,8 @@ public final class ConsentFlows {
         Clock clock = Clock.systemUTC();
         ConsentAccounts accounts = new ConsentAccounts(backend.accountAdministration(), backend.providerSettings(),
             backend.secretVault(), backend.apiKeys());
-        return ConsentService.create(holder.settings().consent(), new ConsentClients(holder.settings().consent(), backend.secretVault()), accounts, backend.events(), () -> serverDomains(domains),
+        return ConsentService.create(holder.settings().consent(), new ConsentClients(holder.settings().consent(), backend.secretVault()),
+            backend.consentStates(), accounts, backend.events(), () -> serverDomains(domains),
             Optional.of(invitations), clock);
     }
 
@@ -41,9 +42,8 @@ public final class ConsentFlows {
         String key = vault.get(SCOPE, INVITATION_KEY).orElseGet(() -> {
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
-            String generated = Base64.getEncoder().encodeToString(bytes);
-            vault.put(SCOPE, INVITATION_KEY, Optional.empty(), generated);
-            return generated;
+            // insert-if-absent: of two nodes starting at once, both use the key that was stored first
+            return vault.putIfAbsent(SCOPE, INVITATION_KEY, Optional.empty(), Base64.getEncoder().encodeToString(bytes));
         });
         return new Invitations(Base64.getDecoder().decode(key), clock);
     }

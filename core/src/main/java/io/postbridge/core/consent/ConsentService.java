@@ -57,9 +57,10 @@ public final class ConsentService {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    public static ConsentService create(ConsentSettings settings, ConsentClients clients, ConsentAccounts accounts, MailEventLog events,
-                                        Supplier<Set<String>> serverDomains, Optional<Invitations> invitations, Clock clock) {
-        return new ConsentService(settings, clients, new ConsentStates(clock, settings.stateLifetime(), new SecureRandom()),
+    public static ConsentService create(ConsentSettings settings, ConsentClients clients, ConsentStateRepository states,
+                                        ConsentAccounts accounts, MailEventLog events, Supplier<Set<String>> serverDomains,
+                                        Optional<Invitations> invitations, Clock clock) {
+        return new ConsentService(settings, clients, new ConsentStates(states, clock, settings.stateLifetime(), new SecureRandom()),
             new ProviderCalls(java.time.Duration.ofSeconds(20)), accounts, events, serverDomains, invitations, clock);
     }
 

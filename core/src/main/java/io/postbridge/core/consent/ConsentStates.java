@@ -8,29 +8,33 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.postbridge.core.secrets.SecretCipher;
 
 /**
- * The {@code state} of each consent attempt: 256 random bits, kept here with the attempt's PKCE verifier and the
- * hash of the browser's cookie, for at most the state lifetime, and consumed atomically (a replayed callback finds it
- * used, so a code is never redeemed twice). Used states are remembered for the same lifetime so the page can say
- * "this link was used" rather than "unknown". Held in memory: a node restart ends the attempts in flight (the user
- * starts again), and with several nodes behind one address the listener needs sticky sessions.
+ * The {@code state} of each consent attempt: 256 random bits, kept in the store ({@link ConsentStateRepository},
+ * by its hash) with the attempt's PKCE verifier (sealed) and the hash of the browser's cookie, for at most the state
+ * lifetime, and taken atomically (a replayed callback, on any node, finds it used, so a code is never redeemed
+ * twice). Used states stay one more lifetime so the page can say "this link was used" rather than "unknown"; then
+ * they are deleted. A restart or another node behind the same address finishes a sign-in begun elsewhere.
  */
 public final class ConsentStates {
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
     private static final int MAX_PENDING = 100_000;
+    private static final Duration CLEANUP_EVERY = Duration.ofSeconds(30);
 
+    private final ConsentStateRepository repository;
     private final Clock clock;
     private final Duration lifetime;
     private final SecureRandom random;
-    private final Map<String, Attempt> pending = new ConcurrentHashMap<>();
-    private final Map<String, Instant> used = new ConcurrentHashMap<>();
+    private final AtomicLong nextCleanup = new AtomicLong(Long.MIN_VALUE);
+    private volatile long pendingAtLastCleanup;
 
-    public ConsentStates(Clock clock, Duration lifetime, SecureRandom random) {
+    public ConsentStates(ConsentStateRepository repository, Clock clock, Duration lifetime, SecureRandom random) {
+        this.repository = Objects.requireNonNull(repository);
         this.clock = Objects.requireNonNull(clock);
         this.lifetime = Objects.requireNonNull(lifetime);
         this.random = Objects.requireNonNull(random);
@@ -45,18 +49,23 @@ public final class ConsentStates {
         private final Optional<Invitations.Invitation> invitation;
         private final Instant expiresAt;
 
-        Attempt(ConsentProvider provider, byte[] browserHash, Pkce pkce, Optional<String> loginHint,
-                Optional<Invitations.Invitation> invitation, Instant expiresAt) {
-            this.provider = provider;
-            this.browserHash = browserHash;
-            this.pkce = pkce;
-            this.loginHint = loginHint;
-            this.invitation = invitation;
-            this.expiresAt = expiresAt;
+        public Attempt(ConsentProvider provider, byte[] browserHash, Pkce pkce, Optional<String> loginHint,
+                       Optional<Invitations.Invitation> invitation, Instant expiresAt) {
+            this.provider = Objects.requireNonNull(provider);
+            this.browserHash = browserHash.clone();
+            this.pkce = Objects.requireNonNull(pkce);
+            this.loginHint = Objects.requireNonNull(loginHint);
+            this.invitation = Objects.requireNonNull(invitation);
+            this.expiresAt = Objects.requireNonNull(expiresAt);
         }
 
         public ConsentProvider provider() {
             return provider;
+        }
+
+        /** SHA-256 of the browser cookie the attempt is bound to. */
+        public byte[] browserHash() {
+            return browserHash.clone();
         }
 
         public Pkce pkce() {
@@ -69,6 +78,10 @@ public final class ConsentStates {
 
         public Optional<Invitations.Invitation> invitation() {
             return invitation;
+        }
+
+        public Instant expiresAt() {
+            return expiresAt;
         }
     }
 
@@ -84,12 +97,12 @@ public final class ConsentStates {
 
     public String begin(ConsentProvider provider, String browserCookie, Pkce pkce, Optional<String> loginHint,
                         Optional<Invitations.Invitation> invitation) {
-        prune();
-        if (pending.size() >= MAX_PENDING) {
+        cleanUp();
+        if (pendingAtLastCleanup >= MAX_PENDING) {
             throw new IllegalStateException("too many consent attempts in flight; try again in a few minutes");
         }
         String state = randomToken();
-        pending.put(state, new Attempt(provider, hash(browserCookie), pkce, loginHint, invitation, clock.instant().plus(lifetime)));
+        repository.insert(key(state), new Attempt(provider, hash(browserCookie), pkce, loginHint, invitation, clock.instant().plus(lifetime)));
         return state;
     }
 
@@ -101,11 +114,18 @@ public final class ConsentStates {
         if (state == null || state.isEmpty() || state.length() > 200) {
             return new Result(null, Refusal.UNKNOWN);
         }
-        Attempt attempt = pending.remove(state);
-        if (attempt == null) {
-            return new Result(null, used.containsKey(state) ? Refusal.USED : Refusal.UNKNOWN);
+        String key = key(state);
+        Optional<Attempt> taken;
+        try {
+            taken = repository.take(key, clock.instant());
+        } catch (SecretCipher.SecretUnreadable e) {
+            // sealed under a master key retired since: as good as expired
+            return new Result(null, Refusal.EXPIRED);
         }
-        used.put(state, clock.instant().plus(lifetime));
+        if (taken.isEmpty()) {
+            return new Result(null, repository.exists(key) ? Refusal.USED : Refusal.UNKNOWN);
+        }
+        Attempt attempt = taken.get();
         if (clock.instant().isAfter(attempt.expiresAt)) {
             return new Result(null, Refusal.EXPIRED);
         }
@@ -136,10 +156,21 @@ public final class ConsentStates {
         }
     }
 
-    private void prune() {
-        Instant now = clock.instant();
-        pending.values().removeIf(attempt -> now.isAfter(attempt.expiresAt.plus(lifetime)));
-        used.values().removeIf(until -> now.isAfter(until));
+    /** At most every 30 s per node: deletes what expired more than a lifetime ago, counts what is in flight. */
+    void cleanUp() {
+        long now = clock.millis();
+        long due = nextCleanup.get();
+        if (now < due || !nextCleanup.compareAndSet(due, now + CLEANUP_EVERY.toMillis())) {
+            return;
+        }
+        Instant instant = clock.instant();
+        repository.deleteExpiredBefore(instant.minus(lifetime));
+        pendingAtLastCleanup = repository.countPending(instant);
+    }
+
+    /** The stored key of a state: its SHA-256, so the table alone cannot answer a callback. */
+    static String key(String state) {
+        return B64URL.encodeToString(hash(state));
     }
 
     static byte[] hash(String value) {

@@ -40,7 +40,8 @@ public final class Invitations {
         private final Optional<String> mailbox;
         private final Instant expiresAt;
 
-        Invitation(Optional<String> mailbox, Instant expiresAt) {
+        /** What {@link #verify} found in a link (or the store kept of it for an attempt in flight). */
+        public Invitation(Optional<String> mailbox, Instant expiresAt) {
             this.mailbox = mailbox;
             this.expiresAt = expiresAt;
         }

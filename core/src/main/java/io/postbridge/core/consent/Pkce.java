@@ -27,6 +27,14 @@ public final class Pkce {
         return new Pkce(B64URL.encodeToString(bytes));
     }
 
+    /** The attempt's verifier again, read back from the store at the callback. */
+    public static Pkce ofVerifier(String verifier) {
+        if (verifier == null || !verifier.matches("[A-Za-z0-9._~-]{43,128}")) {
+            throw new IllegalArgumentException("not a PKCE verifier");
+        }
+        return new Pkce(verifier);
+    }
+
     public static String challengeOf(String verifier) {
         try {
             return B64URL.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));

@@ -88,7 +88,8 @@ class ConsentServiceTest {
         PostbridgeBackend started = PostbridgeBackend.start(settings, Map.of(), Clock.systemUTC(), PostbridgeBackend.noMicrosoft());
         ConsentAccounts accounts = new ConsentAccounts(started.accountAdministration(), started.providerSettings(),
             started.secretVault(), started.apiKeys());
-        service = ConsentService.create(settings.consent(), new ConsentClients(settings.consent(), started.secretVault()), accounts, started.events(), () -> Set.of("example.com"),
+        service = ConsentService.create(settings.consent(), new ConsentClients(settings.consent(), started.secretVault()),
+            started.consentStates(), accounts, started.events(), () -> Set.of("example.com"),
             Optional.of(new Invitations(new byte[32], Clock.systemUTC())), Clock.systemUTC());
         return started;
     }
