@@ -60,6 +60,13 @@ class StockJamesInstallIT {
         FakeProviders fake = FakeProviders.start().googleClient("gc", "gs").googleUser("rt-g", "gmailer@example.com")
             .microsoftApp("tenant-1", "mc", "ms");
         ApiDeliverySupport.pointAtFakes(conf, fake, "1 hour");
+        // the consent pages' listener (guice.extension.startable in the mounted extensions.properties), on HTTPS with
+        // the keystore James generates, with the OAuth client stored later through WebAdmin
+        int consentPort = FakeMx.freePort();
+        conf.property("postbridge.properties", "consent.enabled", "true")
+            .property("postbridge.properties", "consent.web.host", "127.0.0.1")
+            .property("postbridge.properties", "consent.web.port", Integer.toString(consentPort))
+            .property("postbridge.properties", "consent.web.externalUrl", "https://127.0.0.1:" + consentPort);
         JamesImage.mount(conf, image);
         int jmapPort = onFreeLoopbackPorts(image);
 
@@ -77,6 +84,10 @@ class StockJamesInstallIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
 
             WebAdmin webAdmin = ports.webAdmin();
+            assertThat(webAdmin.put("/postbridge/consent/providers/google",
+                "{\"clientId\":\"stock.apps.googleusercontent.com\",\"clientSecret\":\"stock-google-secret\"}").statusCode()).isEqualTo(204);
+            String landing = httpsGet("https://127.0.0.1:" + consentPort + "/connect");
+            assertThat(landing).contains("Connect your mailbox").contains("id=\"connect-google\"");
             // the image's domain list has only localhost: the README's first step adds the operator's domain
             assertThat(webAdmin.put("/domains/example.com", "").statusCode()).isEqualTo(204);
             webAdmin.addUser("alice@example.com", "alice-secret");
@@ -127,6 +138,29 @@ class StockJamesInstallIT {
                 Events.typesFor(webAdmin, "stock-grapher@test").contains("delivered"));
         } finally {
             mx.stop();
+        }
+    }
+
+    /** GET over HTTPS trusting James's self-signed certificate (made for its host name, not 127.0.0.1). */
+    private static String httpsGet(String url) throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, new java.security.SecureRandom());
+        javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection) URI.create(url).toURL().openConnection();
+        connection.setSSLSocketFactory(trustAll.getSocketFactory());
+        connection.setHostnameVerifier((host, session) -> true);
+        assertThat(connection.getResponseCode()).isEqualTo(200);
+        try (java.io.InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

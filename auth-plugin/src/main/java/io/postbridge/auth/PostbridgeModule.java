@@ -4,11 +4,18 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+
+import org.apache.james.domainlist.api.DomainList;
 
 import io.postbridge.auth.alias.JamesLocalMailboxes;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.backend.PostbridgeBackendHolder;
+import io.postbridge.auth.web.ConsentFlows;
+import io.postbridge.auth.web.ConnectRoutes;
+import io.postbridge.auth.web.PublicWebListener;
+import io.postbridge.auth.web.PublicWebRoutes;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.AccountRepository;
@@ -29,6 +36,8 @@ import io.postbridge.core.oauth.TokenCache;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
+import io.postbridge.core.consent.ConsentService;
+import io.postbridge.core.consent.Invitations;
 import io.postbridge.core.webhooks.Webhooks;
 import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.suppression.SuppressionList;
@@ -57,6 +66,25 @@ public class PostbridgeModule extends AbstractModule {
 
         // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
         install(new DkimModule());
+
+        // the public web listener (consent.* in postbridge.properties) and the routes it serves; James starts it
+        // after its own services through guice.extension.startable in extensions.properties
+        bind(PublicWebListener.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConnectRoutes.class);
+    }
+
+    /** The consent flow (GET /connect/... on the public listener): accounts from the store, events in the event log. */
+    @Provides
+    @Singleton
+    ConsentService consent(PostbridgeBackendHolder holder, DomainList domains, Invitations invitations) {
+        return ConsentFlows.create(holder, domains, invitations);
+    }
+
+    /** Signed invitation links (consent.mode=invitation), issued by WebAdmin's /postbridge/consent/invitations. */
+    @Provides
+    @Singleton
+    Invitations invitations(PostbridgeBackend backend) {
+        return ConsentFlows.invitations(backend.secretVault(), java.time.Clock.systemUTC());
     }
 
     /**

@@ -18,9 +18,14 @@ public enum MailEventType {
     COMPLAINED,
     SUPPRESSED,
     RECONSENT_REQUIRED,
-    ACCOUNT_CONNECTED,
     /** A webhook endpoint was disabled (its receiver answered 410 Gone): the mail name is the endpoint id. */
-    WEBHOOK_DISABLED;
+    WEBHOOK_DISABLED,
+    /** A user connected a mailbox through the consent web flow (a new account). */
+    CONNECTED,
+    /** A user connected an existing account's mailbox again (new key, new grant). */
+    RECONNECTED,
+    /** A consent attempt ended without an account (denied, permission missing, domain refused, ...). */
+    CONSENT_FAILED;
 
     /** The spelling used in configuration files and JSON: lower case with dashes. */
     public String wireName() {

@@ -105,6 +105,7 @@ public final class PostbridgeSettings {
     private final Duration aliasesCacheTime;
     private final WebhookSettings webhooks;
     private final SuppressionPolicy suppressionPolicy;
+    private final ConsentSettings consent;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -165,6 +166,7 @@ public final class PostbridgeSettings {
             reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
                 "'reject' (550 at RCPT; accept-and-drop is not available yet)")
                 .orElse(SuppressionPolicy.Enforcement.REJECT));
+        this.consent = new ConsentSettings(reader);
     }
 
     /**
@@ -172,8 +174,15 @@ public final class PostbridgeSettings {
      * @throws IllegalArgumentException with a {@link SettingProblem} message
      */
     public static PostbridgeSettings from(Map<String, String> values, Path workingDirectory) {
-        SettingsReader reader = SettingsReader.of(FILE, values).requireKnown(values.keySet(), KNOWN);
+        SettingsReader reader = SettingsReader.of(FILE, values).requireKnown(values.keySet(), known());
         return new PostbridgeSettings(reader, workingDirectory.toAbsolutePath());
+    }
+
+    /** This file's keys and those of the consent pages ({@link ConsentSettings}). */
+    private static Set<String> known() {
+        Set<String> known = new LinkedHashSet<>(KNOWN);
+        known.addAll(new java.util.TreeSet<>(ConsentSettings.KNOWN));
+        return known;
     }
 
     public static PostbridgeSettings defaults(Path workingDirectory) {
@@ -254,6 +263,11 @@ public final class PostbridgeSettings {
     /** The suppression list's policy ({@code suppression.*}). */
     public SuppressionPolicy suppressionPolicy() {
         return suppressionPolicy;
+    }
+
+    /** The consent web flow: its listener, who may connect, the OAuth clients ({@code consent.*}). */
+    public ConsentSettings consent() {
+        return consent;
     }
 
     /** How long mail events are kept in the store. */

@@ -21,7 +21,9 @@ public enum WebhookEventType {
     MESSAGE_COMPLAINED("message.complained", MailEventType.COMPLAINED),
     RECIPIENT_SUPPRESSED("recipient.suppressed", MailEventType.SUPPRESSED),
     ACCOUNT_RECONSENT_REQUIRED("account.reconsent_required", MailEventType.RECONSENT_REQUIRED),
-    ACCOUNT_CONNECTED("account.connected", MailEventType.ACCOUNT_CONNECTED),
+    ACCOUNT_CONNECTED("account.connected", MailEventType.CONNECTED),
+    ACCOUNT_RECONNECTED("account.reconnected", MailEventType.RECONNECTED),
+    ACCOUNT_CONSENT_FAILED("account.consent_failed", MailEventType.CONSENT_FAILED),
     ENDPOINT_DISABLED("webhook.endpoint_disabled", MailEventType.WEBHOOK_DISABLED),
     TEST("webhook.test", null);
 

@@ -32,7 +32,7 @@ class WebhookEventTypeTest {
     void theIssuesEventsAreInTheCatalogue() {
         assertThat(Arrays.stream(WebhookEventType.values()).map(WebhookEventType::type)).contains("message.received",
             "message.delivered", "message.deferred", "message.bounced", "message.complained", "recipient.suppressed",
-            "account.reconsent_required", "account.connected");
+            "account.reconsent_required", "account.connected", "account.reconnected");
     }
 
     @Test
