@@ -70,7 +70,7 @@ class DistributedImageConfTest {
     void withoutTheReadmesEditsTheChecksFindWhatWouldStopTheDistributedImage() throws Exception {
         ConfFolder image = installed(JamesImage.DISTRIBUTED, false);
 
-        assertThat(undeclaredRepositoryProtocols(image)).containsExactly("memory");
+        assertThat(undeclaredRepositoryProtocols(image)).containsExactly("file");
         assertThat(smtpSecrets(image)).containsOnly("postbridge-change-me").doesNotContain(keystoreSecret(image));
         // James's own mailetcontainer.xml of the image passes the JMAP check; one without the two mailets does not
         assertThat(jmapMailetsMissing(JamesImage.imageConf(JamesImage.DISTRIBUTED, tmp.resolve("stock")))).isEmpty();

@@ -67,14 +67,15 @@ public final class JamesImage {
     }
 
     /**
-     * The README's {@code sed -i '...' conf/FILE} commands for this image: all of them for the distributed image,
-     * those that do not mention Cassandra for the memory image.
+     * The README's {@code sed -i '...' conf/FILE} commands for this image: all of them but the other image's
+     * repository protocol edit.
      */
     public static List<String> recipeEdits(String app) {
         List<String> edits = new ArrayList<>();
         Matcher sed = SED.matcher(read(readme()));
         while (sed.find()) {
-            if (app.equals(DISTRIBUTED) || !sed.group().contains("cassandra")) {
+            // each image's own repository protocol: cassandra:// for the distributed image, memory:// for the memory one
+            if (!sed.group().contains(app.equals(DISTRIBUTED) ? "memory://" : "cassandra://")) {
                 edits.add(sed.group());
             }
         }
