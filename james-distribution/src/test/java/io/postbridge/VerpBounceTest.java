@@ -47,6 +47,7 @@ class VerpBounceTest {
     private static Map<String, Integer> ports;
     private static WebAdmin webAdmin;
     private static String key;
+    private static String strictKey;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -56,6 +57,8 @@ class VerpBounceTest {
         Accounts accounts = new Accounts(webAdmin);
         accounts.create("crm").allowSender("crm", "app@example.com");
         key = accounts.issueKey("crm").key;
+        accounts.create("strict").allowSender("strict", "ops@example.com");
+        strictKey = accounts.issueKey("strict").key;
         webAdmin.addUser("app@example.com", "secret-password-1");
     }
 
@@ -137,5 +140,47 @@ class VerpBounceTest {
         assertThat(rcptReply(ports.get(INBOUND), "", valid, returnPaths.get("b@remote.test")))
             .startsWith("550 5.7.1").contains("backscatter");
         assertThat(webAdmin.get("/postbridge/suppressions/crm/victim@remote.test").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anAccountsPolicySuppressesAtItsOwnThresholdAndDropsInsteadOfRejecting() throws Exception {
+        assertThat(webAdmin.put("/postbridge/suppressions/strict/policy",
+            "{\"softBounces\":1,\"enforcement\":\"accept-and-drop\",\"forwardBounces\":false}").statusCode()).isEqualTo(200);
+        JsonNode policy = webAdmin.getJson("/postbridge/suppressions/strict/policy");
+        assertThat(policy.path("enforcement").asText()).isEqualTo("accept-and-drop");
+        assertThat(webAdmin.getJson("/postbridge/suppressions/crm/policy").path("softBounces").asInt()).isEqualTo(3);
+
+        String returnPath = strictSend("strict-1@test", "full@remote.test");
+        try (SmtpClient smtp = SmtpClient.connect(ports.get(INBOUND))) {
+            smtp.ehlo();
+            assertThat(smtp.send("", returnPath, opaqueBounce("dsn-strict-1@mx.remote.test")
+                .replace("forwarded-copy@elsewhere.test", "full@remote.test").replace("5.1.1", "4.2.2")
+                .replace("550 4.2.2 User unknown", "452 4.2.2 Mailbox full"))).startsWith("250");
+        }
+
+        AWAIT.untilAsserted(() -> assertThat(webAdmin.getJson("/postbridge/suppressions/strict/full@remote.test").path("reason").asText())
+            .as("one soft bounce suppresses for this account").isEqualTo("soft-bounces"));
+        try (SmtpClient smtp = SmtpClient.connect(ports.get(SUBMISSION))) {
+            smtp.ehlo();
+            smtp.startTls();
+            smtp.authPlain("strict", strictKey);
+            assertThat(smtp.send("ops@example.com", "full@remote.test",
+                SmtpClient.message("ops@example.com", "full@remote.test", "again", "strict-2@test", "hi"))).as("accepted").startsWith("250");
+        }
+        AWAIT.until(() -> webAdmin.getJson("/postbridge/events?type=dropped&account=strict&limit=50").findValuesAsText("detail").stream()
+            .anyMatch(d -> d.contains("suppressed since")));
+        assertThat(delivered("strict-2@test")).as("dropped, never sent").isEmpty();
+    }
+
+    private static String strictSend(String id, String recipient) throws Exception {
+        try (SmtpClient smtp = SmtpClient.connect(ports.get(SUBMISSION))) {
+            smtp.ehlo();
+            smtp.startTls();
+            smtp.authPlain("strict", strictKey);
+            assertThat(smtp.send("ops@example.com", recipient, SmtpClient.message("ops@example.com", recipient, "hello", id, "hi")))
+                .startsWith("250");
+        }
+        AWAIT.until(() -> delivered(id).size() == 1);
+        return delivered(id).get(0).getEnvelopeSender();
     }
 }

@@ -53,6 +53,7 @@ import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
+import io.postbridge.core.store.JdbcBouncePolicyRepository;
 import io.postbridge.core.store.JdbcSuppressionRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
 import io.postbridge.core.store.JdbcWebhookStore;
@@ -112,7 +113,8 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senders = new JdbcAllowedSenderRepository(jdbc);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
-        this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), settings.suppressionPolicy(), clock);
+        this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), new JdbcBouncePolicyRepository(jdbc, clock),
+            settings.suppressionPolicy(), clock);
         this.verp = new VerpReturnPaths(settings.verpEnabled() ? Optional.of(verpCodec(settings, clock)) : Optional.empty());
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);

@@ -23,6 +23,7 @@ import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.store.StoreException;
 import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.SuppressionList;
 import io.postbridge.core.verp.VerpAddress;
 import io.postbridge.core.verp.VerpCodec;
 import io.postbridge.core.verp.VerpException;
@@ -46,9 +47,11 @@ public class HandleBounce extends GenericMailet {
 
     private final BounceParser parser = new BounceParser();
     private final VerpReturnPaths verp;
+    private final SuppressionList suppressions;
 
     @Inject
-    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog, VerpReturnPaths verp) {
+    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog, VerpReturnPaths verp, SuppressionList suppressions) {
+        this.suppressions = suppressions;
         this.outcomes = outcomes;
         this.eventLog = eventLog;
         this.verp = verp;
@@ -92,8 +95,19 @@ public class HandleBounce extends GenericMailet {
         }
         eventLog.record(MailEvents.of(mail, MailEventType.BOUNCE_RECEIVED, Instant.now())
             .account(account).detail(Optional.of(detail.length() > 4000 ? detail.substring(0, 4000) : detail)).build());
-        if (verpRecipient.isPresent()) {
+        if (account.isPresent() && !forwardsBounces(account.get())) {
+            // the account asked not to get its bounces (WebAdmin policy forwardBounces=false); the event above has it
+            mail.setState(Mail.GHOST);
+        } else if (verpRecipient.isPresent()) {
             returnToSender(mail, verpRecipient.get());
+        }
+    }
+
+    private boolean forwardsBounces(String account) {
+        try {
+            return suppressions.forwardsBounces(account);
+        } catch (StoreException e) {
+            return true; // in doubt the sender gets it: nothing is lost
         }
     }
 

@@ -175,7 +175,7 @@ public final class PostbridgeSettings {
             reader.duration(SUPPRESSION_SOFT_WINDOW, SuppressionPolicy.DEFAULT_SOFT_WINDOW, Duration.ofMinutes(1)),
             reader.duration(SUPPRESSION_EXPIRY, Duration.ofMinutes(1)),
             reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
-                "'reject' (550 at RCPT; accept-and-drop is not available yet)")
+                "'reject' (550 at RCPT) or 'accept-and-drop' (250, then dropped with an event)")
                 .orElse(SuppressionPolicy.Enforcement.REJECT));
         this.verpEnabled = reader.bool(VERP_ENABLED, false);
         this.verpSecretsFile = workingDirectory.resolve(reader.string(VERP_SECRETS_FILE, "conf/verp-secrets"));
