@@ -68,6 +68,10 @@ public class HandleBounce extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent()) {
+            // our own DSN (DSNBounce, ApiDelivery): its failure was counted where it was made, not again here
+            return;
+        }
         BounceReport report;
         try {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();

@@ -97,6 +97,26 @@ public final class BounceOutcomes {
         return suppressions.recordFailure(account, recipient, hardness, "smtp", error);
     }
 
+    /**
+     * Gmail or Graph refused the message permanently with a recipient address problem (status 5.1.3: Graph's
+     * ErrorInvalidRecipients, Gmail's "Invalid To header"): the recipients the error names, or the only recipient,
+     * are suppressed as hard bounces (source {@code provider}). Any other permanent provider error (the sender's
+     * rights, size, policy) says nothing about the recipients and changes nothing. Returns the suppressed addresses.
+     */
+    public List<String> rejectedByProvider(String account, List<String> recipients, String status, String detail) {
+        if (!status.startsWith("5.1.3")) {
+            return List.of();
+        }
+        String lower = detail.toLowerCase(java.util.Locale.ROOT);
+        List<String> named = recipients.stream().filter(r -> lower.contains(r.toLowerCase(java.util.Locale.ROOT)))
+            .collect(Collectors.toList());
+        List<String> refused = !named.isEmpty() ? named : recipients.size() == 1 ? recipients : List.of();
+        for (String recipient : refused) {
+            suppressions.recordFailure(account, recipient, Hardness.HARD, "provider", status + " " + detail);
+        }
+        return refused;
+    }
+
     public void delivered(String account, String recipient) {
         suppressions.recordDelivery(account, recipient);
     }
