@@ -85,7 +85,7 @@ class ApiDeliveryTest {
         webAdminPort = server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
         webAdmin = new WebAdmin(webAdminPort);
         InMemoryProviderAccounts accounts = server.getProbe(ExtensionProbe.class).instance(InMemoryProviderAccounts.class);
-        for (String user : List.of("alice", "carol")) {
+        for (String user : List.of("alice", "carol", "dave")) {
             webAdmin.addUser(user + "@example.com", "pw-" + user);
             fake.googleUser("rt-" + user, user + "@example.com");
             accounts.put(ProviderAccount.gmail(user + "@example.com", GOOGLE_CLIENT, GOOGLE_SECRET, "rt-" + user));
@@ -186,6 +186,37 @@ class ApiDeliveryTest {
             .contains("Status: 5.7.1").contains("ErrorSendAsDenied");
         assertThat(Events.typesFor(webAdmin, "api-3@test")).containsExactly("received", "queued", "bounced");
         assertThat(fake.delivered()).isEmpty();
+    }
+
+    @Test
+    void aRecipientGmailRefusesPermanentlyIsSuppressedForTheSenderAndASendAsRefusalSuppressesNobody() throws Exception {
+        fake.gmailSend.respond(1, 400, "{\"error\":{\"code\":400,\"message\":\"Invalid To header\",\"errors\":[{\"message\":"
+            + "\"Invalid To header\",\"domain\":\"global\",\"reason\":\"invalidArgument\"}],\"status\":\"INVALID_ARGUMENT\"}}");
+        byte[] message = TestMessages.simple("dave@example.com", "no-such@remote.test", "typo", "api-sup-1@test")
+            .getBytes(StandardCharsets.UTF_8);
+        assertThat(ApiDeliverySupport.submit(submission, "dave@example.com", "pw-dave", List.of("no-such@remote.test"), message))
+            .startsWith("250");
+
+        AWAIT.until(() -> Events.typesFor(webAdmin, "api-sup-1@test").contains("bounced"));
+        JsonNode entry = webAdmin.getJson("/postbridge/suppressions/dave@example.com/no-such@remote.test");
+        assertThat(entry.path("reason").asText()).isEqualTo("hard-bounce");
+        assertThat(entry.path("source").asText()).isEqualTo("provider");
+        try (SmtpClient smtp = SmtpClient.connect(submission)) {
+            smtp.ehlo();
+            smtp.startTls();
+            smtp.authPlain("dave@example.com", "pw-dave");
+            smtp.mailFrom("dave@example.com");
+            assertThat(smtp.rcptTo("no-such@remote.test")).startsWith("550 5.1.1 <no-such@remote.test>: suppressed since");
+        }
+
+        // a refusal about the sender (send-as rights) is no reason to stop writing to the recipient
+        fake.graphSend.respond(1, 403, "{\"error\":{\"code\":\"ErrorSendAsDenied\",\"message\":\"not allowed\"}}");
+        byte[] denied = TestMessages.simple("billing@example.com", "fine@remote.test", "denied", "api-sup-2@test")
+            .getBytes(StandardCharsets.UTF_8);
+        assertThat(ApiDeliverySupport.submit(submission, "billing@example.com", "pw-billing", List.of("fine@remote.test"), denied))
+            .startsWith("250");
+        AWAIT.until(() -> Events.typesFor(webAdmin, "api-sup-2@test").contains("bounced"));
+        assertThat(webAdmin.get("/postbridge/suppressions/billing@example.com/fine@remote.test").statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -41,6 +41,7 @@ import io.postbridge.core.consent.Invitations;
 import io.postbridge.core.webhooks.Webhooks;
 import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.suppression.SuppressionList;
+import io.postbridge.core.verp.VerpReturnPaths;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -167,6 +168,13 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     BounceOutcomes bounceOutcomes(PostbridgeBackend backend) {
         return backend.bounceOutcomes();
+    }
+
+    /** VERP return paths when verp.enabled (VerpReturnPath, HandleBounce, AliasRecipientHook). */
+    @Provides
+    @Singleton
+    VerpReturnPaths verp(PostbridgeBackend backend) {
+        return backend.verp();
     }
 
     /** Per-account message and recipient limits (RateLimitHook, AccountRoutes). */

@@ -1,6 +1,10 @@
 package io.postbridge.core;
 
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -51,6 +55,7 @@ import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
 import io.postbridge.core.store.JdbcSecretRepository;
+import io.postbridge.core.store.JdbcBouncePolicyRepository;
 import io.postbridge.core.store.JdbcSuppressionRepository;
 import io.postbridge.core.store.JdbcTrustedNetworkRepository;
 import io.postbridge.core.store.JdbcWebhookStore;
@@ -59,6 +64,11 @@ import io.postbridge.core.webhooks.WebhookDispatcher;
 import io.postbridge.core.webhooks.Webhooks;
 import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.suppression.SuppressionList;
+import io.postbridge.core.signing.SecretRing;
+import io.postbridge.core.srs.SrsSecretsFile;
+import io.postbridge.core.verp.VerpCodec;
+import io.postbridge.core.verp.VerpReturnPaths;
+import io.postbridge.core.verp.VerpSettings;
 
 /**
  * The composition root of core: the store (schema migrated) built from {@code postbridge.properties}, the master keys
@@ -82,6 +92,8 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final MasterKeyRotation rotation;
     private final AccountRateLimits rateLimits;
     private final SuppressionList suppressions;
+    private final VerpReturnPaths verp;
+    private final BounceOutcomes bounceOutcomes;
     private final SmtpAuthenticator authenticator;
     private final Optional<MicrosoftPassThrough> microsoft;
     private final AliasRepository aliases;
@@ -104,7 +116,9 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senders = new JdbcAllowedSenderRepository(jdbc);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
-        this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), settings.suppressionPolicy(), clock);
+        this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), new JdbcBouncePolicyRepository(jdbc, clock),
+            settings.suppressionPolicy(), clock);
+        this.verp = new VerpReturnPaths(settings.verpEnabled() ? Optional.of(verpCodec(settings, clock)) : Optional.empty());
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
@@ -119,6 +133,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         // webhooks: endpoint secrets sealed in pb_secret; the outbox is written with each event, in its transaction
         JdbcWebhookStore webhookStore = new JdbcWebhookStore(jdbc, secretVault, clock);
         this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore));
+        this.bounceOutcomes = new BounceOutcomes(suppressions, events);
         EgressGuard egress = new EgressGuard(settings.webhooks().allowedTargets());
         this.webhooks = new Webhooks(webhookStore, egress, clock);
         this.webhookDispatcher = new WebhookDispatcher(webhookStore, settings.webhooks(), egress, events, clock, settings.eventsRetention());
@@ -246,9 +261,32 @@ public final class PostbridgeBackend implements AutoCloseable {
         return suppressions;
     }
 
+    /** VERP return paths of relayed mail, when {@code verp.enabled}; its secrets file is made on first start. */
+    public VerpReturnPaths verp() {
+        return verp;
+    }
+
+    private static VerpCodec verpCodec(PostbridgeSettings settings, Clock clock) {
+        Path file = settings.verpSecretsFile();
+        try {
+            if (SrsSecretsFile.createIfMissing(file, new SecureRandom())) {
+                LOGGER.info("Postbridge: created the VERP secrets file {} with a random secret", file);
+            }
+            List<String> secrets = SrsSecretsFile.read(file);
+            if (secrets.isEmpty()) {
+                throw new IllegalArgumentException(PostbridgeSettings.VERP_SECRETS_FILE + ": " + file + " holds no secret");
+            }
+            return new VerpCodec(new VerpSettings(SecretRing.ofStrings(secrets), settings.verpMaxAgeDays(),
+                settings.verpDefaultDomain(), settings.verpDomains()), clock);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(PostbridgeSettings.VERP_SECRETS_FILE + ": cannot read or create " + file + ": "
+                + e.getMessage(), e);
+        }
+    }
+
     /** What inbound bounces, failures while sending and deliveries do to the suppression list. */
     public BounceOutcomes bounceOutcomes() {
-        return new BounceOutcomes(suppressions, events);
+        return bounceOutcomes;
     }
 
     public MailEventLog events() {

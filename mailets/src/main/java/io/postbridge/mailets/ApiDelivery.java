@@ -33,6 +33,7 @@ import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
+import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.oauth.TokenCache;
 
 /**
@@ -87,6 +88,7 @@ public class ApiDelivery extends GenericMailet {
 
     private final ProviderAccounts accounts;
     private final MailEventLog events;
+    private final BounceOutcomes outcomes;
     private final MailQueueFactory<?> queues;
     private final TokenCache tokens;
     private MailQueue queue;
@@ -96,7 +98,9 @@ public class ApiDelivery extends GenericMailet {
 
     /** @param tokens the server's token cache, shared with SMTP AUTH (one token request per app for both) */
     @Inject
-    public ApiDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, TokenCache tokens) {
+    public ApiDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, TokenCache tokens,
+                       BounceOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.accounts = accounts;
         this.events = events;
         this.queues = queues;
@@ -159,7 +163,8 @@ public class ApiDelivery extends GenericMailet {
         worker = new ApiDeliveryWorker(queue, sender, accounts, events, getMailetContext(),
             new RetryPolicy(initial, maximum, window),
             // the postmaster is known only once the whole mailet container is configured: read it when bouncing
-            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC());
+            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC(),
+            outcomes);
         worker.start(concurrency);
         LOGGER.info("Postbridge API delivery: queue {}, {} messages at once ({} per account, {} per mailbox), retries for {}",
             queueName, concurrency, perAccount, perMailbox, window);

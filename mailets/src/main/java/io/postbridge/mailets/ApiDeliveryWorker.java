@@ -34,6 +34,7 @@ import io.postbridge.core.delivery.ProviderAccount;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
 import reactor.core.Disposable;
@@ -60,6 +61,7 @@ final class ApiDeliveryWorker implements AutoCloseable {
     private final MailQueue queue;
     private final ApiSender sender;
     private final ProviderAccounts accounts;
+    private final BounceOutcomes outcomes;
     private final MailEventLog events;
     private final MailetContext context;
     private final RetryPolicy retryPolicy;
@@ -74,7 +76,9 @@ final class ApiDeliveryWorker implements AutoCloseable {
     private volatile boolean closed;
 
     ApiDeliveryWorker(MailQueue queue, ApiSender sender, ProviderAccounts accounts, MailEventLog events, MailetContext context,
-                      RetryPolicy retryPolicy, java.util.function.Supplier<DeliveryStatusNotification> dsn, Clock clock) {
+                      RetryPolicy retryPolicy, java.util.function.Supplier<DeliveryStatusNotification> dsn, Clock clock,
+                      BounceOutcomes outcomes) {
+        this.outcomes = outcomes;
         this.queue = queue;
         this.sender = sender;
         this.accounts = accounts;
@@ -199,8 +203,25 @@ final class ApiDeliveryWorker implements AutoCloseable {
         if (report.isPresent()) {
             context.sendMail(MailAddress.nullSender(), List.of(new MailAddress(sender.get())), report.get());
         }
+        List<String> suppressed = suppressRefusedRecipients(mail, recipients, next);
         record(mail, MailEventType.BOUNCED, next.status() + " " + next.reason()
-            + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)"));
+            + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)")
+            + (suppressed.isEmpty() ? "" : "; suppressed " + String.join(", ", suppressed)));
+    }
+
+    /** A provider's permanent refusal of recipient addresses feeds the account's suppression list, as an SMTP 5xx does. */
+    private List<String> suppressRefusedRecipients(Mail mail, List<String> recipients, NextStep next) {
+        Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+        if (account.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return outcomes.rejectedByProvider(account.get(), recipients, next.status(), next.reason());
+        } catch (io.postbridge.core.store.StoreException e) {
+            // the DSN went out; only the bookkeeping is missed, and said so
+            LOGGER.warn("Postbridge: suppression list not updated for {}: {}", mail.getName(), e.getMessage());
+            return List.of();
+        }
     }
 
     private CompletableFuture<Void> holdUntilDue(MailQueue.MailQueueItem item, Instant due) {

@@ -4,11 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -20,12 +23,18 @@ import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.store.StoreException;
 import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.SuppressionList;
+import io.postbridge.core.verp.VerpAddress;
+import io.postbridge.core.verp.VerpCodec;
+import io.postbridge.core.verp.VerpException;
+import io.postbridge.core.verp.VerpReturnPaths;
 
 /**
  * Reads an inbound bounce or complaint (the bounce parser), links it to the account that sent the original (its
- * returned Message-ID against the event log), feeds the account's suppression list (hard at once, soft towards
+ * VERP return path, which names account, message and recipient; else the returned Message-ID against the event log), feeds the account's suppression list (hard at once, soft towards
  * {@code suppression.softBounces}, complaints), and records a {@code bounce-received} event saying what was read.
- * The mail then continues unchanged, so the original sender still gets the bounce.
+ * The mail then continues unchanged, so the original sender still gets the bounce; one that came to a VERP address
+ * is re-spooled to "transport" for the original envelope sender instead.
  *
  * <pre>{@code <mailet match="io.postbridge.matchers.IsBounce" class="io.postbridge.mailets.HandleBounce"/>}</pre>
  */
@@ -34,12 +43,18 @@ public class HandleBounce extends GenericMailet {
 
     private final BounceOutcomes outcomes;
     private final MailEventLog eventLog;
+    private static final String TRANSPORT = "transport";
+
     private final BounceParser parser = new BounceParser();
+    private final VerpReturnPaths verp;
+    private final SuppressionList suppressions;
 
     @Inject
-    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog) {
+    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog, VerpReturnPaths verp, SuppressionList suppressions) {
+        this.suppressions = suppressions;
         this.outcomes = outcomes;
         this.eventLog = eventLog;
+        this.verp = verp;
     }
 
     @Override
@@ -53,6 +68,10 @@ public class HandleBounce extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (mail.getAttribute(Mail.SENT_BY_MAILET_ATTRIBUTE.getName()).isPresent()) {
+            // our own DSN (DSNBounce, ApiDelivery): its failure was counted where it was made, not again here
+            return;
+        }
         BounceReport report;
         try {
             ByteArrayOutputStream raw = new ByteArrayOutputStream();
@@ -61,11 +80,17 @@ public class HandleBounce extends GenericMailet {
         } catch (IOException e) {
             throw new MessagingException("could not read the bounce " + mail.getName() + ": " + e.getMessage(), e);
         }
+        Optional<VerpAddress> verpRecipient = verpRecipient(mail);
         Optional<String> account;
         String detail;
         try {
-            account = outcomes.account(report);
-            detail = outcomes.apply(report, account);
+            if (verpRecipient.isPresent()) {
+                account = Optional.of(verpRecipient.get().account());
+                detail = outcomes.apply(report, verpRecipient.get());
+            } else {
+                account = outcomes.account(report);
+                detail = outcomes.apply(report, account);
+            }
         } catch (StoreException e) {
             // the bounce itself goes on to its recipient; only the suppression bookkeeping is missed, and said so
             LOGGER.warn("Postbridge: bounce {} not applied to the suppression list: {}", mail.getName(), e.getMessage());
@@ -74,6 +99,53 @@ public class HandleBounce extends GenericMailet {
         }
         eventLog.record(MailEvents.of(mail, MailEventType.BOUNCE_RECEIVED, Instant.now())
             .account(account).detail(Optional.of(detail.length() > 4000 ? detail.substring(0, 4000) : detail)).build());
+        if (account.isPresent() && !forwardsBounces(account.get())) {
+            // the account asked not to get its bounces (WebAdmin policy forwardBounces=false); the event above has it
+            mail.setState(Mail.GHOST);
+        } else if (verpRecipient.isPresent()) {
+            returnToSender(mail, verpRecipient.get());
+        }
+    }
+
+    private boolean forwardsBounces(String account) {
+        try {
+            return suppressions.forwardsBounces(account);
+        } catch (StoreException e) {
+            return true; // in doubt the sender gets it: nothing is lost
+        }
+    }
+
+    /** The VERP address the bounce came to, when it has one that verifies (the others were refused at RCPT). */
+    private Optional<VerpAddress> verpRecipient(Mail mail) {
+        if (verp.codec().isEmpty()) {
+            return Optional.empty();
+        }
+        for (MailAddress rcpt : mail.getRecipients()) {
+            if (VerpCodec.isVerp(rcpt.getLocalPart())) {
+                try {
+                    return Optional.of(verp.codec().get().decode(rcpt.asString()));
+                } catch (VerpException e) {
+                    LOGGER.info("Postbridge: bounce {} to {} not linked: {}", mail.getName(), rcpt.asString(), e.reason().text());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The VERP address is no mailbox: the bounce goes on to the sender of the original, as it would have without VERP. */
+    private void returnToSender(Mail mail, VerpAddress verpAddress) throws MessagingException {
+        List<MailAddress> others = new ArrayList<>();
+        for (MailAddress rcpt : mail.getRecipients()) {
+            if (!VerpCodec.isVerp(rcpt.getLocalPart())) {
+                others.add(rcpt);
+            }
+        }
+        getMailetContext().sendMail(mail.getMaybeSender().asOptional().orElse(null),
+            List.of(new MailAddress(verpAddress.originalSender())), mail.getMessage(), TRANSPORT);
+        mail.setRecipients(others);
+        if (others.isEmpty()) {
+            mail.setState(Mail.GHOST);
+        }
     }
 
     @Override

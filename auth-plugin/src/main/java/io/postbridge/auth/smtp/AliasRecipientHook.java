@@ -23,12 +23,16 @@ import io.postbridge.core.alias.AliasReply;
 import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.alias.Resolution;
 import io.postbridge.core.srs.SrsException;
+import io.postbridge.core.verp.VerpCodec;
+import io.postbridge.core.verp.VerpException;
+import io.postbridge.core.verp.VerpReturnPaths;
 
 /**
  * Decides at RCPT time, for recipients in our domains, so the server never accepts mail it would have to bounce:
  * <ul>
- *   <li>our SRS addresses (returning bounces): accepted only with a valid hash and age, else {@code 550 5.1.1}; a
- *       bounce (null sender) to a second SRS address in one transaction {@code 550 5.7.1} (backscatter);</li>
+ *   <li>our SRS and VERP addresses (returning bounces): accepted only with a valid signature and age, else
+ *       {@code 550 5.1.1}; a bounce (null sender) to a second such address in one transaction {@code 550 5.7.1}
+ *       (backscatter);</li>
  *   <li>aliases: accepted; disabled-reject aliases {@code 550 5.2.1}; broken aliases (loop, depth) {@code 550 5.4.6};
  *       too many targets {@code 550 5.5.3}, or {@code 452 4.5.3} when earlier recipients of the same transaction used
  *       up the cap (the client sends the rest in another transaction);</li>
@@ -42,19 +46,21 @@ public class AliasRecipientHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(AliasRecipientHook.class);
     private static final ProtocolSession.AttachmentKey<Integer> TARGETS_IN_TRANSACTION =
         ProtocolSession.AttachmentKey.of("io.postbridge.alias.targets", Integer.class);
-    private static final ProtocolSession.AttachmentKey<Boolean> SRS_BOUNCE_ACCEPTED =
+    private static final ProtocolSession.AttachmentKey<Boolean> BOUNCE_ADDRESS_ACCEPTED =
         ProtocolSession.AttachmentKey.of("io.postbridge.alias.srsBounceAccepted", Boolean.class);
 
     private final AliasForwardingSource forwardingSource;
     private final LocalMailboxes mailboxes;
     private final ValidRcptHandler jamesRecipientCheck;
+    private final VerpReturnPaths verp;
 
     @Inject
     public AliasRecipientHook(AliasForwardingSource forwardingSource, LocalMailboxes mailboxes,
-                              ValidRcptHandler jamesRecipientCheck) {
+                              ValidRcptHandler jamesRecipientCheck, VerpReturnPaths verp) {
         this.forwardingSource = forwardingSource;
         this.mailboxes = mailboxes;
         this.jamesRecipientCheck = jamesRecipientCheck;
+        this.verp = verp;
     }
 
     /** Passes the handler's settings on to James's check (e.g. {@code <enableRecipientRewriteTable>false</...>}). */
@@ -68,6 +74,9 @@ public class AliasRecipientHook implements RcptHook {
         try {
             if (!mailboxes.isLocalDomain(rcpt.getDomain().asString())) {
                 return HookResult.DECLINED;
+            }
+            if (verp.codec().isPresent() && VerpCodec.isVerp(rcpt.getLocalPart())) {
+                return checkVerp(session, sender, verp.codec().get(), rcpt);
             }
             Optional<AliasForwarding> forwarding = forwardingSource.get();
             if (forwarding.isEmpty()) {
@@ -86,19 +95,38 @@ public class AliasRecipientHook implements RcptHook {
     private HookResult checkSrs(SMTPSession session, MaybeSender sender, AliasForwarding forwarding, MailAddress rcpt) {
         try {
             forwarding.reverseSrs(rcpt.asString());
-            if (sender.isNullSender()) {
-                if (session.getAttachment(SRS_BOUNCE_ACCEPTED, ProtocolSession.State.Transaction).orElse(false)) {
-                    LOGGER.info("Postbridge: refused bounce to a second SRS address {} (backscatter)", rcpt.asString());
-                    return reply(AliasReply.BOUNCE_TO_SEVERAL_SRS, AliasReply.BOUNCE_TO_SEVERAL_SRS.rcptDescription(rcpt.asString()));
-                }
-                session.setAttachment(SRS_BOUNCE_ACCEPTED, true, ProtocolSession.State.Transaction);
-            }
-            return HookResult.DECLINED;
+            return oneBounceAddressPerTransaction(session, sender, rcpt);
         } catch (SrsException e) {
             LOGGER.info("Postbridge: refused SRS address {}: {}", rcpt.asString(), e.reason().text());
             AliasReply refused = AliasReply.srsRefused(e.reason().text());
             return reply(refused, refused.rcptDescription(rcpt.asString()));
         }
+    }
+
+    private HookResult checkVerp(SMTPSession session, MaybeSender sender, VerpCodec codec, MailAddress rcpt) {
+        try {
+            codec.decode(rcpt.asString());
+            return oneBounceAddressPerTransaction(session, sender, rcpt);
+        } catch (VerpException e) {
+            LOGGER.info("Postbridge: refused VERP address {}: {}", rcpt.asString(), e.reason().text());
+            AliasReply refused = AliasReply.srsRefused(e.reason().text());
+            return reply(refused, refused.rcptDescription(rcpt.asString()));
+        }
+    }
+
+    /**
+     * The backscatter rule for our signed return addresses, SRS and VERP alike: a real bounce (null sender) returns
+     * one message to one sender, so a second such address in the same transaction is refused.
+     */
+    private static HookResult oneBounceAddressPerTransaction(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        if (sender.isNullSender()) {
+            if (session.getAttachment(BOUNCE_ADDRESS_ACCEPTED, ProtocolSession.State.Transaction).orElse(false)) {
+                LOGGER.info("Postbridge: refused bounce to a second return address {} (backscatter)", rcpt.asString());
+                return reply(AliasReply.BOUNCE_TO_SEVERAL_SRS, AliasReply.BOUNCE_TO_SEVERAL_SRS.rcptDescription(rcpt.asString()));
+            }
+            session.setAttachment(BOUNCE_ADDRESS_ACCEPTED, true, ProtocolSession.State.Transaction);
+        }
+        return HookResult.DECLINED;
     }
 
     private HookResult checkAlias(SMTPSession session, MaybeSender sender, MailAddress rcpt, AliasForwarding forwarding) {

@@ -18,6 +18,7 @@ import io.postbridge.core.auth.SmtpPrincipal;
 import io.postbridge.core.store.StoreException;
 import io.postbridge.core.suppression.Suppression;
 import io.postbridge.core.suppression.SuppressionList;
+import io.postbridge.core.suppression.SuppressionPolicy;
 
 /**
  * Refuses, at RCPT on the submission ports, a recipient the sending account (or every account) has suppressed:
@@ -51,6 +52,10 @@ public class SuppressedRecipientHook implements RcptHook {
             return SmtpReplies.denySoft("451", "4.3.0 Temporary failure checking the suppression list; try again later");
         }
         if (suppressed.isEmpty()) {
+            return HookResult.DECLINED;
+        }
+        if (suppressions.enforcement(scope.get()) == SuppressionPolicy.Enforcement.ACCEPT_AND_DROP) {
+            // accepted; DropSuppressedRecipients (root processor) drops it with an event
             return HookResult.DECLINED;
         }
         String[] reply = SuppressionList.rejection(suppressed.get());

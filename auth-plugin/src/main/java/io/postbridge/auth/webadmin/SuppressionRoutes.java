@@ -10,8 +10,10 @@ import javax.inject.Inject;
 
 import org.apache.james.webadmin.utils.JsonTransformer;
 
+import io.postbridge.core.suppression.AccountBouncePolicy;
 import io.postbridge.core.suppression.Suppression;
 import io.postbridge.core.suppression.SuppressionList;
+import io.postbridge.core.suppression.SuppressionPolicy;
 import io.postbridge.core.suppression.SuppressionReason;
 import spark.Request;
 import spark.Response;
@@ -23,6 +25,8 @@ import spark.Response;
  * <li>{@code GET /postbridge/suppressions?scope=crm&search=example.org&limit=100}: newest first</li>
  * <li>{@code GET|DELETE /postbridge/suppressions/SCOPE/ADDRESS}: one entry; DELETE lets mail through again</li>
  * <li>{@code PUT /postbridge/suppressions/SCOPE/ADDRESS} {@code {"reason":"manual","detail":"spam trap"}}: add</li>
+ * <li>{@code GET|PUT|DELETE /postbridge/suppressions/ACCOUNT/policy}
+ *     {@code {"softBounces":1,"enforcement":"accept-and-drop","forwardBounces":false}}: the account's overrides</li>
  * <li>{@code POST /postbridge/suppressions/SCOPE/remove} {@code {"addresses":["a@x","b@y"]}}: bulk remove</li>
  * </ul>
  * Enabled by {@code extensions.routes=...,io.postbridge.auth.webadmin.SuppressionRoutes} in {@code webadmin.properties}.
@@ -31,6 +35,7 @@ public class SuppressionRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/suppressions";
     private static final String GLOBAL_SCOPE = "global";
     private static final String ENTRY = BASE_PATH + "/:scope/:address";
+    private static final String POLICY = BASE_PATH + "/:scope/policy";
 
     private final SuppressionList suppressions;
 
@@ -43,6 +48,13 @@ public class SuppressionRoutes extends PostbridgeRoutes {
     @Override
     protected void routes(WebAdminRoutes routes) {
         routes
+            // before ENTRY: "policy" is no address
+            .get(POLICY, (request, response) -> policyJson(suppressions.policyOf(account(request))))
+            .put(POLICY, this::savePolicy)
+            .delete(POLICY, (request, response) -> {
+                suppressions.policies().delete(account(request));
+                return WebAdminRoutes.noContent(response);
+            })
             .get(BASE_PATH, (request, response) -> suppressions.repository().list(
                     JsonBody.queryString(request, "scope").map(SuppressionRoutes::scope),
                     JsonBody.queryString(request, "search"),
@@ -66,6 +78,36 @@ public class SuppressionRoutes extends PostbridgeRoutes {
                 }
                 return Map.of("removed", suppressions.repository().removeAll(scope(request), addresses));
             });
+    }
+
+    private Object savePolicy(Request request, Response response) {
+        JsonBody body = JsonBody.parse(request, Set.of("softBounces", "enforcement", "forwardBounces"));
+        AccountBouncePolicy policy = new AccountBouncePolicy(account(request), body.integer("softBounces", 1, 1000),
+            body.choice("enforcement", SuppressionPolicy.Enforcement::fromWireName, "'reject' or 'accept-and-drop'"),
+            body.bool("forwardBounces"));
+        suppressions.policies().save(policy);
+        return policyJson(suppressions.policyOf(policy.account()));
+    }
+
+    /** The account's overrides and what applies: an absent override shows the default of postbridge.properties. */
+    private Map<String, Object> policyJson(AccountBouncePolicy policy) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("account", policy.account());
+        out.put("softBounces", suppressions.softBounces(policy.account()));
+        out.put("enforcement", suppressions.enforcement(policy.account()).wireName());
+        out.put("forwardBounces", suppressions.forwardsBounces(policy.account()));
+        out.put("overrides", new java.util.ArrayList<>(java.util.List.of(
+            policy.softBounces().map(x -> "softBounces"), policy.enforcement().map(x -> "enforcement"),
+            policy.forwardBounces().map(x -> "forwardBounces")).stream().flatMap(java.util.Optional::stream).collect(Collectors.toList())));
+        return out;
+    }
+
+    private static String account(Request request) {
+        String account = request.params("scope");
+        if (account.equalsIgnoreCase(GLOBAL_SCOPE)) {
+            throw JsonBody.badRequest("a policy is per account; the defaults of every account are in postbridge.properties (suppression.*)");
+        }
+        return account;
     }
 
     private Object add(Request request, Response response) {

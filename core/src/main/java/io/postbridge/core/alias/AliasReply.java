@@ -21,7 +21,7 @@ public final class AliasReply {
      * message to one sender, so this is backscatter or a forgery (Haraka's single_recipient check).
      */
     public static final AliasReply BOUNCE_TO_SEVERAL_SRS = new AliasReply("550", "5.7.1",
-        "a bounce returns to one address; this one names several of our forwarding (SRS) addresses, refused as backscatter");
+        "a bounce returns to one address; this one names several of our return (SRS or VERP) addresses, refused as backscatter");
     /** The check itself failed (store outage): the sender retries, nothing is accepted blindly. */
     public static final AliasReply CHECK_FAILED = new AliasReply("451", "4.3.0", "Temporary failure checking");
 

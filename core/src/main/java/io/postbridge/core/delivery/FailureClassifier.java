@@ -60,7 +60,9 @@ public final class FailureClassifier {
         if (reasons.contains("mailboxnotenabledforrestapi") || reasons.contains("mailboxnotsupportedforrestapi") || status == 404) {
             return DeliveryOutcome.permanentFailure(detail, "5.1.0");
         }
-        if (reasons.contains("invalidrecipients")) {
+        // Graph's ErrorInvalidRecipients; Gmail's 400 invalidArgument "Invalid To header" (also Cc, Bcc)
+        if (reasons.contains("invalidrecipients") || reasons.contains("invalid to header") || reasons.contains("invalid cc header")
+            || reasons.contains("invalid bcc header")) {
             return DeliveryOutcome.permanentFailure(detail, "5.1.3");
         }
         if (status >= 400 && status < 500) {

@@ -16,6 +16,7 @@ import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.store.JdbcAliasRepository;
 import io.postbridge.core.suppression.SuppressionPolicy;
+import io.postbridge.core.verp.VerpSettings;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import io.postbridge.core.store.StoreSettings;
 import io.postbridge.core.webhooks.WebhookSettings;
@@ -63,6 +64,11 @@ public final class PostbridgeSettings {
     public static final String SUPPRESSION_SOFT_WINDOW = "suppression.softWindow";
     public static final String SUPPRESSION_EXPIRY = "suppression.expiry";
     public static final String SUPPRESSION_ENFORCEMENT = "suppression.enforcement";
+    public static final String VERP_ENABLED = "verp.enabled";
+    public static final String VERP_SECRETS_FILE = "verp.secretsFile";
+    public static final String VERP_MAX_AGE_DAYS = "verp.maxAgeDays";
+    public static final String VERP_DEFAULT_DOMAIN = "verp.defaultDomain";
+    public static final String VERP_DOMAINS = "verp.domains";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
@@ -71,7 +77,8 @@ public final class PostbridgeSettings {
         DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE,
         WEBHOOKS_DISPATCH, WEBHOOKS_TIMEOUT, WEBHOOKS_FIRST_RETRY, WEBHOOKS_MAX_RETRY, WEBHOOKS_ATTEMPTS, WEBHOOKS_POLL,
         WEBHOOKS_ALLOWED_TARGETS,
-        SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT));
+        SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT,
+        VERP_ENABLED, VERP_SECRETS_FILE, VERP_MAX_AGE_DAYS, VERP_DEFAULT_DOMAIN, VERP_DOMAINS));
 
     public enum RateLimitStore {
         MEMORY, DATABASE;
@@ -106,6 +113,11 @@ public final class PostbridgeSettings {
     private final WebhookSettings webhooks;
     private final SuppressionPolicy suppressionPolicy;
     private final ConsentSettings consent;
+    private final boolean verpEnabled;
+    private final Path verpSecretsFile;
+    private final int verpMaxAgeDays;
+    private final Optional<String> verpDefaultDomain;
+    private final Map<String, String> verpDomains;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -164,9 +176,26 @@ public final class PostbridgeSettings {
             reader.duration(SUPPRESSION_SOFT_WINDOW, SuppressionPolicy.DEFAULT_SOFT_WINDOW, Duration.ofMinutes(1)),
             reader.duration(SUPPRESSION_EXPIRY, Duration.ofMinutes(1)),
             reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
-                "'reject' (550 at RCPT; accept-and-drop is not available yet)")
+                "'reject' (550 at RCPT) or 'accept-and-drop' (250, then dropped with an event)")
                 .orElse(SuppressionPolicy.Enforcement.REJECT));
         this.consent = new ConsentSettings(reader);
+        this.verpEnabled = reader.bool(VERP_ENABLED, false);
+        this.verpSecretsFile = workingDirectory.resolve(reader.string(VERP_SECRETS_FILE, "conf/verp-secrets"));
+        this.verpMaxAgeDays = reader.integer(VERP_MAX_AGE_DAYS, VerpSettings.DEFAULT_MAX_AGE_DAYS, 1, 1000);
+        this.verpDefaultDomain = reader.string(VERP_DEFAULT_DOMAIN).map(String::trim).filter(d -> !d.isEmpty());
+        Map<String, String> domains = new java.util.TreeMap<>();
+        for (String pair : reader.string(VERP_DOMAINS).map(v -> v.split(",")).orElse(new String[0])) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            String[] sides = pair.trim().split(":", -1);
+            if (sides.length != 2 || sides[0].isBlank() || sides[1].isBlank()) {
+                throw reader.problem(VERP_DOMAINS, "expected sending-domain:bounce-domain pairs separated by commas, got '"
+                    + pair.trim() + "'");
+            }
+            domains.put(sides[0].trim(), sides[1].trim());
+        }
+        this.verpDomains = java.util.Collections.unmodifiableMap(domains);
     }
 
     /**
@@ -258,6 +287,29 @@ public final class PostbridgeSettings {
     /** Signed delivery webhooks ({@code webhooks.*}). */
     public WebhookSettings webhooks() {
         return webhooks;
+    }
+
+    /** VERP return paths on relayed mail ({@code verp.enabled}, default off). */
+    public boolean verpEnabled() {
+        return verpEnabled;
+    }
+
+    /** SRS's secrets file format: one secret a line, the first signs; created with a random secret when missing. */
+    public Path verpSecretsFile() {
+        return verpSecretsFile;
+    }
+
+    public int verpMaxAgeDays() {
+        return verpMaxAgeDays;
+    }
+
+    public Optional<String> verpDefaultDomain() {
+        return verpDefaultDomain;
+    }
+
+    /** Sending domain to bounce domain ({@code verp.domains=crm.example:bounces.example.com,...}). */
+    public Map<String, String> verpDomains() {
+        return verpDomains;
     }
 
     /** The suppression list's policy ({@code suppression.*}). */

@@ -1,14 +1,11 @@
 package io.postbridge.core.srs;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Base64;
-import java.util.Locale;
+import java.util.OptionalLong;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import io.postbridge.core.signing.DayStamp;
+import io.postbridge.core.signing.SecretRing;
 
 /**
  * The Sender Rewriting Scheme as Mail::SRS 0.31 ("Guarded") and libsrs2/postsrsd write it, byte for byte:
@@ -24,9 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SrsCodec {
     private static final String HMAC = "HmacSHA1";
-    private static final char[] BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".toCharArray();
-    private static final long SECONDS_PER_DAY = 86_400;
-    private static final int TIME_SLOTS = 1024;
     private static final char FIELD_SEPARATOR = '=';
     private static final int TAG_LENGTH = 4;
 
@@ -72,7 +66,7 @@ public final class SrsCodec {
             return srs1(host, user.substring(TAG_LENGTH), aliasDomain);
         }
         String timestamp = timestamp();
-        String hash = hash(settings.secrets().get(0), timestamp, host, user).substring(0, settings.hashLength());
+        String hash = hash(settings.secretRing().signing(), timestamp, host, user).substring(0, settings.hashLength());
         return "SRS0" + settings.separator() + hash + FIELD_SEPARATOR + timestamp + FIELD_SEPARATOR + host
             + FIELD_SEPARATOR + user + "@" + aliasDomain;
     }
@@ -106,7 +100,7 @@ public final class SrsCodec {
     }
 
     private String srs1(String firstHop, String srsUser, String aliasDomain) {
-        String hash = hash(settings.secrets().get(0), firstHop, srsUser).substring(0, settings.hashLength());
+        String hash = hash(settings.secretRing().signing(), firstHop, srsUser).substring(0, settings.hashLength());
         return "SRS1" + settings.separator() + hash + FIELD_SEPARATOR + firstHop + FIELD_SEPARATOR + srsUser
             + "@" + aliasDomain;
     }
@@ -128,38 +122,17 @@ public final class SrsCodec {
     }
 
     String timestamp() {
-        long days = Math.floorDiv(clock.instant().getEpochSecond(), SECONDS_PER_DAY);
-        return new String(new char[] {BASE32[(int) ((days >> 5) & 31)], BASE32[(int) (days & 31)]});
+        return DayStamp.of(clock.instant());
     }
 
     private void checkTimestamp(String timestamp) throws SrsException {
-        if (timestamp.length() != 2) {
+        OptionalLong age = DayStamp.ageDays(timestamp, clock.instant());
+        if (age.isEmpty()) {
             throw new SrsException(SrsException.Reason.BAD_TIMESTAMP);
         }
-        String upper = timestamp.toUpperCase(Locale.ROOT);
-        int high = base32Value(upper.charAt(0));
-        int low = base32Value(upper.charAt(1));
-        if (high < 0 || low < 0) {
-            throw new SrsException(SrsException.Reason.BAD_TIMESTAMP);
-        }
-        int then = high * 32 + low;
-        long now = Math.floorMod(Math.floorDiv(clock.instant().getEpochSecond(), SECONDS_PER_DAY), (long) TIME_SLOTS);
-        while (now < then) {
-            now += TIME_SLOTS;
-        }
-        if (now > then + settings.maxAgeDays()) {
+        if (age.getAsLong() > settings.maxAgeDays()) {
             throw new SrsException(SrsException.Reason.EXPIRED);
         }
-    }
-
-    private static int base32Value(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= '2' && c <= '7') {
-            return 26 + c - '2';
-        }
-        return -1;
     }
 
     /**
@@ -173,41 +146,13 @@ public final class SrsCodec {
         if (given.length() > SrsSettings.MAX_HASH_LENGTH) {
             throw new SrsException(SrsException.Reason.BAD_HASH);
         }
-        byte[] givenBytes = given.getBytes(StandardCharsets.US_ASCII);
-        byte[] givenLower = asciiLower(given).getBytes(StandardCharsets.US_ASCII);
-        boolean valid = false;
-        for (byte[] secret : settings.secrets()) {
-            String expected = hash(secret, fields).substring(0, given.length());
-            boolean exact = MessageDigest.isEqual(givenBytes, expected.getBytes(StandardCharsets.US_ASCII));
-            boolean folded = MessageDigest.isEqual(givenLower, asciiLower(expected).getBytes(StandardCharsets.US_ASCII));
-            valid |= exact | folded;
-        }
-        if (!valid) {
+        if (!settings.secretRing().anyMatches(given, secret -> hash(secret, fields).substring(0, given.length()), true)) {
             throw new SrsException(SrsException.Reason.BAD_HASH);
         }
     }
 
     /** base64(HMAC-SHA1(secret, lc(field1) . lc(field2) ...)) without padding, 27 characters. */
     private static String hash(byte[] secret, String... fields) {
-        try {
-            Mac mac = Mac.getInstance(HMAC);
-            mac.init(new SecretKeySpec(secret, HMAC));
-            for (String field : fields) {
-                mac.update(asciiLower(field).getBytes(StandardCharsets.UTF_8));
-            }
-            return Base64.getEncoder().withoutPadding().encodeToString(mac.doFinal());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA1 is part of every Java runtime", e);
-        }
-    }
-
-    /** Perl's lc and C's tolower on byte strings only fold ASCII; so must we, to hash the same bytes. */
-    private static String asciiLower(String value) {
-        StringBuilder lower = new StringBuilder(value.length());
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            lower.append(c >= 'A' && c <= 'Z' ? (char) (c + 32) : c);
-        }
-        return lower.toString();
+        return Base64.getEncoder().withoutPadding().encodeToString(SecretRing.hmac(HMAC, secret, fields));
     }
 }

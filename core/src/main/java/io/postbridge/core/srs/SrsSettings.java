@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import io.postbridge.core.signing.SecretRing;
+
 /**
  * The knobs of the SRS scheme, with the defaults of Mail::SRS and postsrsd (hash length 4, 21 days, separator
  * {@code =}). Several secrets may be given: the first signs new addresses, every one of them is accepted when an
@@ -22,6 +24,7 @@ public final class SrsSettings {
     public static final int MAX_MAX_AGE_DAYS = 1000;
 
     private final List<byte[]> secrets;
+    private final SecretRing ring;
     private final int hashLength;
     private final int hashMinimum;
     private final int maxAgeDays;
@@ -29,6 +32,7 @@ public final class SrsSettings {
 
     private SrsSettings(Builder builder) {
         this.secrets = Collections.unmodifiableList(new ArrayList<>(builder.secrets));
+        this.ring = SecretRing.of(secrets);
         this.hashLength = builder.hashLength;
         this.hashMinimum = builder.hashMinimum == 0 ? builder.hashLength : builder.hashMinimum;
         this.maxAgeDays = builder.maxAgeDays;
@@ -42,6 +46,11 @@ public final class SrsSettings {
     /** Secrets as bytes; index 0 signs. */
     List<byte[]> secrets() {
         return secrets;
+    }
+
+    /** The same secrets as the ring SRS and VERP verify with. */
+    public SecretRing secretRing() {
+        return ring;
     }
 
     public int hashLength() {

@@ -20,6 +20,7 @@ public final class Jdbc {
     public static final Null NULL_STRING = new Null(Types.VARCHAR);
     public static final Null NULL_LONG = new Null(Types.BIGINT);
     public static final Null NULL_INTEGER = new Null(Types.INTEGER);
+    public static final Null NULL_BOOLEAN = new Null(Types.BOOLEAN);
 
     private static final String UNIQUE_VIOLATION = "23505";
 

@@ -17,9 +17,15 @@ import io.postbridge.core.bounce.Hardness;
 public final class SuppressionList {
     private final SuppressionRepository repository;
     private final SuppressionPolicy policy;
+    private final BouncePolicyRepository policies;
     private final Clock clock;
 
     public SuppressionList(SuppressionRepository repository, SuppressionPolicy policy, Clock clock) {
+        this(repository, BouncePolicyRepository.NONE, policy, clock);
+    }
+
+    public SuppressionList(SuppressionRepository repository, BouncePolicyRepository policies, SuppressionPolicy policy, Clock clock) {
+        this.policies = Objects.requireNonNull(policies);
         this.repository = Objects.requireNonNull(repository);
         this.policy = Objects.requireNonNull(policy);
         this.clock = Objects.requireNonNull(clock);
@@ -42,7 +48,7 @@ public final class SuppressionList {
                 return Optional.of(repository.suppress(account, address, SuppressionReason.HARD_BOUNCE, source, detail, now, expiry(now)));
             case SOFT:
                 int count = repository.countSoftBounce(account, address, now, policy.softWindow());
-                if (count < policy.softBounces()) {
+                if (count < softBounces(account)) {
                     return Optional.empty();
                 }
                 repository.resetSoftBounces(account, address);
@@ -56,6 +62,28 @@ public final class SuppressionList {
     public Suppression recordComplaint(String account, String recipient, String detail) {
         Instant now = clock.instant();
         return repository.suppress(account, normalise(recipient), SuppressionReason.COMPLAINT, "complaint", detail, now, expiry(now));
+    }
+
+    /** The account's overrides (WebAdmin), or none. */
+    public AccountBouncePolicy policyOf(String account) {
+        return policies.find(account).orElse(AccountBouncePolicy.defaults(account));
+    }
+
+    public BouncePolicyRepository policies() {
+        return policies;
+    }
+
+    public int softBounces(String account) {
+        return policyOf(account).softBounces().orElse(policy.softBounces());
+    }
+
+    public SuppressionPolicy.Enforcement enforcement(String account) {
+        return policyOf(account).enforcement().orElse(policy.enforcement());
+    }
+
+    /** Whether an inbound bounce of the account's mail goes on to its sender (default: yes). */
+    public boolean forwardsBounces(String account) {
+        return policyOf(account).forwardBounces().orElse(true);
     }
 
     /** A message was delivered to {@code recipient}: its soft bounces are forgiven. */

@@ -13,7 +13,9 @@ import java.util.Optional;
 public final class SuppressionPolicy {
     public enum Enforcement {
         /** 550 5.1.1 (5.7.1 for a complaint) at RCPT, saying why and since when. */
-        REJECT;
+        REJECT,
+        /** 250 at RCPT, then the recipient is dropped from the mail with a {@code dropped} event (per account only). */
+        ACCEPT_AND_DROP;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -56,6 +56,13 @@ class FailureClassifierTest {
     }
 
     @Test
+    void gmailsInvalidToHeaderIsARecipientAddressProblem() {
+        assertThat(classifier.classify("Gmail API", 400, headers(Map.of()),
+            "{\"error\":{\"code\":400,\"message\":\"Invalid To header\",\"errors\":[{\"reason\":\"invalidArgument\"}]}}").status())
+            .isEqualTo("5.1.3");
+    }
+
+    @Test
     void aSuccessStatusOtherThanTheDocumentedOneIsNotDelivered() {
         assertThat(classifier.classify("Graph", 200, headers(Map.of()), "{}").kind()).isEqualTo(DeliveryOutcome.Kind.TRANSIENT);
     }

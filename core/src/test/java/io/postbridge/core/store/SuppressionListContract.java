@@ -10,8 +10,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.postbridge.core.bounce.Hardness;
+import io.postbridge.core.suppression.AccountBouncePolicy;
 import io.postbridge.core.suppression.Suppression;
 import io.postbridge.core.suppression.SuppressionList;
+import io.postbridge.core.suppression.SuppressionPolicy;
 import io.postbridge.core.suppression.SuppressionReason;
 
 /**
@@ -123,5 +125,23 @@ public abstract class SuppressionListContract extends BackendContract {
             .isEqualTo(2);
         assertThat(list().check("crm", "a1@example.com")).isEmpty();
         assertThat(list().check("billing", "a1@example.com")).isPresent();
+    }
+
+    @Test
+    void anAccountsOwnThresholdAndEnforcementOverrideTheDefaultsAndSurviveARestart() {
+        list().policies().save(new AccountBouncePolicy("strict", Optional.of(1), Optional.of(SuppressionPolicy.Enforcement.ACCEPT_AND_DROP),
+            Optional.of(false)));
+        restart();
+
+        assertThat(list().recordFailure("strict", "full@example.org", Hardness.SOFT, "bounce", "4.2.2 full"))
+            .as("one soft bounce is enough for this account").isPresent();
+        assertThat(list().recordFailure("crm", "full@example.org", Hardness.SOFT, "bounce", "4.2.2 full")).isEmpty();
+        assertThat(list().enforcement("strict")).isEqualTo(SuppressionPolicy.Enforcement.ACCEPT_AND_DROP);
+        assertThat(list().forwardsBounces("strict")).isFalse();
+        assertThat(list().enforcement("crm")).isEqualTo(SuppressionPolicy.Enforcement.REJECT);
+        assertThat(list().forwardsBounces("crm")).isTrue();
+
+        assertThat(list().policies().delete("strict")).isTrue();
+        assertThat(list().softBounces("strict")).isEqualTo(SuppressionPolicy.DEFAULT_SOFT_BOUNCES);
     }
 }
