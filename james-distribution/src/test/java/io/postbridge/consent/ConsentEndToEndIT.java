@@ -121,15 +121,16 @@ class ConsentEndToEndIT {
             heading(browser, "frank@example.com is connected");
             assertThat(liveKeys(webAdmin, "frank.at.example.com")).isEqualTo(1);
 
-            // a foreign state (begun in this browser, finished under a later attempt's cookie) and a forged one
+            // a foreign state (the state is bound to the browser's cookie: here the browser loses it mid-sign-in,
+            // as a link opened in another browser would arrive) and a forged one
             fake.googleUser("grace@example.com");
             browser.manage().deleteAllCookies();
             browser.get(external + "/connect/google");
             heading(browser, "grace@example.com");
-            String firstConsent = browser.getCurrentUrl();
-            browser.get(external + "/connect/google"); // a second attempt: its cookie replaces the first one's
-            heading(browser, "grace@example.com");
-            browser.get(firstConsent);
+            String consentPage = browser.getCurrentUrl();
+            browser.get(external + "/connect");
+            browser.manage().deleteAllCookies(); // on the listener's own HTTPS origin, so its Secure cookie goes too
+            browser.get(consentPage);
             heading(browser, "grace@example.com");
             browser.findElement(By.id("allow")).click();
             heading(browser, "This sign-in link has expired");
