@@ -4,7 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -15,10 +19,13 @@ import io.postbridge.core.testing.ExternalTools;
 /**
  * Headless Debian Chromium driven through the system chromedriver (no browser or driver download), with a fresh
  * profile. Skips the test with the install line where they are missing; required under -Dpostbridge.test.requireTools.
+ * Also what both consent tests read off the pages (in-process {@link ConsentFlowTest}, assembled {@link ConsentEndToEndIT}).
  */
 final class ConsentBrowser {
     static final String CHROMIUM = "/usr/bin/chromium";
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+    /** The fake Google consent screen's checkbox for the gmail.send scope. */
+    static final String GMAIL_SEND_BOX = "scope-https___www_googleapis_com_auth_gmail_send";
 
     private ConsentBrowser() {
     }
@@ -43,5 +50,20 @@ final class ConsentBrowser {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
             .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
+    }
+
+    /** Waits for the page (after a click or reload) to have this heading; the whole page in the failure message. */
+    static void heading(WebDriver browser, String expected) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> browser.findElement(By.tagName("h1")).getText().equals(expected));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("expected the heading '" + expected + "' on " + browser.getCurrentUrl() + ": " + browser.getPageSource());
+        }
+    }
+
+    /** The part of an API key that must never appear anywhere: after pbk_<16-character key id>_. */
+    static String secretOf(String key) {
+        return key.substring("pbk_".length() + 17);
     }
 }

@@ -25,13 +25,16 @@ import io.postbridge.it.FakeMx;
 import io.postbridge.it.Ports;
 import io.postbridge.it.ServerProcess;
 import io.postbridge.it.SmtpClient;
+import io.postbridge.it.WebAdmin;
 
 /**
  * The consent pages on the assembled server, run as an operator runs it ({@code bin/postbridge}, the shaded bundle in
  * extensions-jars/, the shipped conf/ with the listener switched on, HTTPS on the certificate the first start
  * generates): headless Chromium connects a Gmail and a Microsoft 365 mailbox against the fake sign-in servers, and the
- * key each page shows passes SMTP AUTH and sends mail that reaches the fake Gmail API / Graph as that mailbox; a
- * sign-in begun before a restart of the server finishes after it.
+ * key each page shows passes SMTP AUTH and sends mail that reaches the fake Gmail API / Graph as that mailbox; the
+ * same browser walks the edge cases (denied at Google and at Microsoft, gmail.send unticked and the retry, the key
+ * page's reload, back button and replayed callback, a foreign or forged state), each showing the page that tells the
+ * user what to do and creating no second account or key; a sign-in begun before a restart of the server finishes after it.
  */
 class ConsentEndToEndIT {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
@@ -76,9 +79,76 @@ class ConsentEndToEndIT {
             assertThat(browser.findElement(By.id("smtp-port")).getText()).isEqualTo("587");
             sendAndExpectDelivery(providers, ports.submission, username, key, "carol@example.com", "gmail", "consent-e2e-gmail@test");
 
+            WebAdmin webAdmin = ports.webAdmin();
+            String keyPageUrl = browser.getCurrentUrl();
             browser.navigate().refresh();
             heading(browser, "This link was used");
             assertThat(browser.getPageSource()).doesNotContain(key);
+            // the back button to the key page, and the callback URL replayed (a bookmark, a copied link)
+            browser.get(external + "/connect");
+            browser.navigate().back();
+            assertThat(browser.getPageSource()).doesNotContain(key);
+            browser.get(keyPageUrl);
+            heading(browser, "This link was used");
+            assertThat(browser.getPageSource()).doesNotContain(key);
+            assertThat(browser.findElement(By.id("retry")).getAttribute("href")).startsWith(external + "/connect/google");
+            assertThat(liveKeys(webAdmin, "carol.at.example.com")).as("no second key from the replays").isEqualTo(1);
+
+            // denied at Google
+            fake.googleUser("dave@example.com");
+            browser.manage().deleteAllCookies();
+            browser.get(external + "/connect/google");
+            heading(browser, "dave@example.com");
+            browser.findElement(By.id("deny")).click();
+            heading(browser, "You did not allow access");
+            assertThat(browser.findElement(By.id("retry")).getAttribute("href")).startsWith(external + "/connect/google");
+            assertThat(status(webAdmin, "dave.at.example.com")).isEqualTo(404);
+
+            // gmail.send unticked: the partial grant is revoked, the retry button starts over and connects
+            fake.googleUser("frank@example.com");
+            int revokedBefore = fake.revoked().size();
+            browser.manage().deleteAllCookies();
+            browser.get(external + "/connect/google");
+            heading(browser, "frank@example.com");
+            browser.findElement(By.id(ConsentBrowser.GMAIL_SEND_BOX)).click();
+            browser.findElement(By.id("allow")).click();
+            heading(browser, "Permission to send mail is missing");
+            assertThat(fake.revoked()).hasSizeGreaterThan(revokedBefore);
+            assertThat(status(webAdmin, "frank.at.example.com")).isEqualTo(404);
+            browser.findElement(By.id("retry")).click();
+            heading(browser, "frank@example.com");
+            browser.findElement(By.id("allow")).click();
+            heading(browser, "frank@example.com is connected");
+            assertThat(liveKeys(webAdmin, "frank.at.example.com")).isEqualTo(1);
+
+            // a foreign state (the state is bound to the browser's cookie: here the browser loses it mid-sign-in,
+            // as a link opened in another browser would arrive) and a forged one
+            fake.googleUser("grace@example.com");
+            browser.manage().deleteAllCookies();
+            browser.get(external + "/connect/google");
+            heading(browser, "grace@example.com");
+            String consentPage = browser.getCurrentUrl();
+            browser.get(external + "/connect");
+            browser.manage().deleteAllCookies(); // on the listener's own HTTPS origin, so its Secure cookie goes too
+            browser.get(consentPage);
+            heading(browser, "grace@example.com");
+            browser.findElement(By.id("allow")).click();
+            heading(browser, "This sign-in link has expired");
+            assertThat(browser.findElement(By.id("retry")).getAttribute("href")).startsWith(external + "/connect/google");
+            browser.get(external + "/connect/google/callback?state=AAAAforgedAAAA&code=forged-code");
+            heading(browser, "This sign-in link has expired");
+            assertThat(status(webAdmin, "grace.at.example.com")).isEqualTo(404);
+
+            // denied at Microsoft: the AADSTS code as a plain sentence
+            browser.manage().deleteAllCookies();
+            browser.get(external + "/connect/microsoft");
+            heading(browser, "dan@example.com");
+            browser.findElement(By.id("deny")).click();
+            heading(browser, "You did not allow access");
+            assertThat(browser.findElement(By.className("provider")).getText())
+                .contains("You declined to give the app the permissions it asked for.").doesNotContain("AADSTS65004");
+            assertThat(browser.findElement(By.id("retry")).getAttribute("href")).isEqualTo(external + "/connect/microsoft");
+            assertThat(status(webAdmin, "dan.at.example.com")).isEqualTo(404);
 
             browser.manage().deleteAllCookies();
             browser.get(external + "/connect");
@@ -88,6 +158,7 @@ class ConsentEndToEndIT {
             heading(browser, "dan@example.com is connected");
             String msUsername = browser.findElement(By.id("smtp-username")).getText();
             String msKey = browser.findElement(By.id("api-key")).getText();
+            assertThat(msUsername).isEqualTo("dan.at.example.com");
             sendAndExpectDelivery(providers, ports.submission, msUsername, msKey, "dan@example.com", "graph", "consent-e2e-graph@test");
             assertThat(fake.violations()).isEmpty();
 
@@ -150,12 +221,15 @@ class ConsentEndToEndIT {
         assertThat(delivered.recipients).containsExactly("friend@remote.test");
     }
 
-    static void heading(WebDriver browser, String expected) {
-        try {
-            AWAIT.atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> browser.findElement(By.tagName("h1")).getText().equals(expected));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("expected the heading '" + expected + "' on " + browser.getCurrentUrl() + ": " + browser.getPageSource());
-        }
+    private static void heading(WebDriver browser, String expected) {
+        ConsentBrowser.heading(browser, expected);
+    }
+
+    private static int status(WebAdmin webAdmin, String account) throws Exception {
+        return webAdmin.get("/postbridge/accounts/" + account).statusCode();
+    }
+
+    private static long liveKeys(WebAdmin webAdmin, String account) throws Exception {
+        return webAdmin.getJson("/postbridge/accounts/" + account).path("liveKeys").asLong();
     }
 }

@@ -69,7 +69,6 @@ class ConsentFlowTest {
     private static final String MS_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
     private static final String MS_SECRET = "ms-consent-secret";
     private static final String TENANT = "11111111-2222-3333-4444-555555555555";
-    private static final String GMAIL_SEND_BOX = "scope-https___www_googleapis_com_auth_gmail_send";
     private static final int PORT = FakeMx.freePort();
     private static final String EXTERNAL = "https://127.0.0.1:" + PORT;
     private static final Path SCREENSHOTS = Path.of("target/consent-screenshots");
@@ -204,8 +203,8 @@ class ConsentFlowTest {
         browser.get(keyPageUrl);
         assertThat(browser.getPageSource()).doesNotContain(key).contains("This link was used");
         // the log is captured (the connect is in it), the key is not
-        assertThat(logText()).contains("connected through Google as account 'alice.at.example.com'").doesNotContain(secretOf(key));
-        assertThat(webAdmin.get("/postbridge/events?limit=500").body()).contains("\"connected\"").doesNotContain(secretOf(key));
+        assertThat(logText()).contains("connected through Google as account 'alice.at.example.com'").doesNotContain(ConsentBrowser.secretOf(key));
+        assertThat(webAdmin.get("/postbridge/events?limit=500").body()).contains("\"connected\"").doesNotContain(ConsentBrowser.secretOf(key));
         assertThat(fake.violations()).isEmpty();
     }
 
@@ -215,7 +214,7 @@ class ConsentFlowTest {
         fake.googleUser("carol@example.com");
         browser.manage().deleteAllCookies();
         browser.get(EXTERNAL + "/connect/google");
-        browser.findElement(By.id(GMAIL_SEND_BOX)).click();
+        browser.findElement(By.id(ConsentBrowser.GMAIL_SEND_BOX)).click();
         browser.findElement(By.id("allow")).click();
 
         heading("Permission to send mail is missing");
@@ -552,18 +551,8 @@ class ConsentFlowTest {
         }
     }
 
-    /** Waits for the page (after a click or reload) to have this heading; the whole page in the failure message. */
     private static void heading(String expected) {
-        try {
-            AWAIT.atMost(Duration.ofSeconds(20)).ignoreExceptions()
-                .until(() -> browser.findElement(By.tagName("h1")).getText().equals(expected));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("expected the heading '" + expected + "' on " + browser.getCurrentUrl() + ": " + browser.getPageSource());
-        }
-    }
-
-    private static String secretOf(String key) {
-        return key.substring("pbk_".length() + 17); // after pbk_<16-character key id>_
+        ConsentBrowser.heading(browser, expected);
     }
 
     private static String logText() {
