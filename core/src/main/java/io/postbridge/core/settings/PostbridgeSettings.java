@@ -8,7 +8,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.postbridge.core.api.ApiListenerSettings;
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.otp.OtpSettings;
+import io.postbridge.core.otp.OtpTemplate;
 import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.store.JdbcAliasRepository;
@@ -47,12 +50,31 @@ public final class PostbridgeSettings {
     public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
     public static final String EVENTS_RETENTION = "events.retention";
     public static final String ALIASES_CACHE = "aliases.cacheTime";
+    // the gRPC API listener and one-time codes (issue 17)
+    public static final String GRPC_ENABLED = "api.grpc.enabled";
+    public static final String GRPC_HOST = "api.grpc.host";
+    public static final String GRPC_PORT = "api.grpc.port";
+    public static final String GRPC_PLAINTEXT = "api.grpc.plaintext";
+    public static final String GRPC_KEYSTORE = "api.grpc.keystore";
+    public static final String GRPC_KEYSTORE_PASSWORD = "api.grpc.keystore.password";
+    public static final String GRPC_KEYSTORE_TYPE = "api.grpc.keystore.type";
+    public static final String OTP_DIGITS = "otp.digits";
+    public static final String OTP_LIFESPAN = "otp.lifespan";
+    public static final String OTP_MAX_ATTEMPTS = "otp.maxAttempts";
+    public static final String OTP_RESEND_INTERVAL = "otp.resendInterval";
+    public static final String OTP_SUBJECT = "otp.subject";
+    public static final String OTP_BODY = "otp.body";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
         DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE));
+
+    static {
+        KNOWN.addAll(java.util.List.of(GRPC_ENABLED, GRPC_HOST, GRPC_PORT, GRPC_PLAINTEXT, GRPC_KEYSTORE, GRPC_KEYSTORE_PASSWORD,
+            GRPC_KEYSTORE_TYPE, OTP_DIGITS, OTP_LIFESPAN, OTP_MAX_ATTEMPTS, OTP_RESEND_INTERVAL, OTP_SUBJECT, OTP_BODY));
+    }
 
     public enum RateLimitStore {
         MEMORY, DATABASE;
@@ -84,6 +106,8 @@ public final class PostbridgeSettings {
     private final DkimRotationSettings dkimRotation;
     private final Duration eventsRetention;
     private final Duration aliasesCacheTime;
+    private final ApiListenerSettings grpc;
+    private final OtpSettings otp;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -122,6 +146,23 @@ public final class PostbridgeSettings {
             reader.duration(DKIM_KEY_CACHE, DkimRotationSettings.DEFAULT_CACHE_TTL, Duration.ZERO));
         this.eventsRetention = reader.duration(EVENTS_RETENTION, Duration.ofDays(30), Duration.ofHours(1));
         this.aliasesCacheTime = reader.duration(ALIASES_CACHE, JdbcAliasRepository.DEFAULT_CACHE_TTL, Duration.ZERO);
+        this.grpc = new ApiListenerSettings(reader.bool(GRPC_ENABLED, false), reader.string(GRPC_HOST, "0.0.0.0"),
+            reader.integer(GRPC_PORT, ApiListenerSettings.DEFAULT_PORT, 0, 65535), reader.bool(GRPC_PLAINTEXT, false),
+            reader.string(GRPC_KEYSTORE).map(workingDirectory::resolve), reader.string(GRPC_KEYSTORE_PASSWORD),
+            reader.string(GRPC_KEYSTORE_TYPE, "PKCS12"));
+        try {
+            this.otp = new OtpSettings(reader.integer(OTP_DIGITS, OtpSettings.DEFAULT_DIGITS, 4, 12),
+                reader.duration(OTP_LIFESPAN, OtpSettings.DEFAULT_LIFESPAN, Duration.ofSeconds(10)),
+                reader.integer(OTP_MAX_ATTEMPTS, OtpSettings.DEFAULT_MAX_ATTEMPTS, 1, 100),
+                reader.duration(OTP_RESEND_INTERVAL, OtpSettings.DEFAULT_RESEND_INTERVAL, Duration.ZERO),
+                new OtpTemplate(Optional.empty(), reader.string(OTP_SUBJECT, OtpTemplate.DEFAULT.subject()),
+                    reader.string(OTP_BODY).map(body -> body.replace("\\n", "\r\n")).orElse(OtpTemplate.DEFAULT.body())));
+        } catch (IllegalArgumentException e) {
+            if (e instanceof SettingProblem.Invalid) {
+                throw e;
+            }
+            throw reader.problem(OTP_BODY, e.getMessage());
+        }
     }
 
     /**
@@ -201,6 +242,16 @@ public final class PostbridgeSettings {
     /** How long a node forwards with run-time aliases read from the store before reading them again. */
     public Duration aliasesCacheTime() {
         return aliasesCacheTime;
+    }
+
+    /** The gRPC API listener ({@code api.grpc.*}). */
+    public ApiListenerSettings grpc() {
+        return grpc;
+    }
+
+    /** One-time codes ({@code otp.*}). */
+    public OtpSettings otp() {
+        return otp;
     }
 
     /** How long mail events are kept in the store. */
