@@ -15,13 +15,20 @@ public interface OtpRepository {
         private final Instant createdAt;
         private final Instant expiresAt;
         private final int failedAttempts;
+        private final Optional<Instant> consumedAt;
 
-        public StoredCode(long id, String codeHash, Instant createdAt, Instant expiresAt, int failedAttempts) {
+        public StoredCode(long id, String codeHash, Instant createdAt, Instant expiresAt, int failedAttempts, Optional<Instant> consumedAt) {
             this.id = id;
             this.codeHash = codeHash;
             this.createdAt = createdAt;
             this.expiresAt = expiresAt;
             this.failedAttempts = failedAttempts;
+            this.consumedAt = consumedAt;
+        }
+
+        /** Set by the one successful validation. */
+        public Optional<Instant> consumedAt() {
+            return consumedAt;
         }
 
         public long id() {
@@ -55,7 +62,7 @@ public interface OtpRepository {
     Optional<Long> replace(long accountId, String address, String purpose, String codeHash, Instant now, Instant expiresAt,
                            Instant replaceCreatedBefore);
 
-    /** Deletes the code if it is still usable: true for exactly one caller. */
+    /** Marks the code consumed if it is still usable: true for exactly one caller. */
     boolean consume(long id, Instant now, int maxAttempts);
 
     /** Counts a wrong attempt while the limit is not reached; false when it was already reached (or the code is gone). */

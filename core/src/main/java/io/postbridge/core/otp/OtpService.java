@@ -29,8 +29,8 @@ import io.postbridge.core.events.MailEventType;
 
 /**
  * SendCode and ValidateCode. A code is {@link OtpSettings#digits()} random digits (SecureRandom), stored as the
- * HMAC-SHA-256 (server pepper, as API keys) of account, address, purpose and code; compared in constant time; deleted
- * by the one successful validation (a conditional DELETE, so concurrent validations succeed once); dead after
+ * HMAC-SHA-256 (server pepper, as API keys) of account, address, purpose and code; compared in constant time; consumed
+ * by the one successful validation (a conditional UPDATE, so concurrent validations succeed once); dead after
  * {@link OtpSettings#maxAttempts()} wrong tries or its lifespan. The code mail goes through {@link MailSubmission}, so the
  * account's sender policy, rate limits, DKIM and provider apply.
  */
@@ -133,6 +133,9 @@ public final class OtpService {
         }
         OtpRepository.StoredCode current = stored.get();
         String mailName = "otp-" + current.id();
+        if (current.consumedAt().isPresent()) {
+            return rejected(account, address, mailName, "code already used" + purposeText(purposeName));
+        }
         if (!now.isBefore(current.expiresAt())) {
             return rejected(account, address, mailName, "code expired" + purposeText(purposeName));
         }

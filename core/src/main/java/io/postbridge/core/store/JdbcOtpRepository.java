@@ -8,8 +8,7 @@ import io.postbridge.core.otp.OtpRepository;
 import io.postbridge.core.otp.OtpTemplate;
 
 /**
- * One-time codes in {@code pb_otp_code}: consuming is one conditional DELETE and a wrong attempt one conditional
- * UPDATE, atomic in H2 and PostgreSQL, so nodes sharing the store agree on every code.
+ * One-time codes in {@code pb_otp_code}: consuming and counting a wrong attempt are each one conditional UPDATE, atomic in H2 and PostgreSQL, so nodes sharing the store agree on every code.
  */
 public final class JdbcOtpRepository implements OtpRepository {
     private final Jdbc jdbc;
@@ -20,10 +19,11 @@ public final class JdbcOtpRepository implements OtpRepository {
 
     @Override
     public Optional<StoredCode> find(long accountId, String address, String purpose) {
-        return jdbc.queryOne("SELECT id, code_hash, created_at, expires_at, failed_attempts FROM pb_otp_code "
+        return jdbc.queryOne("SELECT id, code_hash, created_at, expires_at, failed_attempts, consumed_at FROM pb_otp_code "
                 + "WHERE account_id = ? AND address = ? AND purpose = ?",
             row -> new StoredCode(row.getLong("id"), row.getString("code_hash"), Instant.ofEpochMilli(row.getLong("created_at")),
-                Instant.ofEpochMilli(row.getLong("expires_at")), row.getInt("failed_attempts")),
+                Instant.ofEpochMilli(row.getLong("expires_at")), row.getInt("failed_attempts"),
+                Jdbc.optionalLong(row, "consumed_at").map(Instant::ofEpochMilli)),
             accountId, address, purpose);
     }
 
@@ -44,13 +44,14 @@ public final class JdbcOtpRepository implements OtpRepository {
 
     @Override
     public boolean consume(long id, Instant now, int maxAttempts) {
-        return jdbc.update("DELETE FROM pb_otp_code WHERE id = ? AND expires_at > ? AND failed_attempts < ?",
-            id, now.toEpochMilli(), maxAttempts) == 1;
+        return jdbc.update("UPDATE pb_otp_code SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND expires_at > ? "
+            + "AND failed_attempts < ?", now.toEpochMilli(), id, now.toEpochMilli(), maxAttempts) == 1;
     }
 
     @Override
     public boolean recordFailure(long id, int maxAttempts) {
-        return jdbc.update("UPDATE pb_otp_code SET failed_attempts = failed_attempts + 1 WHERE id = ? AND failed_attempts < ?",
+        return jdbc.update("UPDATE pb_otp_code SET failed_attempts = failed_attempts + 1 WHERE id = ? AND consumed_at IS NULL "
+            + "AND failed_attempts < ?",
             id, maxAttempts) == 1;
     }
 

@@ -105,6 +105,8 @@ abstract class OtpContract extends BackendContract {
         assertThat(spooled.get(0).recipients()).containsExactly("user@client.test");
         assertThat(service.validate(account, "User@Client.test", code, Optional.empty())).isTrue();
         assertThat(service.validate(account, "user@client.test", code, Optional.empty())).isFalse();
+        assertThatThrownBy(() -> send(service, "user@client.test", null)).as("a used code still counts for the resend throttle")
+            .isInstanceOfSatisfying(ApiFailure.class, failure -> assertThat(failure.kind()).isEqualTo(ApiFailure.Kind.RESOURCE_EXHAUSTED));
         assertThat(backend.events().recent(100, Optional.empty(), Optional.of("app")))
             .extracting(MailEvent::getType).contains(MailEventType.OTP_SENT, MailEventType.OTP_VALIDATED, MailEventType.OTP_REJECTED);
     }
