@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.NodeList;
 
+import io.postbridge.api.GrpcClients;
+import io.postbridge.api.v1.MailServiceGrpc;
 import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.core.fakes.TestMessages;
+import io.postbridge.it.Accounts;
 import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.ConfFolder;
 import io.postbridge.it.Events;
@@ -60,6 +63,9 @@ class StockJamesInstallIT {
         FakeProviders fake = FakeProviders.start().googleClient("gc", "gs").googleUser("rt-g", "gmailer@example.com")
             .microsoftApp("tenant-1", "mc", "ms");
         ApiDeliverySupport.pointAtFakes(conf, fake, "1 hour");
+        int grpcPort = FakeMx.freePort();
+        conf.property("postbridge.properties", "api.grpc.enabled", "true").property("postbridge.properties", "api.grpc.host", "127.0.0.1")
+            .property("postbridge.properties", "api.grpc.port", Integer.toString(grpcPort));
         JamesImage.mount(conf, image);
         int jmapPort = onFreeLoopbackPorts(image);
 
@@ -125,6 +131,25 @@ class StockJamesInstallIT {
             assertThat(fake.microsoftTokenRequests()).isEqualTo(1);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 Events.typesFor(webAdmin, "stock-grapher@test").contains("delivered"));
+
+            // the gRPC API: the shaded grpc-java, Netty and protobuf work inside stock James, with TLS on the keystore
+            // of the image's smtpserver.xml (James's password, set by the README's sed)
+            Accounts accounts = new Accounts(webAdmin);
+            accounts.create("stock-app").allowSender("stock-app", "app@example.com");
+            String key = accounts.issueKey("stock-app").key;
+            java.util.regex.Matcher secret = java.util.regex.Pattern.compile("<secret>([^<]+)</secret>")
+                .matcher(Files.readString(image.dir().resolve("smtpserver.xml")));
+            assertThat(secret.find()).isTrue();
+            io.grpc.ManagedChannel channel = GrpcClients.tls(grpcPort, image.dir().resolve("keystore"), secret.group(1));
+            try {
+                String messageId = MailServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcClients.bearer(key))
+                    .sendMail(io.postbridge.api.v1.SendMailRequest.newBuilder().addTo("bob@remote.test").setFrom("app@example.com")
+                        .setSubject("over gRPC").setText("sent with MailService").build())
+                    .getMessageId();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<" + messageId + ">"));
+            } finally {
+                GrpcClients.close(channel);
+            }
         } finally {
             mx.stop();
         }

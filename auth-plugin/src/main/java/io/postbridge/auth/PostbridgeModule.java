@@ -36,6 +36,7 @@ import io.postbridge.core.delivery.StoreProviderAccounts;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.oauth.TokenCache;
+import io.postbridge.core.otp.OtpRepository;
 import io.postbridge.core.otp.OtpService;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
@@ -194,6 +195,13 @@ public class PostbridgeModule extends AbstractModule {
     OtpService otp(PostbridgeBackend backend, MailSubmission mail) {
         return new OtpService(backend.otpCodes(), backend.keyHasher(), mail, backend.events(), backend.otpSettings(), Clock.systemUTC(),
             new SecureRandom());
+    }
+
+    /** One-time codes and their mail templates (OtpTemplateRoutes). */
+    @Provides
+    @Singleton
+    OtpRepository otpCodes(PostbridgeBackend backend) {
+        return backend.otpCodes();
     }
 
     @Provides

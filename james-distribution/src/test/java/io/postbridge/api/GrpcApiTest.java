@@ -265,6 +265,25 @@ class GrpcApiTest {
     }
 
     @Test
+    void theAccountsOtpTemplateFromWebAdminShapesTheCodeMail() throws Exception {
+        assertThat(webAdmin.put("/postbridge/accounts/shop/otp-template",
+            "{\"subject\": \"Shop login code {code}\", \"body\": \"Code {code}, valid {minutes} minutes.\", \"from\": \"login@example.com\"}")
+            .statusCode()).isEqualTo(204);
+        assertThat(webAdmin.put("/postbridge/accounts/shop/otp-template", "{\"subject\": \"no code here\", \"body\": \"none\"}")
+            .statusCode()).isEqualTo(400);
+        try {
+            SendCodeResponse sent = otp(shopKey).sendCode(SendCodeRequest.newBuilder().setEmail("heidi@remote.test").build());
+
+            WiserMessage received = delivered(sent.getMessageId(), 1).get(0);
+            assertThat(received.getEnvelopeSender()).isEqualTo("login@example.com");
+            assertThat(received.getMimeMessage().getSubject()).matches("Shop login code [0-9]{6}");
+            assertThat(new String(received.getData(), StandardCharsets.UTF_8)).contains("valid 2 minutes");
+        } finally {
+            assertThat(webAdmin.delete("/postbridge/accounts/shop/otp-template").statusCode()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void reflectionListsTheServicesForGrpcurl() throws Exception {
         List<String> services = new ArrayList<>();
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
