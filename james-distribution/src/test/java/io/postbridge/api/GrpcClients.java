@@ -9,7 +9,9 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 import io.grpc.CallCredentials;
@@ -19,19 +21,32 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
 
-/** gRPC channels to the test server: TLS trusting exactly the certificate of its conf/keystore, plus the bearer key. */
+/**
+ * gRPC channels (and HTTPS contexts) to the test server: TLS trusting exactly the certificate of its conf/keystore,
+ * plus the bearer key.
+ */
 public final class GrpcClients {
     private GrpcClients() {
     }
 
     public static ManagedChannel tls(int port, Path keystore, String password) throws Exception {
+        return Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+            TlsChannelCredentials.newBuilder().trustManager(new Pinned(certificate(keystore, password))).build()).build();
+    }
+
+    /** For HTTPS clients of the same server: trusts its certificate and nothing else. */
+    public static SSLContext trustingServer(Path keystore, String password) throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new Pinned(certificate(keystore, password))}, null);
+        return context;
+    }
+
+    private static X509Certificate certificate(Path keystore, String password) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             store.load(in, password.toCharArray());
         }
-        X509Certificate certificate = (X509Certificate) store.getCertificate(store.aliases().nextElement());
-        return Grpc.newChannelBuilderForAddress("127.0.0.1", port,
-            TlsChannelCredentials.newBuilder().trustManager(new Pinned(certificate)).build()).build();
+        return (X509Certificate) store.getCertificate(store.aliases().nextElement());
     }
 
     public static ManagedChannel plaintext(int port) {
