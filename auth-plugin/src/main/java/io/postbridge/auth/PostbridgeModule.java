@@ -8,13 +8,21 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+
+import org.apache.james.domainlist.api.DomainList;
 
 import io.postbridge.auth.alias.JamesLocalMailboxes;
+import io.postbridge.auth.api.ApiHttpRoutes;
 import io.postbridge.auth.api.GrpcListener;
 import io.postbridge.auth.api.JamesMailSpool;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.backend.PostbridgeBackendHolder;
+import io.postbridge.auth.web.ConsentFlows;
+import io.postbridge.auth.web.ConnectRoutes;
+import io.postbridge.auth.web.PublicWebListener;
+import io.postbridge.auth.web.PublicWebRoutes;
 import io.postbridge.core.PostbridgeBackend;
 import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.AccountRepository;
@@ -41,6 +49,8 @@ import io.postbridge.core.otp.OtpService;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
+import io.postbridge.core.consent.ConsentService;
+import io.postbridge.core.consent.Invitations;
 
 /**
  * The one Guice module an operator lists in {@code conf/extensions.properties}
@@ -72,6 +82,27 @@ public class PostbridgeModule extends AbstractModule {
         bind(MailSpool.class).to(JamesMailSpool.class);
         // started by James after its own services: guice.extension.startable in conf/extensions.properties
         bind(GrpcListener.class).in(Scopes.SINGLETON);
+
+        // the public web listener (consent.* in postbridge.properties) and the routes it serves; James starts it
+        // after its own services through guice.extension.startable in extensions.properties
+        bind(PublicWebListener.class).in(Scopes.SINGLETON);
+        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConnectRoutes.class);
+        // the HTTPS JSON variant of the API (issue 17) on the same listener
+        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ApiHttpRoutes.class);
+    }
+
+    /** The consent flow (GET /connect/... on the public listener): accounts from the store, events in the event log. */
+    @Provides
+    @Singleton
+    ConsentService consent(PostbridgeBackendHolder holder, DomainList domains, Invitations invitations) {
+        return ConsentFlows.create(holder, domains, invitations);
+    }
+
+    /** Signed invitation links (consent.mode=invitation), issued by WebAdmin's /postbridge/consent/invitations. */
+    @Provides
+    @Singleton
+    Invitations invitations(PostbridgeBackend backend) {
+        return ConsentFlows.invitations(backend.secretVault(), java.time.Clock.systemUTC());
     }
 
     /**

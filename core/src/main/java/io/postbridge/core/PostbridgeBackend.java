@@ -44,8 +44,10 @@ import io.postbridge.core.secrets.SecretRepository;
 import io.postbridge.core.secrets.SecretVault;
 import io.postbridge.core.settings.PostbridgeSettings;
 import io.postbridge.core.store.Database;
+import io.postbridge.core.consent.ConsentStateRepository;
 import io.postbridge.core.store.Jdbc;
 import io.postbridge.core.store.JdbcAliasRepository;
+import io.postbridge.core.store.JdbcConsentStateRepository;
 import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
@@ -76,6 +78,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final ApiKeys apiKeys;
     private final MasterKeys masterKeys;
     private final SecretVault secretVault;
+    private final ConsentStateRepository consentStates;
     private final MasterKeyRotation rotation;
     private final AccountRateLimits rateLimits;
     private final SmtpAuthenticator authenticator;
@@ -115,6 +118,8 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.masterKeys = MasterKeyStartup.load(settings, environment, secretRepository);
         SecretCipher cipher = new SecretCipher(masterKeys);
         this.secretVault = new SecretVault(secretRepository, cipher);
+        // the consent pages' sign-ins in flight (PKCE verifiers sealed with the same cipher)
+        this.consentStates = new JdbcConsentStateRepository(jdbc, cipher);
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
         // managed DKIM keys: private keys sealed in pb_secret, so the rotation above re-encrypts them too
         this.dkimKeys = new JdbcDkimKeyRepository(jdbc, secretVault, clock);
@@ -196,6 +201,11 @@ public final class PostbridgeBackend implements AutoCloseable {
 
     public MasterKeys masterKeys() {
         return masterKeys;
+    }
+
+    /** The consent pages' sign-in attempts, shared by every node on this store. */
+    public ConsentStateRepository consentStates() {
+        return consentStates;
     }
 
     public SecretVault secretVault() {

@@ -1,6 +1,7 @@
 package io.postbridge.auth.api;
 
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -17,10 +17,7 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 import javax.net.ssl.KeyManagerFactory;
 
-import org.apache.commons.configuration2.HierarchicalConfiguration;
-import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.apache.james.filesystem.api.FileSystem;
-import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.utils.UserDefinedStartable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +30,7 @@ import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.postbridge.auth.web.SmtpServerTls;
 import io.postbridge.core.api.ApiAuthentication;
 import io.postbridge.core.api.ApiListenerSettings;
 import io.postbridge.core.api.MailSubmission;
@@ -54,18 +52,16 @@ public class GrpcListener implements UserDefinedStartable {
     private final ApiAuthentication authentication;
     private final MailSubmission submission;
     private final OtpService otp;
-    private final ConfigurationProvider configuration;
     private final FileSystem fileSystem;
     private Server server;
 
     @Inject
     public GrpcListener(ApiListenerSettings settings, ApiAuthentication authentication, MailSubmission submission, OtpService otp,
-                        ConfigurationProvider configuration, FileSystem fileSystem) {
+                        FileSystem fileSystem) {
         this.settings = settings;
         this.authentication = authentication;
         this.submission = submission;
         this.otp = otp;
-        this.configuration = configuration;
         this.fileSystem = fileSystem;
     }
 
@@ -135,23 +131,20 @@ public class GrpcListener implements UserDefinedStartable {
         }
     }
 
-    /** The server's certificate: the first {@code <tls><keystore>} of smtpserver.xml. */
+    /** The server's certificate: the first {@code <tls><keystore>} of smtpserver.xml (as the public web listener). */
     private Optional<Keystore> smtpKeystore() {
-        try {
-            HierarchicalConfiguration<ImmutableNode> smtp = configuration.getConfiguration("smtpserver");
-            List<HierarchicalConfiguration<ImmutableNode>> servers = smtp.configurationsAt("smtpserver");
-            for (HierarchicalConfiguration<ImmutableNode> listener : servers) {
-                String location = listener.getString("tls.keystore", null);
-                if (location != null && !location.isBlank()) {
-                    File file = fileSystem.getFile(location.trim());
-                    return Optional.of(new Keystore(file.toPath(), listener.getString("tls.secret", ""),
-                        listener.getString("tls.keystoreType", "JKS")));
-                }
-            }
+        SmtpServerTls tls = SmtpServerTls.read(fileSystem);
+        if (tls.keystore() == null) {
             return Optional.empty();
-        } catch (Exception e) {
-            throw new IllegalStateException("postbridge.properties api.grpc: cannot read the keystore of smtpserver.xml: " + e.getMessage(), e);
         }
+        File file;
+        try {
+            file = fileSystem.getFile(tls.keystore().contains(":") ? tls.keystore() : "file://" + tls.keystore());
+        } catch (FileNotFoundException e) {
+            file = new File(tls.keystore());
+        }
+        // PKCS12 also reads JKS keystores (James's older default)
+        return Optional.of(new Keystore(file.toPath(), tls.secret() == null ? "" : tls.secret(), settings.keystoreType()));
     }
 
     private static final class Keystore {

@@ -30,6 +30,7 @@ public class PostbridgeBackendHolder {
     private static final Logger LOGGER = LoggerFactory.getLogger(PostbridgeBackendHolder.class);
 
     private final PostbridgeBackend backend;
+    private final PostbridgeSettings settings;
 
     @Inject
     public PostbridgeBackendHolder(PropertiesProvider properties, FileSystem fileSystem) throws ConfigurationException {
@@ -39,7 +40,7 @@ public class PostbridgeBackendHolder {
         } catch (FileNotFoundException e) {
             throw new IllegalStateException("James has no working directory", e);
         }
-        PostbridgeSettings settings = PostbridgeSettings.from(values(properties), workingDirectory.toPath());
+        this.settings = PostbridgeSettings.from(values(properties), workingDirectory.toPath());
         this.backend = PostbridgeBackend.start(settings, System.getenv(), Clock.systemUTC(), PostbridgeBackend::msal);
     }
 
@@ -62,6 +63,11 @@ public class PostbridgeBackendHolder {
 
     public PostbridgeBackend backend() {
         return backend;
+    }
+
+    /** conf/postbridge.properties as read at start-up. */
+    public PostbridgeSettings settings() {
+        return settings;
     }
 
     @PreDestroy

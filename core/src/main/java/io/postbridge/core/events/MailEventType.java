@@ -14,6 +14,12 @@ public enum MailEventType {
     BOUNCED,
     BOUNCE_RECEIVED,
     DROPPED,
+    /** A user connected a mailbox through the consent web flow (a new account). */
+    CONNECTED,
+    /** A user connected an existing account's mailbox again (new key, new grant). */
+    RECONNECTED,
+    /** A consent attempt ended without an account (denied, permission missing, domain refused, ...). */
+    CONSENT_FAILED,
     /** a one-time code was generated and its mail queued (OtpService.SendCode); the code itself is never recorded */
     OTP_SENT,
     /** a one-time code was presented and was right: it is consumed */

@@ -8,6 +8,9 @@ public interface SecretRepository {
     /** Inserts or replaces the secret (scope, name). */
     void put(String scope, String name, Optional<Long> accountId, String keyId, String ciphertext);
 
+    /** Inserts the secret only if (scope, name) is free; false when another caller stored it first. */
+    boolean insertIfAbsent(String scope, String name, Optional<Long> accountId, String keyId, String ciphertext);
+
     Optional<StoredSecret> find(String scope, String name);
 
     List<StoredSecret> listScope(String scope);

@@ -35,6 +35,19 @@ public final class SecretVault {
         repository.put(scope, name, accountId, SecretCipher.keyIdOf(ciphertext), ciphertext);
     }
 
+    /**
+     * Stores the secret unless one is there already (an atomic insert: the unique scope and name decide between
+     * concurrent callers, on any node) and returns the one that is stored now.
+     */
+    public String putIfAbsent(String scope, String name, Optional<Long> accountId, String plaintext) {
+        String ciphertext = cipher.encrypt(plaintext, StoredSecret.context(scope, name));
+        if (repository.insertIfAbsent(scope, name, accountId, SecretCipher.keyIdOf(ciphertext), ciphertext)) {
+            return plaintext;
+        }
+        return get(scope, name).orElseThrow(() -> new IllegalStateException("the secret " + scope + "/" + name
+            + " was stored by another node and deleted again; try again"));
+    }
+
     public Optional<String> get(String scope, String name) {
         return repository.find(scope, name).map(secret -> cipher.decrypt(secret.ciphertext(), StoredSecret.context(scope, name)));
     }

@@ -108,6 +108,7 @@ public final class PostbridgeSettings {
     private final Duration aliasesCacheTime;
     private final ApiListenerSettings grpc;
     private final OtpSettings otp;
+    private final ConsentSettings consent;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -163,6 +164,7 @@ public final class PostbridgeSettings {
             }
             throw reader.problem(OTP_BODY, e.getMessage());
         }
+        this.consent = new ConsentSettings(reader);
     }
 
     /**
@@ -170,8 +172,15 @@ public final class PostbridgeSettings {
      * @throws IllegalArgumentException with a {@link SettingProblem} message
      */
     public static PostbridgeSettings from(Map<String, String> values, Path workingDirectory) {
-        SettingsReader reader = SettingsReader.of(FILE, values).requireKnown(values.keySet(), KNOWN);
+        SettingsReader reader = SettingsReader.of(FILE, values).requireKnown(values.keySet(), known());
         return new PostbridgeSettings(reader, workingDirectory.toAbsolutePath());
+    }
+
+    /** This file's keys and those of the consent pages ({@link ConsentSettings}). */
+    private static Set<String> known() {
+        Set<String> known = new LinkedHashSet<>(KNOWN);
+        known.addAll(new java.util.TreeSet<>(ConsentSettings.KNOWN));
+        return known;
     }
 
     public static PostbridgeSettings defaults(Path workingDirectory) {
@@ -252,6 +261,11 @@ public final class PostbridgeSettings {
     /** One-time codes ({@code otp.*}). */
     public OtpSettings otp() {
         return otp;
+    }
+
+    /** The consent web flow: its listener, who may connect, the OAuth clients ({@code consent.*}). */
+    public ConsentSettings consent() {
+        return consent;
     }
 
     /** How long mail events are kept in the store. */

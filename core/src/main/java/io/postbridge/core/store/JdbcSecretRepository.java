@@ -35,6 +35,12 @@ public final class JdbcSecretRepository implements SecretRepository {
     }
 
     @Override
+    public boolean insertIfAbsent(String scope, String name, Optional<Long> accountId, String keyId, String ciphertext) {
+        return jdbc.insertIfAbsent("INSERT INTO pb_secret (scope, name, account_id, key_id, ciphertext, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            scope, name, Jdbc.nullableLong(accountId), keyId, ciphertext, clock.millis());
+    }
+
+    @Override
     public Optional<StoredSecret> find(String scope, String name) {
         return jdbc.queryOne("SELECT " + COLUMNS + " FROM pb_secret WHERE scope = ? AND name = ?", JdbcSecretRepository::secret, scope, name);
     }
