@@ -63,6 +63,13 @@ class StockJamesInstallIT {
         FakeProviders fake = FakeProviders.start().googleClient("gc", "gs").googleUser("rt-g", "gmailer@example.com")
             .microsoftApp("tenant-1", "mc", "ms");
         ApiDeliverySupport.pointAtFakes(conf, fake, "1 hour");
+        // the consent pages' listener (guice.extension.startable in the mounted extensions.properties), on HTTPS with
+        // the keystore James generates, with the OAuth client stored later through WebAdmin
+        int consentPort = FakeMx.freePort();
+        conf.property("postbridge.properties", "consent.enabled", "true")
+            .property("postbridge.properties", "consent.web.host", "127.0.0.1")
+            .property("postbridge.properties", "consent.web.port", Integer.toString(consentPort))
+            .property("postbridge.properties", "consent.web.externalUrl", "https://127.0.0.1:" + consentPort);
         int grpcPort = FakeMx.freePort();
         conf.property("postbridge.properties", "api.grpc.enabled", "true").property("postbridge.properties", "api.grpc.host", "127.0.0.1")
             .property("postbridge.properties", "api.grpc.port", Integer.toString(grpcPort));
@@ -83,6 +90,10 @@ class StockJamesInstallIT {
                 HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
 
             WebAdmin webAdmin = ports.webAdmin();
+            assertThat(webAdmin.put("/postbridge/consent/providers/google",
+                "{\"clientId\":\"stock.apps.googleusercontent.com\",\"clientSecret\":\"stock-google-secret\"}").statusCode()).isEqualTo(204);
+            String landing = httpsGet("https://127.0.0.1:" + consentPort + "/connect");
+            assertThat(landing).contains("Connect your mailbox").contains("id=\"connect-google\"");
             // the image's domain list has only localhost: the README's first step adds the operator's domain
             assertThat(webAdmin.put("/domains/example.com", "").statusCode()).isEqualTo(204);
             webAdmin.addUser("alice@example.com", "alice-secret");
@@ -150,8 +161,40 @@ class StockJamesInstallIT {
             } finally {
                 GrpcClients.close(channel);
             }
+            // and its HTTPS JSON variant on the public web listener
+            HttpResponse<String> validate = HttpClient.newBuilder()
+                .sslContext(GrpcClients.trustingServer(image.dir().resolve("keystore"), secret.group(1))).build()
+                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + consentPort + "/api/v1/otp/validate"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"nobody@remote.test\", \"code\": \"123456\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(validate.statusCode()).as(validate.body()).isEqualTo(200);
+            assertThat(validate.body()).isEqualTo("{\"valid\":false}");
         } finally {
             mx.stop();
+        }
+    }
+
+    /** GET over HTTPS trusting James's self-signed certificate (made for its host name, not 127.0.0.1). */
+    private static String httpsGet(String url) throws Exception {
+        javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+        trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, new java.security.SecureRandom());
+        javax.net.ssl.HttpsURLConnection connection = (javax.net.ssl.HttpsURLConnection) URI.create(url).toURL().openConnection();
+        connection.setSSLSocketFactory(trustAll.getSocketFactory());
+        connection.setHostnameVerifier((host, session) -> true);
+        assertThat(connection.getResponseCode()).isEqualTo(200);
+        try (java.io.InputStream in = connection.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 
