@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.NodeList;
 
+import io.postbridge.api.GrpcClients;
+import io.postbridge.api.v1.MailServiceGrpc;
 import io.postbridge.core.fakes.FakeProviders;
 import io.postbridge.core.fakes.TestMessages;
+import io.postbridge.it.Accounts;
 import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.ConfFolder;
 import io.postbridge.it.Events;
@@ -67,6 +70,9 @@ class StockJamesInstallIT {
             .property("postbridge.properties", "consent.web.host", "127.0.0.1")
             .property("postbridge.properties", "consent.web.port", Integer.toString(consentPort))
             .property("postbridge.properties", "consent.web.externalUrl", "https://127.0.0.1:" + consentPort);
+        int grpcPort = FakeMx.freePort();
+        conf.property("postbridge.properties", "api.grpc.enabled", "true").property("postbridge.properties", "api.grpc.host", "127.0.0.1")
+            .property("postbridge.properties", "api.grpc.port", Integer.toString(grpcPort));
         JamesImage.mount(conf, image);
         int jmapPort = onFreeLoopbackPorts(image);
 
@@ -136,6 +142,34 @@ class StockJamesInstallIT {
             assertThat(fake.microsoftTokenRequests()).isEqualTo(1);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                 Events.typesFor(webAdmin, "stock-grapher@test").contains("delivered"));
+
+            // the gRPC API: the shaded grpc-java, Netty and protobuf work inside stock James, with TLS on the keystore
+            // of the image's smtpserver.xml (James's password, set by the README's sed)
+            Accounts accounts = new Accounts(webAdmin);
+            accounts.create("stock-app").allowSender("stock-app", "app@example.com");
+            String key = accounts.issueKey("stock-app").key;
+            java.util.regex.Matcher secret = java.util.regex.Pattern.compile("<secret>([^<]+)</secret>")
+                .matcher(Files.readString(image.dir().resolve("smtpserver.xml")));
+            assertThat(secret.find()).isTrue();
+            io.grpc.ManagedChannel channel = GrpcClients.tls(grpcPort, image.dir().resolve("keystore"), secret.group(1));
+            try {
+                String messageId = MailServiceGrpc.newBlockingStub(channel).withCallCredentials(GrpcClients.bearer(key))
+                    .sendMail(io.postbridge.api.v1.SendMailRequest.newBuilder().addTo("bob@remote.test").setFrom("app@example.com")
+                        .setSubject("over gRPC").setText("sent with MailService").build())
+                    .getMessageId();
+                Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<" + messageId + ">"));
+            } finally {
+                GrpcClients.close(channel);
+            }
+            // and its HTTPS JSON variant on the public web listener
+            HttpResponse<String> validate = HttpClient.newBuilder()
+                .sslContext(GrpcClients.trustingServer(image.dir().resolve("keystore"), secret.group(1))).build()
+                .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + consentPort + "/api/v1/otp/validate"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"nobody@remote.test\", \"code\": \"123456\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(validate.statusCode()).as(validate.body()).isEqualTo(200);
+            assertThat(validate.body()).isEqualTo("{\"valid\":false}");
         } finally {
             mx.stop();
         }

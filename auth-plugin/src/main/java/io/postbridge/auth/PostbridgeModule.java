@@ -1,5 +1,9 @@
 package io.postbridge.auth;
 
+import java.security.SecureRandom;
+import java.time.Clock;
+
+
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
@@ -9,6 +13,9 @@ import com.google.inject.multibindings.Multibinder;
 import org.apache.james.domainlist.api.DomainList;
 
 import io.postbridge.auth.alias.JamesLocalMailboxes;
+import io.postbridge.auth.api.ApiHttpRoutes;
+import io.postbridge.auth.api.GrpcListener;
+import io.postbridge.auth.api.JamesMailSpool;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.backend.PostbridgeBackendHolder;
@@ -24,6 +31,10 @@ import io.postbridge.core.accounts.TrustedNetworks;
 import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasRepository;
 import io.postbridge.core.alias.LocalMailboxes;
+import io.postbridge.core.api.ApiAuthentication;
+import io.postbridge.core.api.ApiListenerSettings;
+import io.postbridge.core.api.MailSpool;
+import io.postbridge.core.api.MailSubmission;
 import io.postbridge.core.apikeys.ApiKeys;
 import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.delivery.ChainedProviderAccounts;
@@ -33,6 +44,8 @@ import io.postbridge.core.delivery.StoreProviderAccounts;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.oauth.TokenCache;
+import io.postbridge.core.otp.OtpRepository;
+import io.postbridge.core.otp.OtpService;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.secrets.MasterKeyRotation;
 import io.postbridge.core.secrets.MasterKeys;
@@ -68,10 +81,18 @@ public class PostbridgeModule extends AbstractModule {
         // DKIM: key tables, managed keys and their store, DNS checks (see DkimModule)
         install(new DkimModule());
 
+        // the API (issue 17): mail into James's spool, the gRPC listener started with James (apiServer)
+        bind(JamesMailSpool.class).in(Scopes.SINGLETON);
+        bind(MailSpool.class).to(JamesMailSpool.class);
+        // started by James after its own services: guice.extension.startable in conf/extensions.properties
+        bind(GrpcListener.class).in(Scopes.SINGLETON);
+
         // the public web listener (consent.* in postbridge.properties) and the routes it serves; James starts it
         // after its own services through guice.extension.startable in extensions.properties
         bind(PublicWebListener.class).in(Scopes.SINGLETON);
         Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConnectRoutes.class);
+        // the HTTPS JSON variant of the API (issue 17) on the same listener
+        Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ApiHttpRoutes.class);
     }
 
     /** The consent flow (GET /connect/... on the public listener): accounts from the store, events in the event log. */
@@ -215,6 +236,41 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     DkimRotationSettings dkimRotation(PostbridgeBackend backend) {
         return backend.dkimRotation();
+    }
+
+    /** API calls' keys, checked like SMTP AUTH (gRPC listener, HTTPS API). */
+    @Provides
+    @Singleton
+    ApiAuthentication apiAuthentication(PostbridgeBackend backend) {
+        return backend.apiAuthentication();
+    }
+
+    /** API mail (SendMail, OTP code mails): the account's policy and limits, then James's spool. */
+    @Provides
+    @Singleton
+    MailSubmission mailSubmission(PostbridgeBackend backend, MailSpool spool) {
+        return new MailSubmission(backend.senderPolicy(), backend.rateLimits(), backend.idempotencyKeys(), spool, backend.events(),
+            Clock.systemUTC());
+    }
+
+    @Provides
+    @Singleton
+    OtpService otp(PostbridgeBackend backend, MailSubmission mail) {
+        return new OtpService(backend.otpCodes(), backend.keyHasher(), mail, backend.events(), backend.otpSettings(), Clock.systemUTC(),
+            new SecureRandom());
+    }
+
+    /** One-time codes and their mail templates (OtpTemplateRoutes). */
+    @Provides
+    @Singleton
+    OtpRepository otpCodes(PostbridgeBackend backend) {
+        return backend.otpCodes();
+    }
+
+    @Provides
+    @Singleton
+    ApiListenerSettings grpcSettings(PostbridgeBackend backend) {
+        return backend.grpcSettings();
     }
 
     /** The store (accounts, keys, secrets) and the services on it, built from conf/postbridge.properties. */

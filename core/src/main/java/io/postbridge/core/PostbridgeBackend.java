@@ -20,6 +20,9 @@ import io.postbridge.core.accounts.SenderPolicy;
 import io.postbridge.core.accounts.TrustedNetworkRepository;
 import io.postbridge.core.accounts.TrustedNetworks;
 import io.postbridge.core.alias.AliasRepository;
+import io.postbridge.core.api.ApiAuthentication;
+import io.postbridge.core.api.ApiListenerSettings;
+import io.postbridge.core.api.IdempotencyKeys;
 import io.postbridge.core.apikeys.ApiKeyHasher;
 import io.postbridge.core.apikeys.ApiKeys;
 import io.postbridge.core.apikeys.PepperStartup;
@@ -29,6 +32,8 @@ import io.postbridge.core.dkim.rotation.DkimKeyRepository;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
+import io.postbridge.core.otp.OtpRepository;
+import io.postbridge.core.otp.OtpSettings;
 import io.postbridge.core.microsoft.CachedMicrosoftTokenClient;
 import io.postbridge.core.microsoft.MicrosoftTokenClient;
 import io.postbridge.core.oauth.TokenCache;
@@ -51,6 +56,8 @@ import io.postbridge.core.store.JdbcAccountRepository;
 import io.postbridge.core.store.JdbcAllowedSenderRepository;
 import io.postbridge.core.store.JdbcApiKeyRepository;
 import io.postbridge.core.store.JdbcDkimKeyRepository;
+import io.postbridge.core.store.JdbcIdempotencyKeys;
+import io.postbridge.core.store.JdbcOtpRepository;
 import io.postbridge.core.store.JdbcMailEventLog;
 import io.postbridge.core.store.JdbcProviderSettingsRepository;
 import io.postbridge.core.store.JdbcRateLimiter;
@@ -106,6 +113,13 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final AccountAdministration administration;
     private final Webhooks webhooks;
     private final WebhookDispatcher webhookDispatcher;
+    // the API listener and one-time codes (issue 17)
+    private final ApiKeyHasher keyHasher;
+    private final ApiAuthentication apiAuthentication;
+    private final IdempotencyKeys idempotencyKeys;
+    private final OtpRepository otpCodes;
+    private final ApiListenerSettings grpcSettings;
+    private final OtpSettings otpSettings;
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
@@ -122,7 +136,8 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.senderPolicy = new SenderPolicy(senders);
         this.trustedNetworks = new TrustedNetworks(trustedNetworkRepository);
         JdbcApiKeyRepository keyRepository = new JdbcApiKeyRepository(jdbc);
-        this.apiKeys = new ApiKeys(keyRepository, new ApiKeyHasher(PepperStartup.load(settings, environment, keyRepository)), clock);
+        this.keyHasher = new ApiKeyHasher(PepperStartup.load(settings, environment, keyRepository));
+        this.apiKeys = new ApiKeys(keyRepository, keyHasher, clock);
         SecretRepository secretRepository = new JdbcSecretRepository(jdbc, clock);
         this.masterKeys = MasterKeyStartup.load(settings, environment, secretRepository);
         SecretCipher cipher = new SecretCipher(masterKeys);
@@ -150,6 +165,11 @@ public final class PostbridgeBackend implements AutoCloseable {
             settings.authLockout(), clock);
         this.authenticator = new SmtpAuthenticator(accounts, apiKeys, senderPolicy, throttle, microsoft);
         this.aliases = new JdbcAliasRepository(jdbc, clock, settings.aliasesCacheTime());
+        this.apiAuthentication = new ApiAuthentication(authenticator, clock);
+        this.idempotencyKeys = new JdbcIdempotencyKeys(jdbc, clock);
+        this.otpCodes = new JdbcOtpRepository(jdbc);
+        this.grpcSettings = settings.grpc();
+        this.otpSettings = settings.otp();
         this.administration = new AccountAdministration(accounts, senders, trustedNetworkRepository, trustedNetworks, providerSettings,
             secretVault, clock);
     }
@@ -309,6 +329,34 @@ public final class PostbridgeBackend implements AutoCloseable {
     /** Access tokens of every account and pass-through app; API delivery uses this same instance. */
     public TokenCache tokens() {
         return tokens;
+    }
+
+    /** API calls' bearer keys, checked as SMTP AUTH checks them (gRPC and HTTPS API). */
+    public ApiAuthentication apiAuthentication() {
+        return apiAuthentication;
+    }
+
+    /** SendMail idempotency keys, shared by the nodes. */
+    public IdempotencyKeys idempotencyKeys() {
+        return idempotencyKeys;
+    }
+
+    /** One-time codes (keyed hashes) and the code mail templates. */
+    public OtpRepository otpCodes() {
+        return otpCodes;
+    }
+
+    /** The keyed hash of API keys, also used for one-time codes. */
+    public ApiKeyHasher keyHasher() {
+        return keyHasher;
+    }
+
+    public ApiListenerSettings grpcSettings() {
+        return grpcSettings;
+    }
+
+    public OtpSettings otpSettings() {
+        return otpSettings;
     }
 
     @Override

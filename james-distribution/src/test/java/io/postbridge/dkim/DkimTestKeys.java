@@ -20,13 +20,13 @@ import io.postbridge.core.dkim.ExternalDkimVerifiers;
 import io.postbridge.it.ConfFolder;
 
 /** Freshly generated keys written into a test server's conf/dkim/, and the verifiers' key file for them. */
-final class DkimTestKeys {
+public final class DkimTestKeys {
     static final String DKIM_SIGN = "io.postbridge.mailets.DkimSign";
 
     final DkimSigningKey rsa;
     final DkimSigningKey ed25519;
 
-    DkimTestKeys(String domain) {
+    public DkimTestKeys(String domain) {
         try {
             DkimKeyGenerator generator = new DkimKeyGenerator();
             this.rsa = new DkimSigningKey(domain, "t-rsa", generator.generate(DkimAlgorithm.RSA_SHA256));
@@ -46,7 +46,7 @@ final class DkimTestKeys {
     }
 
     /** Writes both keys under conf/dkim/ and lists them as {@code <key>} lines of the DkimSign mailet. */
-    void install(ConfFolder conf) {
+    public void install(ConfFolder conf) {
         writePem(conf.dir().resolve("dkim/rsa.pem"), rsa.key());
         writePem(conf.dir().resolve("dkim/ed.pem"), ed25519.key());
         addKey(conf, rsa.domain(), rsa.selector(), "dkim/rsa.pem");
@@ -70,7 +70,7 @@ final class DkimTestKeys {
     }
 
     /** The verifier key file: our keys plus the shared fixture keys (a corpus message carries their signature). */
-    Path keyFile(Path dir) throws IOException {
+    public Path keyFile(Path dir) throws IOException {
         List<String> lines = new ArrayList<>();
         lines.add(rsa.dnsRecord().keyFileLine());
         lines.add(ed25519.dnsRecord().keyFileLine());

@@ -10,8 +10,11 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The first {@code <tls><keystore>} and {@code <secret>} of conf/smtpserver.xml: the server's certificate. */
-final class SmtpServerTls {
+/**
+ * The first {@code <tls><keystore>} and {@code <secret>} of conf/smtpserver.xml: the server's certificate, for the public
+ * web listener and the gRPC API listener.
+ */
+public final class SmtpServerTls {
     private final String keystore;
     private final String secret;
 
@@ -20,15 +23,15 @@ final class SmtpServerTls {
         this.secret = secret;
     }
 
-    String keystore() {
+    public String keystore() {
         return keystore;
     }
 
-    String secret() {
+    public String secret() {
         return secret;
     }
 
-    static SmtpServerTls read(FileSystem fileSystem) {
+    public static SmtpServerTls read(FileSystem fileSystem) {
         try {
             File file = fileSystem.getFile("file://conf/smtpserver.xml");
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();

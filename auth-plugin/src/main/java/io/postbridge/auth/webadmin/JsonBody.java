@@ -162,6 +162,32 @@ public final class JsonBody {
         return values;
     }
 
+    /** An array of objects, each with only {@code allowedFields}; empty when absent or null. */
+    public List<JsonBody> objectList(String field, Set<String> allowedFields) {
+        JsonNode node = present(field);
+        List<JsonBody> values = new ArrayList<>();
+        if (node == null) {
+            return values;
+        }
+        if (!node.isArray()) {
+            throw badRequest("'" + field + "' must be an array of objects");
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode element = node.get(i);
+            if (!element.isObject()) {
+                throw badRequest("'" + field + "[" + i + "]' must be an object");
+            }
+            for (Iterator<String> names = element.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!allowedFields.contains(name)) {
+                    throw badRequest("unknown field '" + field + "[" + i + "]." + name + "'; allowed fields: " + new TreeSet<>(allowedFields));
+                }
+            }
+            values.add(new JsonBody(element));
+        }
+        return values;
+    }
+
     /** An object of string values (null values kept as null). */
     public Map<String, String> stringMap(String field, boolean allowNullValues) {
         JsonNode node = present(field);

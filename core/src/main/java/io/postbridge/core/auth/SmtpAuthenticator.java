@@ -67,6 +67,36 @@ public final class SmtpAuthenticator {
         return outcome;
     }
 
+    /**
+     * An API call's bearer key (gRPC, HTTPS API): the same keys, keyed-hash check, failure throttle and log lines as
+     * SMTP AUTH, without a username (the key names its account). The throttle counts failures per client and per key id.
+     */
+    public AuthOutcome authenticateKey(String key, String clientIp) {
+        String presented = key == null ? "" : key.trim();
+        String subject = "api-key:" + ApiKeyFormat.keyIdOf(presented).orElse("?");
+        Optional<AuthFailureThrottle.Block> block = throttle.blocked(clientIp, subject);
+        if (block.isPresent()) {
+            LOGGER.warn("Postbridge: API call from {} refused without checking its key: too many failures ({}) until {}",
+                clientIp, block.get().reason(), block.get().until());
+            return AuthOutcome.throttled(block.get().until());
+        }
+        Optional<ApiKeyRecord> record = apiKeys.verify(presented);
+        Optional<Account> account = record.flatMap(found -> accounts.findById(found.accountId()));
+        if (account.isEmpty()) {
+            LOGGER.info("Postbridge: API call from {} ({}) refused: invalid key", clientIp, subject);
+            throttle.recordFailure(clientIp, subject).ifPresent(newBlock ->
+                LOGGER.warn("Postbridge: too many invalid API keys ({}): refusing calls from it until {}", newBlock.reason(), newBlock.until()));
+            return AuthOutcome.of(AuthOutcome.Status.INVALID);
+        }
+        if (!account.get().enabled()) {
+            LOGGER.info("Postbridge: API call from {} refused: account '{}' disabled", clientIp, account.get().name());
+            return AuthOutcome.of(AuthOutcome.Status.DISABLED);
+        }
+        throttle.recordSuccess(subject);
+        LOGGER.debug("Postbridge: API call from {} as account '{}'", clientIp, account.get().name());
+        return AuthOutcome.success(SmtpPrincipal.apiKey(account.get()));
+    }
+
     /** Whether AUTH from this client or for this username is refused right now, whoever checks the credentials. */
     public Optional<AuthFailureThrottle.Block> blocked(String clientIp, String username) {
         return throttle.blocked(clientIp, username);

@@ -25,7 +25,13 @@ public enum MailEventType {
     /** A user connected an existing account's mailbox again (new key, new grant). */
     RECONNECTED,
     /** A consent attempt ended without an account (denied, permission missing, domain refused, ...). */
-    CONSENT_FAILED;
+    CONSENT_FAILED,
+    /** a one-time code was generated and its mail queued (OtpService.SendCode); the code itself is never recorded */
+    OTP_SENT,
+    /** a one-time code was presented and was right: it is consumed */
+    OTP_VALIDATED,
+    /** a one-time code was presented and refused (wrong, expired, used, too many attempts) */
+    OTP_REJECTED;
 
     /** The spelling used in configuration files and JSON: lower case with dashes. */
     public String wireName() {

@@ -11,7 +11,10 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.postbridge.core.accounts.IpRange;
+import io.postbridge.core.api.ApiListenerSettings;
 import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.otp.OtpSettings;
+import io.postbridge.core.otp.OtpTemplate;
 import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.store.JdbcAliasRepository;
@@ -69,6 +72,20 @@ public final class PostbridgeSettings {
     public static final String VERP_MAX_AGE_DAYS = "verp.maxAgeDays";
     public static final String VERP_DEFAULT_DOMAIN = "verp.defaultDomain";
     public static final String VERP_DOMAINS = "verp.domains";
+    // the gRPC API listener and one-time codes (issue 17)
+    public static final String GRPC_ENABLED = "api.grpc.enabled";
+    public static final String GRPC_HOST = "api.grpc.host";
+    public static final String GRPC_PORT = "api.grpc.port";
+    public static final String GRPC_PLAINTEXT = "api.grpc.plaintext";
+    public static final String GRPC_KEYSTORE = "api.grpc.keystore";
+    public static final String GRPC_KEYSTORE_PASSWORD = "api.grpc.keystore.password";
+    public static final String GRPC_KEYSTORE_TYPE = "api.grpc.keystore.type";
+    public static final String OTP_DIGITS = "otp.digits";
+    public static final String OTP_LIFESPAN = "otp.lifespan";
+    public static final String OTP_MAX_ATTEMPTS = "otp.maxAttempts";
+    public static final String OTP_RESEND_INTERVAL = "otp.resendInterval";
+    public static final String OTP_SUBJECT = "otp.subject";
+    public static final String OTP_BODY = "otp.body";
 
     private static final Set<String> KNOWN = new LinkedHashSet<>(java.util.List.of(STORE_URL, STORE_USER, STORE_PASSWORD,
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
@@ -79,6 +96,11 @@ public final class PostbridgeSettings {
         WEBHOOKS_ALLOWED_TARGETS,
         SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT,
         VERP_ENABLED, VERP_SECRETS_FILE, VERP_MAX_AGE_DAYS, VERP_DEFAULT_DOMAIN, VERP_DOMAINS));
+
+    static {
+        KNOWN.addAll(java.util.List.of(GRPC_ENABLED, GRPC_HOST, GRPC_PORT, GRPC_PLAINTEXT, GRPC_KEYSTORE, GRPC_KEYSTORE_PASSWORD,
+            GRPC_KEYSTORE_TYPE, OTP_DIGITS, OTP_LIFESPAN, OTP_MAX_ATTEMPTS, OTP_RESEND_INTERVAL, OTP_SUBJECT, OTP_BODY));
+    }
 
     public enum RateLimitStore {
         MEMORY, DATABASE;
@@ -112,6 +134,8 @@ public final class PostbridgeSettings {
     private final Duration aliasesCacheTime;
     private final WebhookSettings webhooks;
     private final SuppressionPolicy suppressionPolicy;
+    private final ApiListenerSettings grpc;
+    private final OtpSettings otp;
     private final ConsentSettings consent;
     private final boolean verpEnabled;
     private final Path verpSecretsFile;
@@ -178,6 +202,23 @@ public final class PostbridgeSettings {
             reader.choice(SUPPRESSION_ENFORCEMENT, SuppressionPolicy.Enforcement::fromWireName,
                 "'reject' (550 at RCPT) or 'accept-and-drop' (250, then dropped with an event)")
                 .orElse(SuppressionPolicy.Enforcement.REJECT));
+        this.grpc = new ApiListenerSettings(reader.bool(GRPC_ENABLED, false), reader.string(GRPC_HOST, "0.0.0.0"),
+            reader.integer(GRPC_PORT, ApiListenerSettings.DEFAULT_PORT, 0, 65535), reader.bool(GRPC_PLAINTEXT, false),
+            reader.string(GRPC_KEYSTORE).map(workingDirectory::resolve), reader.string(GRPC_KEYSTORE_PASSWORD),
+            reader.string(GRPC_KEYSTORE_TYPE, "PKCS12"));
+        try {
+            this.otp = new OtpSettings(reader.integer(OTP_DIGITS, OtpSettings.DEFAULT_DIGITS, 4, 12),
+                reader.duration(OTP_LIFESPAN, OtpSettings.DEFAULT_LIFESPAN, Duration.ofSeconds(10)),
+                reader.integer(OTP_MAX_ATTEMPTS, OtpSettings.DEFAULT_MAX_ATTEMPTS, 1, 100),
+                reader.duration(OTP_RESEND_INTERVAL, OtpSettings.DEFAULT_RESEND_INTERVAL, Duration.ZERO),
+                new OtpTemplate(Optional.empty(), reader.string(OTP_SUBJECT, OtpTemplate.DEFAULT.subject()),
+                    reader.string(OTP_BODY).map(body -> body.replace("\\n", "\r\n")).orElse(OtpTemplate.DEFAULT.body())));
+        } catch (IllegalArgumentException e) {
+            if (e instanceof SettingProblem.Invalid) {
+                throw e;
+            }
+            throw reader.problem(OTP_BODY, e.getMessage());
+        }
         this.consent = new ConsentSettings(reader);
         this.verpEnabled = reader.bool(VERP_ENABLED, false);
         this.verpSecretsFile = workingDirectory.resolve(reader.string(VERP_SECRETS_FILE, "conf/verp-secrets"));
@@ -315,6 +356,16 @@ public final class PostbridgeSettings {
     /** The suppression list's policy ({@code suppression.*}). */
     public SuppressionPolicy suppressionPolicy() {
         return suppressionPolicy;
+    }
+
+    /** The gRPC API listener ({@code api.grpc.*}). */
+    public ApiListenerSettings grpc() {
+        return grpc;
+    }
+
+    /** One-time codes ({@code otp.*}). */
+    public OtpSettings otp() {
+        return otp;
     }
 
     /** The consent web flow: its listener, who may connect, the OAuth clients ({@code consent.*}). */

@@ -24,6 +24,9 @@ public enum WebhookEventType {
     ACCOUNT_CONNECTED("account.connected", MailEventType.CONNECTED),
     ACCOUNT_RECONNECTED("account.reconnected", MailEventType.RECONNECTED),
     ACCOUNT_CONSENT_FAILED("account.consent_failed", MailEventType.CONSENT_FAILED),
+    OTP_SENT("otp.sent", MailEventType.OTP_SENT),
+    OTP_VALIDATED("otp.validated", MailEventType.OTP_VALIDATED),
+    OTP_REJECTED("otp.rejected", MailEventType.OTP_REJECTED),
     ENDPOINT_DISABLED("webhook.endpoint_disabled", MailEventType.WEBHOOK_DISABLED),
     TEST("webhook.test", null);
 

@@ -37,6 +37,11 @@ public abstract class BackendContract {
         this.store = store;
     }
 
+    /** The database this contract runs on. */
+    protected Store store() {
+        return store;
+    }
+
     /** A backend on the test's database (fresh on the first call, the same one afterwards). */
     protected PostbridgeBackend openBackend(Map<String, String> settings) {
         return store == Store.H2 ? TestStores.h2(workingDirectory, clock, settings) : schema.open(workingDirectory, clock, settings);
