@@ -106,6 +106,12 @@ public final class FakeUpstream implements AutoCloseable {
         return this;
     }
 
+    /** Answers RCPT TO for {@code recipient} normally again. */
+    public FakeUpstream clearRcptReply(String recipient) {
+        rcptReplies.remove(recipient.toLowerCase(Locale.ROOT));
+        return this;
+    }
+
     /** After {@code n} messages on one connection, the next command gets 421 and the socket is closed. */
     public FakeUpstream close421AfterMessages(int n) {
         this.close421AfterMessages = n;

@@ -1,0 +1,291 @@
+package io.postbridge.mailets;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.dnsservice.api.TemporaryResolutionException;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postbridge.core.config.SettingProblem;
+import io.postbridge.core.config.SettingsReader;
+import io.postbridge.core.delivery.DeliveryOutcome;
+import io.postbridge.core.delivery.DeliveryStatusNotification;
+import io.postbridge.core.delivery.OutgoingMail;
+import io.postbridge.core.delivery.RecipientOutcomes;
+import io.postbridge.core.delivery.RetryPolicy;
+import io.postbridge.core.delivery.smtp.MailExchangers;
+import io.postbridge.core.delivery.smtp.SmtpConnectionPool;
+import io.postbridge.core.delivery.smtp.SmtpDeliveryAgent;
+import io.postbridge.core.delivery.smtp.SmtpPoolSettings;
+import io.postbridge.core.delivery.smtp.SmtpRoute;
+import io.postbridge.core.delivery.smtp.SmtpSecurity;
+import io.postbridge.core.delivery.smtp.SmtpSender;
+import io.postbridge.core.events.MailEventLog;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Delivers mail by SMTP on pooled, persistent connections, in place of James's {@code RemoteDelivery}: to the
+ * recipient domains' mail exchangers (James's DNS service; opportunistic STARTTLS), or through server-wide
+ * smarthosts (TLS required unless plaintext is explicitly allowed). {@code service()} puts the mail into a durable
+ * James queue and returns; the queue, retries with backoff, per-recipient outcomes ({@code sendpartial}), RFC 3464
+ * DSNs and events are the same as {@link ApiDelivery}'s ({@link DeliveryQueueWorker}).
+ *
+ * <pre>{@code
+ * <mailet match="All" class="io.postbridge.mailets.SmtpDelivery">
+ *     <queue>postbridge-smtp</queue>
+ *     <concurrency>64</concurrency>                    <!-- messages in delivery at once -->
+ *     <connectionsPerDestination>4</connectionsPerDestination>
+ *     <maxConnectionLifetime>300 seconds</maxConnectionLifetime>
+ *     <maxConnectionIdle>2 seconds</maxConnectionIdle>
+ *     <maxMessagesPerConnection>100</maxMessagesPerConnection>
+ *     <retryInitialDelay>1 minute</retryInitialDelay>
+ *     <retryMaxDelay>1 hour</retryMaxDelay>
+ *     <retryWindow>5 days</retryWindow>
+ *     <!-- optional: relay everything through these, in order -->
+ *     <smarthost>smtp.example.net:587</smarthost>
+ *     <smarthostSecurity>starttls</smarthostSecurity>  <!-- starttls | tls | plaintext (needs allowPlaintext) -->
+ *     <smarthostUsername>relay-user</smarthostUsername>
+ *     <smarthostPassword>...</smarthostPassword>
+ * </mailet>
+ * }</pre>
+ */
+public class SmtpDelivery extends GenericMailet {
+    static final String QUEUE = "queue";
+    static final String CONCURRENCY = "concurrency";
+    static final String PER_DESTINATION = "connectionsPerDestination";
+    static final String MAX_LIFETIME = "maxConnectionLifetime";
+    static final String MAX_IDLE = "maxConnectionIdle";
+    static final String MAX_MESSAGES = "maxMessagesPerConnection";
+    static final String CONNECT_TIMEOUT = "connectTimeout";
+    static final String READ_TIMEOUT = "readTimeout";
+    static final String RETRY_INITIAL = "retryInitialDelay";
+    static final String RETRY_MAX = "retryMaxDelay";
+    static final String RETRY_WINDOW = "retryWindow";
+    static final String REPORTING_MTA = "reportingMta";
+    static final String HELO_NAME = "heloName";
+    static final String SMARTHOST = "smarthost";
+    static final String SMARTHOST_SECURITY = "smarthostSecurity";
+    static final String SMARTHOST_USERNAME = "smarthostUsername";
+    static final String SMARTHOST_PASSWORD = "smarthostPassword";
+    static final String ALLOW_PLAINTEXT = "allowPlaintext";
+    static final String MX_PORT = "mxPort";
+    private static final Set<String> PARAMETERS = Set.of(QUEUE, CONCURRENCY, PER_DESTINATION, MAX_LIFETIME, MAX_IDLE, MAX_MESSAGES,
+        CONNECT_TIMEOUT, READ_TIMEOUT, RETRY_INITIAL, RETRY_MAX, RETRY_WINDOW, REPORTING_MTA, HELO_NAME, SMARTHOST,
+        SMARTHOST_SECURITY, SMARTHOST_USERNAME, SMARTHOST_PASSWORD, ALLOW_PLAINTEXT, MX_PORT);
+    private static final Duration POSITIVE = Duration.ofMillis(1);
+    /** One worker per queue in this JVM. */
+    private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
+    private static final Logger LOGGER = LoggerFactory.getLogger(SmtpDelivery.class);
+
+    private final MailEventLog events;
+    private final MailQueueFactory<?> queues;
+    private final DNSService dns;
+    private MailQueue queue;
+    private String queueName;
+    private SmtpConnectionPool pool;
+    private SmtpDeliveryAgent agent;
+    private Scheduler sending;
+    private DeliveryQueueWorker worker;
+
+    @Inject
+    public SmtpDelivery(MailEventLog events, MailQueueFactory<?> queues, DNSService dns) {
+        this.events = events;
+        this.queues = queues;
+        this.dns = dns;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        int concurrency;
+        SmtpPoolSettings poolSettings;
+        RetryPolicy retry;
+        String reportingMta;
+        List<SmtpRoute> smarthosts = new ArrayList<>();
+        int mxPort;
+        try {
+            SettingsReader parameters = MailetParameters.read(this, PARAMETERS);
+            queueName = parameters.string(QUEUE, "postbridge-smtp");
+            concurrency = parameters.integer(CONCURRENCY, 64, 1, 10_000);
+            reportingMta = parameters.string(REPORTING_MTA).orElseGet(SmtpDelivery::hostName);
+            poolSettings = SmtpPoolSettings.defaults()
+                .connectionsPerRoute(parameters.integer(PER_DESTINATION, 4, 1, 1_000))
+                .maxLifetime(parameters.duration(MAX_LIFETIME, Duration.ofSeconds(300), POSITIVE))
+                .maxIdle(parameters.duration(MAX_IDLE, Duration.ofSeconds(2), POSITIVE))
+                .maxMessages(parameters.integer(MAX_MESSAGES, 100, 1, 1_000_000))
+                .connectTimeout(parameters.duration(CONNECT_TIMEOUT, Duration.ofSeconds(30), POSITIVE))
+                .readTimeout(parameters.duration(READ_TIMEOUT, Duration.ofMinutes(5), POSITIVE))
+                .heloName(parameters.string(HELO_NAME, reportingMta));
+            Duration initial = parameters.duration(RETRY_INITIAL, Duration.ofMinutes(1), POSITIVE);
+            Duration maximum = parameters.duration(RETRY_MAX, Duration.ofHours(1), POSITIVE);
+            if (maximum.compareTo(initial) < 0) {
+                throw parameters.problem(RETRY_MAX, "must not be shorter than " + RETRY_INITIAL + " (" + initial + "), was " + maximum);
+            }
+            retry = new RetryPolicy(initial, maximum, parameters.duration(RETRY_WINDOW, Duration.ofDays(5), POSITIVE));
+            mxPort = parameters.integer(MX_PORT, 25, 1, 65535);
+            Optional<String> hosts = parameters.string(SMARTHOST).filter(s -> !s.isBlank());
+            if (hosts.isPresent()) {
+                SmtpSecurity security = parameters.choice(SMARTHOST_SECURITY, SmtpSecurity::fromWireName, "starttls, tls, plaintext")
+                    .orElse(SmtpSecurity.STARTTLS);
+                if (security == SmtpSecurity.OPPORTUNISTIC) {
+                    throw parameters.problem(SMARTHOST_SECURITY, "a configured relay needs starttls or tls (opportunistic TLS is"
+                        + " for MX hosts only)");
+                }
+                if (security == SmtpSecurity.PLAINTEXT && !parameters.bool(ALLOW_PLAINTEXT, false)) {
+                    throw parameters.problem(SMARTHOST_SECURITY, "plaintext sends the mail (and any password) unencrypted; set <"
+                        + ALLOW_PLAINTEXT + ">true</" + ALLOW_PLAINTEXT + "> to allow it (a relay on loopback, tests)");
+                }
+                Optional<String> username = parameters.string(SMARTHOST_USERNAME).filter(s -> !s.isBlank());
+                Optional<String> password = parameters.string(SMARTHOST_PASSWORD).filter(s -> !s.isEmpty());
+                if (username.isPresent() != password.isPresent()) {
+                    throw parameters.problem(username.isPresent() ? SMARTHOST_PASSWORD : SMARTHOST_USERNAME,
+                        "is needed with <" + (username.isPresent() ? SMARTHOST_USERNAME : SMARTHOST_PASSWORD) + ">");
+                }
+                for (String hostAndPort : hosts.get().split(",")) {
+                    smarthosts.add(smarthost(parameters, hostAndPort.trim(), security, username, password));
+                }
+            }
+        } catch (SettingProblem.Invalid e) {
+            throw MailetParameters.problem(e);
+        } catch (IllegalArgumentException e) {
+            throw new MessagingException(SettingProblem.describe(SettingsReader.MAILET_CONTAINER, "mailet SmtpDelivery", e.getMessage()));
+        }
+        if (!QUEUES_IN_USE.add(queueName)) {
+            throw new MessagingException(SettingProblem.describe(SettingsReader.MAILET_CONTAINER, "mailet SmtpDelivery <" + QUEUE + ">",
+                "queue '" + queueName + "' is already used by another SmtpDelivery mailet; give each its own <" + QUEUE + ">"));
+        }
+        queue = queues.createQueue(MailQueueName.of(queueName));
+        pool = new SmtpConnectionPool(poolSettings);
+        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts);
+        sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
+        worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
+            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC());
+        worker.start(concurrency);
+        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}", queueName,
+            concurrency, poolSettings.connectionsPerRoute(), smarthosts.isEmpty() ? "direct to MX"
+                : "through " + smarthosts.stream().map(SmtpRoute::describe).collect(Collectors.joining(", ")));
+    }
+
+    private static SmtpRoute smarthost(SettingsReader parameters, String hostAndPort, SmtpSecurity security, Optional<String> username,
+                                       Optional<String> password) throws SettingProblem.Invalid {
+        int colon = hostAndPort.lastIndexOf(':');
+        String host = colon < 0 ? hostAndPort : hostAndPort.substring(0, colon);
+        int port = security == SmtpSecurity.TLS ? 465 : 587;
+        if (colon >= 0) {
+            try {
+                port = Integer.parseInt(hostAndPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw parameters.problem(SMARTHOST, "expected host or host:port, was '" + hostAndPort + "'");
+            }
+        }
+        if (host.isBlank() || port < 1 || port > 65535) {
+            throw parameters.problem(SMARTHOST, "expected host or host:port (port 1-65535), was '" + hostAndPort + "'");
+        }
+        return SmtpRoute.smarthost(host, port, security, username, password);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        DeliveryQueueWorker.firstQueued(mail, Instant.now());
+        queue.enQueue(mail);
+        mail.setState(Mail.GHOST);
+    }
+
+    /** One attempt, on a sending thread (javax.mail blocks). */
+    private CompletableFuture<RecipientOutcomes> attempt(Mail mail) {
+        return Mono.fromCallable(() -> {
+            OutgoingMail outgoing;
+            try {
+                outgoing = new OutgoingMail(mail.getName(), mail.getMaybeSender().asOptional().map(MailAddress::asString),
+                    DeliveryQueueWorker.recipients(mail), DeliveryQueueWorker.bytes(mail.getMessage()));
+            } catch (Exception e) {
+                return RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), DeliveryOutcome.permanentFailure(
+                    "the queued message cannot be read: " + e.getMessage(), "5.6.0"));
+            }
+            return agent.deliver(outgoing);
+        }).subscribeOn(sending).toFuture();
+    }
+
+    /** The pools of this mailet (for WebAdmin). */
+    public List<SmtpConnectionPool.PoolStatus> pools() {
+        return pool == null ? List.of() : pool.status();
+    }
+
+    @Override
+    public void destroy() {
+        if (worker != null) {
+            worker.close();
+        }
+        if (sending != null) {
+            sending.dispose();
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        if (queueName != null) {
+            QUEUES_IN_USE.remove(queueName);
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Postbridge: SMTP delivery on pooled connections (direct MX or smarthost)";
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+
+    /** James's DNS service as direct delivery needs it (it already sorts MX by preference and adds the implicit MX). */
+    private static final class JamesDns implements MailExchangers {
+        private final DNSService dns;
+
+        JamesDns(DNSService dns) {
+            this.dns = dns;
+        }
+
+        @Override
+        public List<String> mailExchangers(String domain) throws TemporaryFailure {
+            try {
+                return new ArrayList<>(dns.findMXRecords(domain));
+            } catch (TemporaryResolutionException e) {
+                throw new TemporaryFailure(String.valueOf(e.getMessage()), e);
+            }
+        }
+
+        @Override
+        public List<String> addresses(String host) {
+            try {
+                return dns.getAllByName(host).stream().map(InetAddress::getHostAddress).collect(Collectors.toList());
+            } catch (UnknownHostException e) {
+                return List.of();
+            }
+        }
+    }
+}
