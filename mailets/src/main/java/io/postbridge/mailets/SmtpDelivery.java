@@ -22,6 +22,7 @@ import org.apache.james.dnsservice.api.TemporaryResolutionException;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -32,24 +33,30 @@ import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.delivery.DeliveryOutcome;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.OutgoingMail;
+import io.postbridge.core.delivery.ProviderAccount;
+import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RecipientOutcomes;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.delivery.smtp.MailExchangers;
 import io.postbridge.core.delivery.smtp.SmtpConnectionPool;
 import io.postbridge.core.delivery.smtp.SmtpDeliveryAgent;
 import io.postbridge.core.delivery.smtp.SmtpPoolSettings;
+import io.postbridge.core.delivery.smtp.SmtpPools;
 import io.postbridge.core.delivery.smtp.SmtpRoute;
 import io.postbridge.core.delivery.smtp.SmtpSecurity;
 import io.postbridge.core.delivery.smtp.SmtpSender;
+import io.postbridge.core.delivery.smtp.SmtpUpstream;
 import io.postbridge.core.events.MailEventLog;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Delivers mail by SMTP on pooled, persistent connections, in place of James's {@code RemoteDelivery}: to the
- * recipient domains' mail exchangers (James's DNS service; opportunistic STARTTLS), or through server-wide
- * smarthosts (TLS required unless plaintext is explicitly allowed). {@code service()} puts the mail into a durable
+ * Delivers mail by SMTP on pooled, persistent connections, in place of James's {@code RemoteDelivery}: through the
+ * sending account's own upstream (provider {@code smtp}, see {@link SmtpUpstream}; TLS required), else through the
+ * server-wide smarthosts (TLS required unless plaintext is explicitly allowed), else to the recipient domains' mail
+ * exchangers (James's DNS service; opportunistic STARTTLS). Connections are pooled per route and credentials, so two
+ * accounts never share one. {@code service()} puts the mail into a durable
  * James queue and returns; the queue, retries with backoff, per-recipient outcomes ({@code sendpartial}), RFC 3464
  * DSNs and events are the same as {@link ApiDelivery}'s ({@link DeliveryQueueWorker}).
  *
@@ -100,9 +107,11 @@ public class SmtpDelivery extends GenericMailet {
     private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpDelivery.class);
 
+    private final ProviderAccounts accounts;
     private final MailEventLog events;
     private final MailQueueFactory<?> queues;
     private final DNSService dns;
+    private final SmtpPools pools;
     private MailQueue queue;
     private String queueName;
     private SmtpConnectionPool pool;
@@ -111,7 +120,9 @@ public class SmtpDelivery extends GenericMailet {
     private DeliveryQueueWorker worker;
 
     @Inject
-    public SmtpDelivery(MailEventLog events, MailQueueFactory<?> queues, DNSService dns) {
+    public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools) {
+        this.accounts = accounts;
+        this.pools = pools;
         this.events = events;
         this.queues = queues;
         this.dns = dns;
@@ -178,6 +189,7 @@ public class SmtpDelivery extends GenericMailet {
         }
         queue = queues.createQueue(MailQueueName.of(queueName));
         pool = new SmtpConnectionPool(poolSettings);
+        pools.register(queueName, pool);
         agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts);
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
         worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
@@ -224,13 +236,22 @@ public class SmtpDelivery extends GenericMailet {
                 return RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), DeliveryOutcome.permanentFailure(
                     "the queued message cannot be read: " + e.getMessage(), "5.6.0"));
             }
-            return agent.deliver(outgoing);
+            Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+            Optional<SmtpUpstream> upstream;
+            Optional<SmtpRoute> route;
+            try {
+                upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
+                    .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
+                route = upstream.isPresent() ? upstream.get().route(account.get()) : Optional.empty();
+            } catch (RuntimeException e) {
+                // incomplete settings, store unavailable: an operator can fix it within the retry window
+                return RecipientOutcomes.all(outgoing.recipients(), DeliveryOutcome.transientFailure(e.getMessage(), Optional.empty()));
+            }
+            if (upstream.isEmpty()) {
+                return agent.deliver(outgoing); // no account, or one without smtp settings: the server-wide route
+            }
+            return agent.deliver(route, upstream.get().fallback(), outgoing);
         }).subscribeOn(sending).toFuture();
-    }
-
-    /** The pools of this mailet (for WebAdmin). */
-    public List<SmtpConnectionPool.PoolStatus> pools() {
-        return pool == null ? List.of() : pool.status();
     }
 
     @Override
@@ -242,6 +263,7 @@ public class SmtpDelivery extends GenericMailet {
             sending.dispose();
         }
         if (pool != null) {
+            pools.unregister(queueName);
             pool.close();
         }
         if (queueName != null) {

@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.mail.Session;
 import javax.mail.URLName;
+import javax.net.ssl.SSLSocketFactory;
 
 import org.apache.commons.pool2.BaseKeyedPooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
@@ -126,6 +128,11 @@ public final class SmtpConnectionPool implements AutoCloseable {
     }
 
     private Session newSession(SmtpRoute route) {
+        return Session.getInstance(sessionProperties(route, settings, settings.verifiedTls()));
+    }
+
+    /** The javax.mail settings of a route (shared with {@link SmtpUpstreamCheck}, so a test connects as delivery does). */
+    static Properties sessionProperties(SmtpRoute route, SmtpPoolSettings settings, Optional<? extends SSLSocketFactory> verifiedTls) {
         Properties props = new Properties();
         props.put("mail.smtp.connectiontimeout", String.valueOf(settings.connectTimeout().toMillis()));
         props.put("mail.smtp.timeout", String.valueOf(settings.readTimeout().toMillis()));
@@ -144,21 +151,18 @@ public final class SmtpConnectionPool implements AutoCloseable {
             case STARTTLS:
                 props.put("mail.smtp.starttls.enable", "true");
                 props.put("mail.smtp.starttls.required", "true");
-                verified(props);
+                props.put("mail.smtp.ssl.checkserveridentity", "true");
+                verifiedTls.ifPresent(factory -> props.put("mail.smtp.ssl.socketFactory", factory));
                 break;
             case TLS:
                 props.put("mail.smtp.ssl.enable", "true");
-                verified(props);
+                props.put("mail.smtp.ssl.checkserveridentity", "true");
+                verifiedTls.ifPresent(factory -> props.put("mail.smtp.ssl.socketFactory", factory));
                 break;
             default:
                 break;
         }
-        return Session.getInstance(props);
-    }
-
-    private void verified(Properties props) {
-        props.put("mail.smtp.ssl.checkserveridentity", "true");
-        settings.verifiedTls().ifPresent(factory -> props.put("mail.smtp.ssl.socketFactory", factory));
+        return props;
     }
 
     private boolean usable(SmtpConnection connection) {
