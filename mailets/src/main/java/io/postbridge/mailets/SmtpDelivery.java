@@ -238,19 +238,17 @@ public class SmtpDelivery extends GenericMailet {
             }
             Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
             Optional<SmtpUpstream> upstream;
-            Optional<SmtpRoute> route;
             try {
                 upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
                     .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
-                route = upstream.isPresent() ? upstream.get().route(account.get()) : Optional.empty();
+                if (upstream.isEmpty()) {
+                    return agent.deliver(outgoing); // no account, or one without smtp settings: the server-wide route
+                }
+                return agent.deliver(account.get(), upstream.get(), outgoing);
             } catch (RuntimeException e) {
                 // incomplete settings, store unavailable: an operator can fix it within the retry window
                 return RecipientOutcomes.all(outgoing.recipients(), DeliveryOutcome.transientFailure(e.getMessage(), Optional.empty()));
             }
-            if (upstream.isEmpty()) {
-                return agent.deliver(outgoing); // no account, or one without smtp settings: the server-wide route
-            }
-            return agent.deliver(route, upstream.get().fallback(), outgoing);
         }).subscribeOn(sending).toFuture();
     }
 

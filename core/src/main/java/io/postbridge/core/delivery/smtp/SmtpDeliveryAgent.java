@@ -50,13 +50,22 @@ public final class SmtpDeliveryAgent {
     private final MailExchangers dns;
     private final int mxPort;
     private final List<SmtpRoute> smarthosts;
+    private final java.time.Clock clock;
+    /** Per-upstream rate limits ({@code messagesPerMinute}), counted in this server. */
+    private final io.postbridge.core.ratelimit.RateLimiter upstreamRates;
 
     /** @param smarthosts the server-wide relays, in order; empty for direct MX delivery */
-    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts) {
+    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts, java.time.Clock clock) {
         this.sender = sender;
         this.dns = dns;
         this.mxPort = mxPort;
         this.smarthosts = List.copyOf(smarthosts);
+        this.clock = clock;
+        this.upstreamRates = new io.postbridge.core.ratelimit.InMemoryRateLimiter(clock);
+    }
+
+    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts) {
+        this(sender, dns, mxPort, smarthosts, java.time.Clock.systemUTC());
     }
 
     public SmtpSender sender() {
@@ -66,6 +75,23 @@ public final class SmtpDeliveryAgent {
     /** Through the server-wide route. */
     public RecipientOutcomes deliver(OutgoingMail mail) {
         return smarthosts.isEmpty() ? direct(mail) : sender.deliver(smarthosts, mail);
+    }
+
+    /**
+     * The mail of {@code account} with these upstream settings: its upstream (within its rate limit, else deferred
+     * until the next minute) or the server-wide route, following its fallback policy.
+     */
+    public RecipientOutcomes deliver(String account, SmtpUpstream upstream, OutgoingMail mail) {
+        Optional<SmtpRoute> route = upstream.route(account);
+        if (route.isPresent() && upstream.messagesPerMinute().isPresent()
+            && !upstreamRates.tryAcquire("smtp-upstream:" + account, io.postbridge.core.ratelimit.RateWindow.MINUTE, 1,
+                upstream.messagesPerMinute().get())) {
+            java.time.Instant now = clock.instant();
+            return RecipientOutcomes.all(mail.recipients(), DeliveryOutcome.transientFailure("the upstream's rate limit of "
+                + upstream.messagesPerMinute().get() + " messages per minute is reached",
+                Optional.of(java.time.Duration.between(now, io.postbridge.core.ratelimit.RateWindow.MINUTE.nextStart(now)))));
+        }
+        return deliver(route, upstream.fallback(), mail);
     }
 
     /** Through {@code upstream} if the account has one, following its fallback policy. */
