@@ -32,7 +32,7 @@ import com.sun.mail.smtp.SMTPTransport;
  * error or a 421 invalidates its connection ({@link #invalidate}). At most {@code connectionsPerRoute} connections
  * are open per route.
  *
- * <p>The javax.mail {@link Session} is made once per route and the transport is constructed directly, so no
+ * <p>The javax.mail {@link Session} is made once per kind of route and the transport is constructed directly, so no
  * provider lookup ({@code Session.getTransport}, which scans the class path) happens per message.
  */
 public final class SmtpConnectionPool implements AutoCloseable {
@@ -41,7 +41,8 @@ public final class SmtpConnectionPool implements AutoCloseable {
     private final SmtpPoolSettings settings;
     private final Clock clock;
     private final GenericKeyedObjectPool<SmtpRoute, SmtpConnection> pool;
-    private final Map<SmtpRoute, Session> sessions = new ConcurrentHashMap<>();
+    /** By TLS mode and AUTH: the only route properties in a Session (a server sending to many MX hosts needs 2). */
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<SmtpRoute, Counters> counters = new ConcurrentHashMap<>();
 
     public SmtpConnectionPool(SmtpPoolSettings settings, Clock clock) {
@@ -124,7 +125,7 @@ public final class SmtpConnectionPool implements AutoCloseable {
     }
 
     private Session session(SmtpRoute route) {
-        return sessions.computeIfAbsent(route, this::newSession);
+        return sessions.computeIfAbsent(route.security() + "/" + route.username().isPresent(), key -> newSession(route));
     }
 
     private Session newSession(SmtpRoute route) {
