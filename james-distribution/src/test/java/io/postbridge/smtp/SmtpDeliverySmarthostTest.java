@@ -41,6 +41,21 @@ class SmtpDeliverySmarthostTest {
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "connectionsPerDestination", "1");
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "maxConnectionIdle", "1 minute");
         ApiDeliverySupport.captureDsns(conf);
+        conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "onSuccess", "smtp-delivered");
+        conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "onFailure", "smtp-failed");
+        conf.xml("mailetcontainer.xml", doc -> {
+            org.w3c.dom.Element processors = (org.w3c.dom.Element) io.postbridge.it.ConfFolder.select(doc, "//processors").item(0);
+            for (String state : List.of("smtp-delivered", "smtp-failed")) {
+                org.w3c.dom.Element processor = doc.createElement("processor");
+                processor.setAttribute("state", state);
+                org.w3c.dom.Element mailet = doc.createElement("mailet");
+                mailet.setAttribute("match", "All");
+                mailet.setAttribute("class", "ToRepository");
+                io.postbridge.it.ConfFolder.appendChild(mailet, "repositoryPath", "memory://var/mail/" + state + "/");
+                processor.appendChild(mailet);
+                processors.appendChild(processor);
+            }
+        });
     });
 
     private static int submission;
@@ -78,6 +93,21 @@ class SmtpDeliverySmarthostTest {
         return ApiDeliverySupport.submit(submission, "alice@example.com", "pw-alice", List.of(recipients), message(id, recipients[0]));
     }
 
+    /** The mails of a memory repository as WebAdmin describes them (recipients, attributes). */
+    private static List<String> repositoryMailsJson(String repository) throws Exception {
+        String path = "/mailRepositories/" + java.net.URLEncoder.encode(repository, StandardCharsets.UTF_8) + "/mails";
+        java.net.http.HttpResponse<String> list = webAdmin.get(path);
+        if (list.statusCode() != 200) {
+            return List.of();
+        }
+        List<String> mails = new java.util.ArrayList<>();
+        for (JsonNode key : WebAdmin.parse(list.body())) {
+            mails.add(webAdmin.get(path + "/" + java.net.URLEncoder.encode(key.asText(), StandardCharsets.UTF_8)
+                + "?additionalFields=attributes").body());
+        }
+        return mails;
+    }
+
     private static List<FakeUpstream.Received> receivedWith(String id) {
         return upstream.received().stream().filter(r -> r.text().contains("Message-ID: <" + id + ">")).collect(Collectors.toList());
     }
@@ -113,6 +143,12 @@ class SmtpDeliverySmarthostTest {
             AWAIT.untilAsserted(() -> assertThat(ApiDeliverySupport.repositoryMails(webAdmin, webAdminPort, ApiDeliverySupport.DSN_REPOSITORY)
                 .stream().map(m -> new String(m, StandardCharsets.UTF_8))
                 .filter(m -> m.contains("gone@remote.test") && m.contains("partial@test"))).hasSize(1));
+            // the outcome processors get the recipients concerned, the failed ones with RemoteDelivery's attributes
+            AWAIT.untilAsserted(() -> assertThat(repositoryMailsJson("var/mail/smtp-failed/"))
+                .anySatisfy(m -> assertThat(m).contains("gone@remote.test").contains("is-delivery-permanent-error").contains("5.1.1")
+                    .doesNotContain("ok@remote.test")));
+            assertThat(repositoryMailsJson("var/mail/smtp-delivered/"))
+                .anySatisfy(m -> assertThat(m).contains("ok@remote.test").doesNotContain("gone@remote.test"));
         } finally {
             upstream.clearRcptReply("later@remote.test");
         }

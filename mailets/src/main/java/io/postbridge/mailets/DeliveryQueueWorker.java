@@ -74,6 +74,8 @@ final class DeliveryQueueWorker implements AutoCloseable {
     private final Supplier<DeliveryStatusNotification> dsn;
     private final Clock clock;
     private final Scheduler blocking;
+    private Optional<String> onSuccess = Optional.empty();
+    private Optional<String> onFailure = Optional.empty();
     private Disposable subscription;
     private Scheduler dequeue;
     private volatile boolean closed;
@@ -93,6 +95,18 @@ final class DeliveryQueueWorker implements AutoCloseable {
         this.dsn = dsn;
         this.clock = clock;
         this.blocking = Schedulers.newBoundedElastic(8, 100_000, "postbridge-" + what + "-delivery");
+    }
+
+    /**
+     * After each decision, a copy of the mail with the recipients concerned goes to these processors: the delivered
+     * ones to {@code onSuccess}, the bounced ones (their DSN already sent) to {@code onFailure} with James's
+     * {@code delivery-error} and {@code is-delivery-permanent-error} attributes, as RemoteDelivery's processors get
+     * them (for instance for the suppression list).
+     */
+    DeliveryQueueWorker outcomeProcessors(Optional<String> onSuccess, Optional<String> onFailure) {
+        this.onSuccess = onSuccess;
+        this.onFailure = onFailure;
+        return this;
     }
 
     /** Marks a mail as queued now (the retry window counts from here). */
@@ -155,6 +169,9 @@ final class DeliveryQueueWorker implements AutoCloseable {
                 DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.DELIVERED).get();
                 record(mail, MailEventType.DELIVERED, delivered, outcome.detail()
                     + outcome.providerMessageId().map(id -> ", id " + id).orElse(""));
+                if (onSuccess.isPresent()) {
+                    handOff(mail, delivered, onSuccess.get(), Optional.empty(), false);
+                }
             }
             // permanent failures, grouped by answer: one DSN per distinct reason
             Map<String, List<String>> bounced = new LinkedHashMap<>();
@@ -220,6 +237,26 @@ final class DeliveryQueueWorker implements AutoCloseable {
         }
         record(mail, MailEventType.BOUNCED, recipients, next.status() + " " + next.reason()
             + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)"));
+        if (onFailure.isPresent()) {
+            // a bounce at the end of the retry window (4.4.7) reports a temporary failure
+            handOff(mail, recipients, onFailure.get(), Optional.of(next.status() + " " + next.reason()), next.status().startsWith("5"));
+        }
+    }
+
+    private void handOff(Mail mail, List<String> recipients, String processor, Optional<String> error, boolean permanent)
+        throws MessagingException {
+        Mail copy = mail.duplicate();
+        List<MailAddress> addresses = new ArrayList<>();
+        for (String recipient : recipients) {
+            addresses.add(new MailAddress(recipient));
+        }
+        copy.setRecipients(addresses);
+        if (error.isPresent()) {
+            copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.DELIVERY_ERROR), AttributeValue.of(error.get())));
+            copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.DELIVERY_PERMANENT_ERROR), AttributeValue.of(permanent)));
+        }
+        copy.setState(processor);
+        context.sendMail(copy);
     }
 
     private CompletableFuture<Void> holdUntilDue(MailQueue.MailQueueItem item, Instant due) {

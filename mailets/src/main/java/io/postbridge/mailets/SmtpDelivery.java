@@ -76,6 +76,10 @@ import reactor.core.scheduler.Schedulers;
  *     <smarthostSecurity>starttls</smarthostSecurity>  <!-- starttls | tls | plaintext (needs allowPlaintext) -->
  *     <smarthostUsername>relay-user</smarthostUsername>
  *     <smarthostPassword>...</smarthostPassword>
+ *     <!-- optional: a copy of the mail with the recipients concerned, after the decision (events and DSN done) -->
+ *     <onSuccess>smtp-delivered</onSuccess>           <!-- delivered recipients -->
+ *     <onFailure>smtp-failed</onFailure>              <!-- bounced recipients, with delivery-error and
+ *                                                          is-delivery-permanent-error like RemoteDelivery's -->
  * </mailet>
  * }</pre>
  */
@@ -99,9 +103,11 @@ public class SmtpDelivery extends GenericMailet {
     static final String SMARTHOST_PASSWORD = "smarthostPassword";
     static final String ALLOW_PLAINTEXT = "allowPlaintext";
     static final String MX_PORT = "mxPort";
+    static final String ON_SUCCESS = "onSuccess";
+    static final String ON_FAILURE = "onFailure";
     private static final Set<String> PARAMETERS = Set.of(QUEUE, CONCURRENCY, PER_DESTINATION, MAX_LIFETIME, MAX_IDLE, MAX_MESSAGES,
         CONNECT_TIMEOUT, READ_TIMEOUT, RETRY_INITIAL, RETRY_MAX, RETRY_WINDOW, REPORTING_MTA, HELO_NAME, SMARTHOST,
-        SMARTHOST_SECURITY, SMARTHOST_USERNAME, SMARTHOST_PASSWORD, ALLOW_PLAINTEXT, MX_PORT);
+        SMARTHOST_SECURITY, SMARTHOST_USERNAME, SMARTHOST_PASSWORD, ALLOW_PLAINTEXT, MX_PORT, ON_SUCCESS, ON_FAILURE);
     private static final Duration POSITIVE = Duration.ofMillis(1);
     /** One worker per queue in this JVM. */
     private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
@@ -136,6 +142,8 @@ public class SmtpDelivery extends GenericMailet {
         String reportingMta;
         List<SmtpRoute> smarthosts = new ArrayList<>();
         int mxPort;
+        Optional<String> onSuccess;
+        Optional<String> onFailure;
         try {
             SettingsReader parameters = MailetParameters.read(this, PARAMETERS);
             queueName = parameters.string(QUEUE, "postbridge-smtp");
@@ -156,6 +164,8 @@ public class SmtpDelivery extends GenericMailet {
             }
             retry = new RetryPolicy(initial, maximum, parameters.duration(RETRY_WINDOW, Duration.ofDays(5), POSITIVE));
             mxPort = parameters.integer(MX_PORT, 25, 1, 65535);
+            onSuccess = parameters.string(ON_SUCCESS).filter(v -> !v.isBlank());
+            onFailure = parameters.string(ON_FAILURE).filter(v -> !v.isBlank());
             Optional<String> hosts = parameters.string(SMARTHOST).filter(s -> !s.isBlank());
             if (hosts.isPresent()) {
                 SmtpSecurity security = parameters.choice(SMARTHOST_SECURITY, SmtpSecurity::fromWireName, "starttls, tls, plaintext")
@@ -193,7 +203,8 @@ public class SmtpDelivery extends GenericMailet {
         agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts);
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
         worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
-            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC());
+            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())
+            .outcomeProcessors(onSuccess, onFailure);
         worker.start(concurrency);
         LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}", queueName,
             concurrency, poolSettings.connectionsPerRoute(), smarthosts.isEmpty() ? "direct to MX"
