@@ -168,7 +168,8 @@ class GraphDeliveryTest {
             sends.add(sender.deliver(accounts.forAccount(account).orElseThrow(), mail(from, List.of("bob@remote.test"), message)));
         }
         for (CompletableFuture<DeliveryOutcome> send : sends) {
-            assertThat(send.get().kind()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
+            DeliveryOutcome outcome = send.get();
+            assertThat(outcome.kind()).as(outcome.detail()).isEqualTo(DeliveryOutcome.Kind.DELIVERED);
         }
         assertThat(fake.maxConcurrentGraphRequestsPerMailbox()).isBetween(2, 4);
         assertThat(fake.microsoftTokenRequests()).as("app-only token shared by both accounts of the app").isEqualTo(1);

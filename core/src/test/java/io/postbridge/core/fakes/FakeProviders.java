@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -88,6 +89,8 @@ public final class FakeProviders implements AutoCloseable {
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final List<String> presentedMicrosoftRefreshTokens = new CopyOnWriteArrayList<>();
     private final AtomicInteger unauthorizedAnswers = new AtomicInteger();
+    /** The handler thread's pending "this request no longer counts" (exchange attributes are shared by a context on JDK 17). */
+    private static final ThreadLocal<Runnable> IN_FLIGHT_RELEASE = new ThreadLocal<>();
     private final Map<String, AtomicInteger> inFlightPerMailbox = new ConcurrentHashMap<>();
     private final AtomicInteger maxInFlightPerMailbox = new AtomicInteger();
     private final AtomicInteger sendRequests = new AtomicInteger();
@@ -443,6 +446,14 @@ public final class FakeProviders implements AutoCloseable {
         String mailbox = URLDecoder.decode(path.group(1), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
         AtomicInteger inFlight = inFlightPerMailbox.computeIfAbsent(mailbox, k -> new AtomicInteger());
         int now = inFlight.incrementAndGet();
+        // the request stops counting when its answer starts, as at Graph: a client that sends its next request as
+        // soon as it reads this answer must not find the slot still taken
+        AtomicBoolean counted = new AtomicBoolean(true);
+        IN_FLIGHT_RELEASE.set(() -> {
+            if (counted.compareAndSet(true, false)) {
+                inFlight.decrementAndGet();
+            }
+        });
         try {
             maxInFlightPerMailbox.accumulateAndGet(now, Math::max);
             if (now > GRAPH_CONCURRENCY_PER_MAILBOX) {
@@ -484,7 +495,8 @@ public final class FakeProviders implements AutoCloseable {
                 reply(exchange, 400, "application/json", "{\"error\":{\"code\":\"BadRequest\"}}", Map.of());
             }
         } finally {
-            inFlight.decrementAndGet();
+            IN_FLIGHT_RELEASE.get().run();
+            IN_FLIGHT_RELEASE.remove();
         }
     }
 
@@ -748,6 +760,10 @@ public final class FakeProviders implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        Runnable release = IN_FLIGHT_RELEASE.get();
+        if (release != null) {
+            release.run();
+        }
         exchange.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
