@@ -15,9 +15,7 @@ import javax.mail.MessagingException;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
-import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeUtils;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -38,7 +36,8 @@ import io.postbridge.core.oauth.TokenCache;
 /**
  * Delivers the mail of Gmail and Graph accounts through the provider APIs. {@code service()} only puts the mail into
  * a durable James mail queue (default {@code postbridge-api}) and returns, so the spooler is never blocked by the
- * network; a worker started with this mailet delivers from that queue asynchronously (see {@link ApiDeliveryWorker}).
+ * network; a worker started with this mailet delivers from that queue asynchronously (see {@link DeliveryQueueWorker},
+ * whose queue, retry, DSN and event rules {@link SmtpDelivery} shares).
  * Mail of accounts without Gmail/Graph settings passes on unchanged to the next mailet.
  *
  * <pre>{@code
@@ -92,7 +91,7 @@ public class ApiDelivery extends GenericMailet {
     private MailQueue queue;
     private String queueName;
     private ApiSender sender;
-    private ApiDeliveryWorker worker;
+    private DeliveryQueueWorker worker;
 
     /** @param tokens the server's token cache, shared with SMTP AUTH (one token request per app for both) */
     @Inject
@@ -156,7 +155,7 @@ public class ApiDelivery extends GenericMailet {
             throw new MessagingException("Postbridge API delivery cannot load its token libraries (google-auth-library,"
                 + " msal4j): " + e, e instanceof Exception ? (Exception) e : null);
         }
-        worker = new ApiDeliveryWorker(queue, sender, accounts, events, getMailetContext(),
+        worker = new DeliveryQueueWorker("api", queue, new ApiDeliveryWorker(sender, accounts), events, getMailetContext(),
             new RetryPolicy(initial, maximum, window),
             // the postmaster is known only once the whole mailet container is configured: read it when bouncing
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC());
@@ -173,7 +172,7 @@ public class ApiDelivery extends GenericMailet {
         if (provider.isEmpty()) {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }
-        mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
+        DeliveryQueueWorker.firstQueued(mail, Instant.now());
         // recorded before enQueue: a worker may deliver (and record "delivered") before enQueue returns
         events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
             .detail("for " + provider.get().wireName() + " API delivery").build());
