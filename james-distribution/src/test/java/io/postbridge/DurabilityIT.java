@@ -42,7 +42,7 @@ class DurabilityIT {
             WebAdmin webAdmin = ports.webAdmin();
             webAdmin.addUser("app@example.com", "app-secret");
 
-            // batch 1: accepted, tried against the dead MX, now waiting in the outgoing queue for a retry
+            // batch 1: accepted, tried against the dead MX, now waiting in SmtpDelivery's queue for a retry
             List<String> waiting = send(ports.submission, "waiting", WAITING_FOR_RETRY);
             Awaitility.await().atMost(Duration.ofSeconds(60))
                 .until(() -> outgoingSize(webAdmin) == WAITING_FOR_RETRY);
@@ -90,6 +90,6 @@ class DurabilityIT {
     }
 
     private static long outgoingSize(WebAdmin webAdmin) throws Exception {
-        return webAdmin.getJson("/mailQueues/outgoing").path("size").asLong();
+        return webAdmin.getJson("/mailQueues/postbridge-smtp").path("size").asLong();
     }
 }

@@ -120,6 +120,13 @@ public class PostbridgeModule extends AbstractModule {
             backend.secretVault(), backend.microsoft()), memory);
     }
 
+    /** The SMTP delivery mailets' connection pools, listed by WebAdmin (SmtpPoolRoutes). */
+    @Provides
+    @Singleton
+    io.postbridge.core.delivery.smtp.SmtpPools smtpPools() {
+        return new io.postbridge.core.delivery.smtp.SmtpPools();
+    }
+
     /** Run-time aliases (WebAdmin /postbridge/aliases), kept in the store: they survive restarts, nodes share them. */
     @Provides
     @Singleton

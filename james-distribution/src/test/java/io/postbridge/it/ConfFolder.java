@@ -97,8 +97,25 @@ public final class ConfFolder {
         return property("webadmin.properties", "port", "0");
     }
 
-    /** Sends everything RemoteDelivery handles to one SMTP server (the fake MX), retrying quickly. */
+    /**
+     * Sends everything SmtpDelivery (or, in a stock configuration, RemoteDelivery) handles to one SMTP server (the
+     * fake MX) as a plaintext smarthost, retrying quickly.
+     */
     public ConfFolder relayThrough(String hostAndPort, String retryDelay) {
+        xml("mailetcontainer.xml", doc -> {
+            NodeList mailets = select(doc, "//mailet[@class='io.postbridge.mailets.SmtpDelivery']");
+            for (int i = 0; i < mailets.getLength(); i++) {
+                Element mailet = (Element) mailets.item(i);
+                for (String parameter : List.of("smarthost", "smarthostSecurity", "allowPlaintext", "retryInitialDelay", "retryMaxDelay")) {
+                    removeChildren(mailet, parameter);
+                }
+                appendChild(mailet, "smarthost", hostAndPort);
+                appendChild(mailet, "smarthostSecurity", "plaintext");
+                appendChild(mailet, "allowPlaintext", "true");
+                appendChild(mailet, "retryInitialDelay", retryDelay);
+                appendChild(mailet, "retryMaxDelay", retryDelay);
+            }
+        });
         return xml("mailetcontainer.xml", doc -> {
             NodeList mailets = select(doc, "//mailet[@class='RemoteDelivery']");
             for (int i = 0; i < mailets.getLength(); i++) {

@@ -79,8 +79,15 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
+    /** A copy of what arrived so far (Wiser's own list is written by its session threads while tests read it). */
     public List<WiserMessage> messages() {
-        return wiser == null ? List.of() : wiser.getMessages();
+        if (wiser == null) {
+            return List.of();
+        }
+        List<WiserMessage> arrived = wiser.getMessages();
+        synchronized (arrived) {
+            return List.copyOf(arrived);
+        }
     }
 
     public List<String> messageIds() {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,9 +16,7 @@ import javax.mail.MessagingException;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
-import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeUtils;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -30,6 +29,8 @@ import io.postbridge.core.delivery.ApiSender;
 import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.ProviderAccounts;
+import io.postbridge.core.delivery.NextStep;
+import io.postbridge.core.store.StoreException;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
@@ -39,7 +40,8 @@ import io.postbridge.core.oauth.TokenCache;
 /**
  * Delivers the mail of Gmail and Graph accounts through the provider APIs. {@code service()} only puts the mail into
  * a durable James mail queue (default {@code postbridge-api}) and returns, so the spooler is never blocked by the
- * network; a worker started with this mailet delivers from that queue asynchronously (see {@link ApiDeliveryWorker}).
+ * network; a worker started with this mailet delivers from that queue asynchronously (see {@link DeliveryQueueWorker},
+ * whose queue, retry, DSN and event rules {@link SmtpDelivery} shares).
  * Mail of accounts without Gmail/Graph settings passes on unchanged to the next mailet.
  *
  * <pre>{@code
@@ -94,7 +96,7 @@ public class ApiDelivery extends GenericMailet {
     private MailQueue queue;
     private String queueName;
     private ApiSender sender;
-    private ApiDeliveryWorker worker;
+    private DeliveryQueueWorker worker;
 
     /** @param tokens the server's token cache, shared with SMTP AUTH (one token request per app for both) */
     @Inject
@@ -160,14 +162,30 @@ public class ApiDelivery extends GenericMailet {
             throw new MessagingException("Postbridge API delivery cannot load its token libraries (google-auth-library,"
                 + " msal4j): " + e, e instanceof Exception ? (Exception) e : null);
         }
-        worker = new ApiDeliveryWorker(queue, sender, accounts, events, getMailetContext(),
+        worker = new DeliveryQueueWorker("api", queue, new ApiDeliveryWorker(sender, accounts), events, getMailetContext(),
             new RetryPolicy(initial, maximum, window),
             // the postmaster is known only once the whole mailet container is configured: read it when bouncing
-            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC(),
-            outcomes);
+            () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())
+            .onBounce(this::suppressRefusedRecipients);
         worker.start(concurrency);
         LOGGER.info("Postbridge API delivery: queue {}, {} messages at once ({} per account, {} per mailbox), retries for {}",
             queueName, concurrency, perAccount, perMailbox, window);
+    }
+
+    /** A provider's permanent refusal of recipient addresses feeds the account's suppression list, as an SMTP 5xx does. */
+    private Optional<String> suppressRefusedRecipients(Mail mail, List<String> recipients, NextStep next) {
+        Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            List<String> suppressed = outcomes.rejectedByProvider(account.get(), recipients, next.status(), next.reason());
+            return suppressed.isEmpty() ? Optional.empty() : Optional.of("suppressed " + String.join(", ", suppressed));
+        } catch (StoreException e) {
+            // the DSN went out; only the bookkeeping is missed, and said so
+            LOGGER.warn("Postbridge: suppression list not updated for {}: {}", mail.getName(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     @Override
@@ -178,7 +196,7 @@ public class ApiDelivery extends GenericMailet {
         if (provider.isEmpty()) {
             return; // not an API account: the next mailet (RemoteDelivery) handles it
         }
-        mail.setAttribute(new Attribute(ApiDeliveryWorker.FIRST_ATTEMPT, AttributeValue.of(Instant.now().toEpochMilli())));
+        DeliveryQueueWorker.firstQueued(mail, Instant.now());
         // recorded before enQueue: a worker may deliver (and record "delivered") before enQueue returns
         events.record(MailEvents.of(mail, MailEventType.QUEUED, Instant.now()).account(account)
             .detail("for " + provider.get().wireName() + " API delivery").build());

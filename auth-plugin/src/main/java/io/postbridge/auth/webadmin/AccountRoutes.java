@@ -23,6 +23,10 @@ import io.postbridge.core.accounts.SenderPattern;
 import io.postbridge.core.apikeys.ApiKeyFormat;
 import io.postbridge.core.apikeys.ApiKeyRecord;
 import io.postbridge.core.apikeys.ApiKeys;
+import io.postbridge.core.delivery.smtp.SmtpPoolSettings;
+import io.postbridge.core.delivery.smtp.SmtpRoute;
+import io.postbridge.core.delivery.smtp.SmtpUpstream;
+import io.postbridge.core.delivery.smtp.SmtpUpstreamCheck;
 import io.postbridge.core.ratelimit.AccountRateLimits;
 import io.postbridge.core.ratelimit.RateLimitPolicy;
 import spark.Request;
@@ -50,6 +54,10 @@ public class AccountRoutes extends PostbridgeRoutes {
         this.apiKeys = apiKeys;
         this.rateLimits = rateLimits;
     }
+
+    /** Connection tests: short timeouts (an operator is waiting), the JVM's trust store. */
+    private final SmtpUpstreamCheck upstreamCheck = new SmtpUpstreamCheck(SmtpPoolSettings.defaults()
+        .connectTimeout(java.time.Duration.ofSeconds(10)).readTimeout(java.time.Duration.ofSeconds(30)), java.time.Clock.systemUTC());
 
     @Override
     protected void routes(WebAdminRoutes routes) {
@@ -79,6 +87,7 @@ public class AccountRoutes extends PostbridgeRoutes {
             .get(ACCOUNT + "/provider", this::getProvider)
             .put(ACCOUNT + "/provider", this::putProvider)
             .delete(ACCOUNT + "/provider", this::deleteProvider)
+            .post(ACCOUNT + "/provider/test", this::testProvider)
 
             .get(ACCOUNT + "/limits", (request, response) -> limits(account(request)))
             .put(ACCOUNT + "/limits", this::putLimits);
@@ -293,6 +302,40 @@ public class AccountRoutes extends PostbridgeRoutes {
             .orElseThrow(() -> JsonBody.badRequest("'provider' is required: one of " + ProviderSettings.Provider.allWireNames()));
         admin.putProvider(account, provider, body.stringMap("settings", false), body.stringMap("secrets", true));
         return WebAdminRoutes.noContent(response);
+    }
+
+    /**
+     * Tests the account's upstream SMTP server, sending nothing: the stored settings, or those in the body
+     * ({@code {"settings": {...}, "secrets": {"password": "..."}}}, the stored password when none is given), before
+     * saving them. Answers 200 with each stage (dns, tcp, tls, auth), the verdict and the server's reply.
+     */
+    private Object testProvider(Request request, Response response) {
+        Account account = account(request);
+        String raw = request.body();
+        SmtpUpstream upstream;
+        if (raw != null && !raw.isBlank()) {
+            JsonBody body = JsonBody.parse(request, Set.of("provider", "settings", "secrets"));
+            body.string("provider").filter(p -> !p.equalsIgnoreCase("smtp")).ifPresent(p -> {
+                throw JsonBody.badRequest("only provider 'smtp' can be tested, was '" + p + "'");
+            });
+            Map<String, String> secrets = body.stringMap("secrets", false);
+            Optional<String> password = Optional.ofNullable(secrets.get(SmtpUpstream.PASSWORD));
+            try {
+                upstream = SmtpUpstream.parse(body.stringMap("settings", false), password.or(() -> admin.smtpPassword(account)));
+            } catch (IllegalArgumentException e) {
+                throw JsonBody.badRequest(e.getMessage());
+            }
+        } else {
+            upstream = admin.smtpUpstream(account).orElseThrow(() -> JsonBody.notFound("account '" + account.name()
+                + "' has no smtp provider settings; send them in the body to test them before saving"));
+        }
+        SmtpRoute route;
+        try {
+            route = upstream.route(account.name()).orElseThrow(() -> JsonBody.badRequest("'settings.host' is required to test an upstream"));
+        } catch (IllegalStateException e) {
+            throw JsonBody.badRequest(e.getMessage());
+        }
+        return upstreamCheck.check(route);
     }
 
     private Object deleteProvider(Request request, Response response) {

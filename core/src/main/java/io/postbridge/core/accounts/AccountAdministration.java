@@ -229,6 +229,15 @@ public final class AccountAdministration {
                     + " characters (or null to remove it)");
             }
         });
+        if (provider == ProviderSettings.Provider.SMTP) {
+            // an upstream is checked before it is saved: delivery must not find out later that the port is "abc"
+            io.postbridge.core.delivery.smtp.SmtpUpstream.parse(settings, Optional.empty());
+            newSecrets.keySet().stream().filter(name -> !name.equals(io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)).findFirst()
+                .ifPresent(name -> {
+                    throw new IllegalArgumentException("unknown smtp secret '" + name + "'; the only one is '"
+                        + io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD + "'");
+                });
+        }
         String scope = providerScope(account);
         Optional<ProviderSettings> previous = providerSettings.get(account.id());
         if (previous.isPresent() && previous.get().provider() != provider) {
@@ -242,6 +251,21 @@ public final class AccountAdministration {
                 secrets.put(scope, name, Optional.of(account.id()), value);
             }
         });
+    }
+
+    /**
+     * The account's stored upstream SMTP settings with their password (for delivery and the connection test; never
+     * returned over WebAdmin); empty when its provider is not {@code smtp}.
+     */
+    public Optional<io.postbridge.core.delivery.smtp.SmtpUpstream> smtpUpstream(Account account) {
+        return providerSettings.get(account.id()).filter(p -> p.provider() == ProviderSettings.Provider.SMTP)
+            .map(p -> io.postbridge.core.delivery.smtp.SmtpUpstream.parse(p.settings(),
+                secrets.get(providerScope(account), io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)));
+    }
+
+    /** The stored upstream password, to test new settings that do not repeat it. */
+    public Optional<String> smtpPassword(Account account) {
+        return secrets.get(providerScope(account), io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD);
     }
 
     /** Deletes the provider settings and secrets; false when there were none. */

@@ -81,6 +81,11 @@ public final class EnvelopeRecipients {
     }
 
     /** Offset just after the blank line that ends the header section (or the whole message if there is none). */
+    public static int headerEndOf(byte[] content) {
+        return headerEnd(content);
+    }
+
+    /** Offset just after the blank line that ends the header section (or the whole message if there is none). */
     static int headerEnd(byte[] content) {
         for (int i = 0; i < content.length; i++) {
             if (content[i] == '\n') {
@@ -93,6 +98,11 @@ public final class EnvelopeRecipients {
             }
         }
         return content.length;
+    }
+
+    /** {@code content} without its Bcc header, if it has one (SMTP relaying must not show it to the recipients). */
+    public static byte[] withoutBcc(byte[] content) {
+        return withoutBccHeader(content, headerEnd(content));
     }
 
     private static byte[] withoutBccHeader(byte[] content, int headerEnd) {

@@ -23,9 +23,17 @@ public final class ProviderAccount {
     private final Optional<String> clientSecret;
     private final Optional<String> refreshToken;
     private final Optional<String> mailbox;
+    private final Optional<io.postbridge.core.delivery.smtp.SmtpUpstream> smtpUpstream;
 
     private ProviderAccount(String account, Kind kind, Optional<String> tenant, Optional<String> clientId,
                             Optional<String> clientSecret, Optional<String> refreshToken, Optional<String> mailbox) {
+        this(account, kind, tenant, clientId, clientSecret, refreshToken, mailbox, Optional.empty());
+    }
+
+    private ProviderAccount(String account, Kind kind, Optional<String> tenant, Optional<String> clientId,
+                            Optional<String> clientSecret, Optional<String> refreshToken, Optional<String> mailbox,
+                            Optional<io.postbridge.core.delivery.smtp.SmtpUpstream> smtpUpstream) {
+        this.smtpUpstream = smtpUpstream;
         this.account = Objects.requireNonNull(account);
         this.kind = Objects.requireNonNull(kind);
         this.tenant = tenant;
@@ -56,6 +64,17 @@ public final class ProviderAccount {
     public static ProviderAccount smtp(String account) {
         return new ProviderAccount(account, Kind.SMTP, Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty());
+    }
+
+    /** An account whose mail SmtpDelivery sends through {@code upstream} (its own server, or the server-wide route). */
+    public static ProviderAccount smtp(String account, io.postbridge.core.delivery.smtp.SmtpUpstream upstream) {
+        return new ProviderAccount(account, Kind.SMTP, Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), Optional.empty(), Optional.of(upstream));
+    }
+
+    /** The upstream settings of an {@link Kind#SMTP} account. */
+    public Optional<io.postbridge.core.delivery.smtp.SmtpUpstream> smtpUpstream() {
+        return smtpUpstream;
     }
 
     public String account() {

@@ -122,7 +122,13 @@ public final class StoreProviderAccounts implements ProviderAccounts {
                 return ProviderAccount.graphApp(account.name(), setting(account, values, TENANT_ID), setting(account, values, CLIENT_ID),
                     secret(account, scope, CLIENT_SECRET), mailbox);
             default:
-                return ProviderAccount.smtp(account.name());
+                try {
+                    return ProviderAccount.smtp(account.name(), io.postbridge.core.delivery.smtp.SmtpUpstream.parse(values,
+                        vault.get(scope, io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("account '" + account.name() + "' has invalid smtp settings: " + e.getMessage()
+                        + " (PUT /postbridge/accounts/" + account.name() + "/provider)", e);
+                }
         }
     }
 

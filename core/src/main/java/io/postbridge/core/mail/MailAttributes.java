@@ -46,10 +46,13 @@ public final class MailAttributes {
 
     /** The reason James's DSNBounce states for a bounce (AliasForward sets it). */
     public static final String DELIVERY_ERROR = "delivery-error";
+    /** Whether the failure a bounce reports is permanent (Boolean), as RemoteDelivery's Bouncer sets it (SmtpDelivery too). */
+    public static final String DELIVERY_PERMANENT_ERROR = "is-delivery-permanent-error";
 
     /** Every name above. */
     public static final List<String> ALL = List.of(ACCOUNT, AUTH_KIND, MICROSOFT_APP, MICROSOFT_APP_SECRET, API_DELIVERY_ATTEMPTS,
-        API_DELIVERY_FIRST_ATTEMPT, API_DELIVERY_NOT_BEFORE, API_DELIVERY_LAST_ERROR, DKIM_RESULT, DKIM_HELD_SINCE, DELIVERY_ERROR);
+        API_DELIVERY_FIRST_ATTEMPT, API_DELIVERY_NOT_BEFORE, API_DELIVERY_LAST_ERROR, DKIM_RESULT, DKIM_HELD_SINCE, DELIVERY_ERROR,
+        DELIVERY_PERMANENT_ERROR);
 
     private MailAttributes() {
     }

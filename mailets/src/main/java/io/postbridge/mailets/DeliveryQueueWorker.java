@@ -1,0 +1,339 @@
+package io.postbridge.mailets;
+
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeUtils;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.postbridge.core.delivery.DeliveryOutcome;
+import io.postbridge.core.delivery.DeliveryStatusNotification;
+import io.postbridge.core.delivery.NextStep;
+import io.postbridge.core.delivery.RecipientOutcomes;
+import io.postbridge.core.delivery.RetryPolicy;
+import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.events.MailEventType;
+import io.postbridge.core.mail.MailAttributes;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The delivery rules shared by {@link ApiDelivery} and {@link SmtpDelivery}: takes mail from a durable James queue,
+ * {@code concurrency} messages at a time, never on a spooler thread, and lets an {@link Attempt} try it. Each message
+ * leaves the queue only once the fate of every recipient is decided: delivered (event {@code delivered}); bounced with
+ * an RFC 3464 DSN (permanent failure, or the retry window is over); or put back, with only the recipients still to
+ * try, after a backoff delay (transient failure). A crash before that leaves it in the queue, so nothing is lost (at
+ * worst a message is sent twice).
+ */
+final class DeliveryQueueWorker implements AutoCloseable {
+    static final AttributeName ATTEMPTS = AttributeName.of(MailAttributes.API_DELIVERY_ATTEMPTS);
+    static final AttributeName FIRST_ATTEMPT = AttributeName.of(MailAttributes.API_DELIVERY_FIRST_ATTEMPT);
+    static final AttributeName NOT_BEFORE = AttributeName.of(MailAttributes.API_DELIVERY_NOT_BEFORE);
+    static final AttributeName LAST_ERROR = AttributeName.of(MailAttributes.API_DELIVERY_LAST_ERROR);
+    /** Queues that ignore delays (RabbitMQ) hand a waiting message back at once: hold it here, this long at most. */
+    private static final Duration MAX_LOCAL_HOLD = Duration.ofMinutes(1);
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryQueueWorker.class);
+
+    /** One delivery attempt of a queued mail: an outcome for each of its recipients. Must not throw. */
+    interface Attempt {
+        CompletableFuture<RecipientOutcomes> attempt(Mail mail);
+    }
+
+    /**
+     * Told of each bounce (after its DSN, before its event): what it did, for the event's detail. API delivery feeds
+     * the suppression list this way; SMTP delivery hands its bounces to a processor instead ({@link #outcomeProcessors}).
+     */
+    interface BounceListener {
+        Optional<String> bounced(Mail mail, List<String> recipients, NextStep next);
+    }
+
+    private final String what;
+    private final MailQueue queue;
+    private final Attempt attempt;
+    private final MailEventLog events;
+    private final MailetContext context;
+    private final RetryPolicy retryPolicy;
+    private final Supplier<DeliveryStatusNotification> dsn;
+    private final Clock clock;
+    private final Scheduler blocking;
+    private Optional<String> onSuccess = Optional.empty();
+    private Optional<String> onFailure = Optional.empty();
+    private BounceListener bounceListener = (mail, recipients, next) -> Optional.empty();
+    private Disposable subscription;
+    private Scheduler dequeue;
+    private volatile boolean closed;
+
+    /**
+     * @param what for logs and thread names ("api", "smtp")
+     * @param dsn read when bouncing: the postmaster is known only once the whole mailet container is configured
+     */
+    DeliveryQueueWorker(String what, MailQueue queue, Attempt attempt, MailEventLog events, MailetContext context,
+                        RetryPolicy retryPolicy, Supplier<DeliveryStatusNotification> dsn, Clock clock) {
+        this.what = what;
+        this.queue = queue;
+        this.attempt = attempt;
+        this.events = events;
+        this.context = context;
+        this.retryPolicy = retryPolicy;
+        this.dsn = dsn;
+        this.clock = clock;
+        this.blocking = Schedulers.newBoundedElastic(8, 100_000, "postbridge-" + what + "-delivery");
+    }
+
+    /**
+     * After each decision, a copy of the mail with the recipients concerned goes to these processors: the delivered
+     * ones to {@code onSuccess}, the bounced ones (their DSN already sent) to {@code onFailure} with James's
+     * {@code delivery-error} and {@code is-delivery-permanent-error} attributes, as RemoteDelivery's processors get
+     * them (for instance for the suppression list).
+     */
+    DeliveryQueueWorker outcomeProcessors(Optional<String> onSuccess, Optional<String> onFailure) {
+        this.onSuccess = onSuccess;
+        this.onFailure = onFailure;
+        return this;
+    }
+
+    DeliveryQueueWorker onBounce(BounceListener listener) {
+        this.bounceListener = listener;
+        return this;
+    }
+
+    /** Marks a mail as queued now (the retry window counts from here). */
+    static void firstQueued(Mail mail, Instant at) {
+        mail.setAttribute(new Attribute(FIRST_ATTEMPT, AttributeValue.of(at.toEpochMilli())));
+    }
+
+    void start(int concurrency) {
+        dequeue = Schedulers.newSingle("postbridge-" + what + "-dequeue");
+        // a failing queue (broker restart) must not stop delivery for good: subscribe again, backing off
+        subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
+            .retryWhen(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
+                .filter(error -> !closed)
+                .doBeforeRetry(signal -> LOGGER.warn("Postbridge {} delivery: reading queue {} failed, retrying", what,
+                    queue.getName().asString(), signal.failure())))
+            .flatMap(item -> Mono.fromFuture(() -> process(item)).onErrorResume(error -> {
+                LOGGER.error("{} delivery of {} failed unexpectedly; it stays queued", what, item.getMail().getName(), error);
+                return Mono.empty();
+            }), concurrency)
+            .subscribeOn(dequeue)
+            .subscribe(ignored -> { }, error -> {
+                if (!closed) {
+                    LOGGER.error("Postbridge {} delivery stopped reading queue {}", what, queue.getName().asString(), error);
+                }
+            });
+    }
+
+    private CompletableFuture<Void> process(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        Optional<Long> notBefore = AttributeUtils.getValueAndCastFromMail(mail, NOT_BEFORE, Long.class);
+        if (notBefore.isPresent() && notBefore.get() > clock.instant().toEpochMilli() + 1000) {
+            return holdUntilDue(item, Instant.ofEpochMilli(notBefore.get()));
+        }
+        CompletableFuture<RecipientOutcomes> outcomes;
+        try {
+            outcomes = attempt.attempt(mail);
+        } catch (RuntimeException e) {
+            outcomes = CompletableFuture.failedFuture(e);
+        }
+        return outcomes
+            .exceptionally(error -> RecipientOutcomes.all(recipients(mail), DeliveryOutcome.transientFailure(
+                "delivery failed unexpectedly: " + error, Optional.empty())))
+            .thenCompose(result -> decide(item, result));
+    }
+
+    /** The rest is blocking (queue, DSN): off the delivery threads. */
+    private CompletableFuture<Void> decide(MailQueue.MailQueueItem item, RecipientOutcomes outcomes) {
+        return Mono.fromRunnable(() -> apply(item, outcomes)).subscribeOn(blocking).then().toFuture();
+    }
+
+    private void apply(MailQueue.MailQueueItem item, RecipientOutcomes outcomes) {
+        Mail mail = item.getMail();
+        Instant now = clock.instant();
+        List<String> delivered = outcomes.recipients(DeliveryOutcome.Kind.DELIVERED);
+        List<String> later = outcomes.recipients(DeliveryOutcome.Kind.TRANSIENT);
+        int failures = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0) + (later.isEmpty() ? 0 : 1);
+        Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
+        try {
+            if (!delivered.isEmpty()) {
+                DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.DELIVERED).get();
+                record(mail, MailEventType.DELIVERED, delivered, outcome.detail()
+                    + outcome.providerMessageId().map(id -> ", id " + id).orElse(""));
+                if (onSuccess.isPresent()) {
+                    handOff(mail, delivered, onSuccess.get(), Optional.empty(), false);
+                }
+            }
+            // permanent failures, grouped by answer: one DSN per distinct reason
+            Map<String, List<String>> bounced = new LinkedHashMap<>();
+            Map<String, NextStep> reasons = new LinkedHashMap<>();
+            outcomes.byRecipient().forEach((recipient, outcome) -> {
+                if (outcome.kind() == DeliveryOutcome.Kind.PERMANENT) {
+                    NextStep step = NextStep.after(outcome, failures, first, now, retryPolicy);
+                    String key = step.status() + " " + step.reason();
+                    reasons.putIfAbsent(key, step);
+                    bounced.computeIfAbsent(key, k -> new ArrayList<>()).add(recipient);
+                }
+            });
+            if (!later.isEmpty()) {
+                DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.TRANSIENT).get();
+                NextStep next = NextStep.after(outcome, failures, first, now, retryPolicy);
+                if (next.kind() == NextStep.Kind.RETRY) {
+                    retry(mail, later, failures, first, now, next, outcome);
+                } else {
+                    String key = next.status() + " " + next.reason();
+                    reasons.putIfAbsent(key, next);
+                    bounced.computeIfAbsent(key, k -> new ArrayList<>()).addAll(later);
+                }
+            }
+            for (Map.Entry<String, List<String>> group : bounced.entrySet()) {
+                bounce(mail, group.getValue(), reasons.get(group.getKey()), first, now);
+            }
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            LOGGER.error("Could not record the outcome of {} ({}); it will be tried again", mail.getName(), outcomes, e);
+            try {
+                item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+            } catch (Exception ignored) {
+                // the queue itself is failing; its own redelivery applies
+            }
+        }
+    }
+
+    private void retry(Mail mail, List<String> later, int failures, Instant first, Instant now, NextStep next, DeliveryOutcome outcome)
+        throws MessagingException {
+        List<MailAddress> remaining = new ArrayList<>();
+        for (String recipient : later) {
+            try {
+                remaining.add(new MailAddress(recipient));
+            } catch (AddressException e) {
+                throw new MessagingException("unreadable recipient " + recipient, e);
+            }
+        }
+        mail.setRecipients(remaining); // sendpartial: the delivered and bounced recipients are done
+        mail.setAttribute(new Attribute(ATTEMPTS, AttributeValue.of(failures)));
+        mail.setAttribute(new Attribute(FIRST_ATTEMPT, AttributeValue.of(first.toEpochMilli())));
+        mail.setAttribute(new Attribute(NOT_BEFORE, AttributeValue.of(now.plus(next.delay()).toEpochMilli())));
+        mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(outcome.detail())));
+        queue.enQueue(mail, next.delay());
+        record(mail, MailEventType.DEFERRED, later, outcome.detail() + "; attempt " + failures + ", next in "
+            + NextStep.humanReadable(next.delay()));
+    }
+
+    private void bounce(Mail mail, List<String> recipients, NextStep next, Instant first, Instant now) throws MessagingException {
+        Optional<String> sender = mail.getMaybeSender().asOptional().map(MailAddress::asString);
+        Optional<MimeMessage> report = dsn.get().build(sender, recipients, next.status(), next.reason(), headerBytes(mail), first, now);
+        if (report.isPresent()) {
+            context.sendMail(MailAddress.nullSender(), List.of(new MailAddress(sender.get())), report.get());
+        }
+        Optional<String> followUp = bounceListener.bounced(mail, recipients, next);
+        record(mail, MailEventType.BOUNCED, recipients, next.status() + " " + next.reason()
+            + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)")
+            + followUp.map(done -> "; " + done).orElse(""));
+        if (onFailure.isPresent()) {
+            // a bounce at the end of the retry window (4.4.7) reports a temporary failure
+            handOff(mail, recipients, onFailure.get(), Optional.of(next.status() + " " + next.reason()), next.status().startsWith("5"));
+        }
+    }
+
+    private void handOff(Mail mail, List<String> recipients, String processor, Optional<String> error, boolean permanent)
+        throws MessagingException {
+        Mail copy = mail.duplicate();
+        List<MailAddress> addresses = new ArrayList<>();
+        for (String recipient : recipients) {
+            addresses.add(new MailAddress(recipient));
+        }
+        copy.setRecipients(addresses);
+        if (error.isPresent()) {
+            copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.DELIVERY_ERROR), AttributeValue.of(error.get())));
+            copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.DELIVERY_PERMANENT_ERROR), AttributeValue.of(permanent)));
+        }
+        copy.setState(processor);
+        context.sendMail(copy);
+    }
+
+    private CompletableFuture<Void> holdUntilDue(MailQueue.MailQueueItem item, Instant due) {
+        Duration wait = Duration.between(clock.instant(), due);
+        Duration hold = wait.compareTo(MAX_LOCAL_HOLD) > 0 ? MAX_LOCAL_HOLD : wait;
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS))
+            .thenCompose(ignored -> {
+                if (clock.instant().isBefore(due.minusSeconds(1))) {
+                    return Mono.fromRunnable(() -> requeue(item, Duration.between(clock.instant(), due))).subscribeOn(blocking)
+                        .then().toFuture();
+                }
+                item.getMail().removeAttribute(NOT_BEFORE);
+                return process(item);
+            });
+    }
+
+    private void requeue(MailQueue.MailQueueItem item, Duration delay) {
+        try {
+            queue.enQueue(item.getMail(), delay);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void record(Mail mail, MailEventType type, List<String> recipients, String detail) {
+        events.record(MailEvents.of(mail, type, clock.instant()).recipients(recipients).detail(detail).build());
+    }
+
+    static List<String> recipients(Mail mail) {
+        return mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList());
+    }
+
+    static byte[] bytes(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(message.getSize(), 1024) + 1024);
+        message.writeTo(out);
+        return out.toByteArray();
+    }
+
+    private static byte[] headerBytes(Mail mail) {
+        try {
+            StringBuilder headers = new StringBuilder();
+            java.util.Enumeration<String> lines = mail.getMessage().getAllHeaderLines();
+            while (lines.hasMoreElements()) {
+                headers.append(lines.nextElement()).append("\r\n");
+            }
+            return headers.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (MessagingException e) {
+            return new byte[0];
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (subscription != null) {
+            subscription.dispose();
+        }
+        if (dequeue != null) {
+            dequeue.dispose();
+        }
+        blocking.dispose();
+    }
+}
