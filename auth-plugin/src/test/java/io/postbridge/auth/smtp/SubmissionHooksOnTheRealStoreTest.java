@@ -53,7 +53,8 @@ class SubmissionHooksOnTheRealStoreTest {
         SMTPProtocolHandlerChain chain = new SMTPProtocolHandlerChain(new RecordingMetricFactory(),
             new TrustedNetworkHook(backend.trustedNetworks(), backend.accounts()),
             new SenderPolicyHook(backend.senderPolicy(), null, null),
-            new SuppressedRecipientHook(backend.suppressions()));
+            new SuppressedRecipientHook(backend.suppressions()),
+            new ApiKeyAuthHook(backend.authenticator(), null)); // James's users are consulted only after TLS
         server = new NettyServer.Factory().protocol(new SMTPProtocol(chain, new SMTPConfigurationImpl())).build();
         server.setListenAddresses(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         server.bind();
@@ -76,6 +77,14 @@ class SubmissionHooksOnTheRealStoreTest {
             assertThat(client.send("MAIL FROM:<boss@example.com>"))
                 .isEqualTo("550 5.7.1 Sender <boss@example.com> is not allowed for account 'printers'");
             assertThat(client.send("MAIL FROM:<scan@example.com>")).startsWith("250");
+        }
+    }
+
+    @Test
+    void anApiKeyIsNeverAcceptedWithoutTls() throws Exception {
+        try (Client client = new Client(port)) {
+            assertThat(client.send("AUTH PLAIN AHByaW50ZXJzAHBiX3NlY3JldA=="))
+                .isEqualTo("538 5.7.11 Encryption required for requested authentication mechanism");
         }
     }
 
