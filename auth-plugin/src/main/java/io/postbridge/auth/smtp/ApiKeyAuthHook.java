@@ -57,6 +57,18 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
     static final HookResult THROTTLED = SmtpReplies.denySoftAndDisconnect("454",
         "4.7.0 Too many failed authentication attempts from your address or for this user, try again later");
     static final HookResult UNAVAILABLE = SmtpReplies.denySoft("454", "4.7.0 Temporary authentication failure, try again later");
+    static final HookResult AUTHORIZATION_IDENTITY_UNSUPPORTED =
+        SmtpReplies.deny("535", "5.7.8 Acting as another user (authorization identity) is not supported");
+    static final HookResult AUTHENTICATED = SmtpReplies.ok("235", "2.7.0 Authentication successful");
+
+    // a new response each time: SMTPResponse is mutable (appendLine)
+    static SMTPResponse cannotDecode(String what) {
+        return new SMTPResponse("501", "5.5.2 Cannot decode the " + what);
+    }
+
+    static SMTPResponse aborted() {
+        return new SMTPResponse("501", "5.0.0 Authentication aborted");
+    }
     private static final String USERNAME_CHALLENGE = Base64.getEncoder().encodeToString("Username:".getBytes(StandardCharsets.US_ASCII));
     private static final String PASSWORD_CHALLENGE = Base64.getEncoder().encodeToString("Password:".getBytes(StandardCharsets.US_ASCII));
 
@@ -119,7 +131,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
     private Response plain(SMTPSession session, String base64) {
         Optional<String> decoded = decode(base64);
         if (decoded.isEmpty()) {
-            return new SMTPResponse("501", "5.5.2 Cannot decode the AUTH PLAIN parameter");
+            return cannotDecode("AUTH PLAIN parameter");
         }
         // [authorization id] NUL authentication id NUL password (RFC 4616)
         String[] fields = decoded.get().split("\u0000", -1);
@@ -127,10 +139,10 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
             fields = new String[] {"", fields[0], fields[1]};
         }
         if (fields.length != 3 || fields[1].isEmpty()) {
-            return new SMTPResponse("501", "5.5.2 Cannot decode the AUTH PLAIN parameter");
+            return cannotDecode("AUTH PLAIN parameter");
         }
         if (!fields[0].isEmpty() && !fields[0].equalsIgnoreCase(fields[1])) {
-            return response(SmtpReplies.deny("535", "5.7.8 Acting as another user (authorization identity) is not supported"));
+            return response(AUTHORIZATION_IDENTITY_UNSUPPORTED);
         }
         return response(check(session, fields[1], fields[2], tryUsername(fields[1])));
     }
@@ -138,12 +150,12 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
     private Response loginUsername(SMTPSession session, String base64) {
         Optional<String> user = decode(base64);
         if (user.isEmpty() || user.get().isEmpty()) {
-            return new SMTPResponse("501", "5.5.2 Cannot decode the AUTH LOGIN username");
+            return cannotDecode("AUTH LOGIN username");
         }
         session.pushLineHandler(lineHandler(line -> {
             Optional<String> password = decode(line);
             if (password.isEmpty()) {
-                return new SMTPResponse("501", "5.5.2 Cannot decode the AUTH LOGIN password");
+                return cannotDecode("AUTH LOGIN password");
             }
             return response(check(session, user.get(), password.get(), tryUsername(user.get())));
         }));
@@ -162,7 +174,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
                 session.popLineHandler();
                 String line = new String(bytes, StandardCharsets.US_ASCII).trim();
                 if (line.equals("*")) {
-                    return new SMTPResponse("501", "5.0.0 Authentication aborted");
+                    return aborted();
                 }
                 return step.next(line);
             }
@@ -232,7 +244,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
                     ? principal.microsoftApp().orElseThrow().id().asUsername() : principal.name()));
                 // James's AuthCmdHandler sets neither: without this the client could not relay
                 session.setRelayingAllowed(true);
-                return SmtpReplies.ok("235", "2.7.0 Authentication successful");
+                return AUTHENTICATED;
             case DISABLED:
                 return DISABLED;
             case THROTTLED:
@@ -252,7 +264,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
                 authenticator.recordSuccess(user);
                 session.setUsername(username.get());
                 session.setRelayingAllowed(true);
-                return SmtpReplies.ok("235", "2.7.0 Authentication successful");
+                return AUTHENTICATED;
             }
         } catch (UsersRepositoryException e) {
             LOGGER.warn("Postbridge: cannot check James user {}: {}", user, e.getMessage());

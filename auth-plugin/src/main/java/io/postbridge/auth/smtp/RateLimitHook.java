@@ -52,8 +52,7 @@ public class RateLimitHook implements MailHook, RcptHook {
         }
         String who = SmtpSessions.describe(session);
         LOGGER.info("Postbridge: MAIL refused for {}: more than {} messages per minute", who, decision.limit());
-        return SmtpReplies.denySoft("451", "4.7.1 Rate limit exceeded: " + who + " may send " + decision.limit()
-            + " messages per minute; try again after " + TIME.format(decision.retryAfter().orElseThrow()));
+        return messagesExceeded(who, decision);
     }
 
     @Override
@@ -68,6 +67,16 @@ public class RateLimitHook implements MailHook, RcptHook {
         }
         String who = SmtpSessions.describe(session);
         LOGGER.info("Postbridge: RCPT refused for {}: more than {} recipients per day", who, decision.limit());
+        return recipientsExceeded(who, decision);
+    }
+
+    // the replies a client sees, each written once
+    static HookResult messagesExceeded(String who, RateLimitDecision decision) {
+        return SmtpReplies.denySoft("451", "4.7.1 Rate limit exceeded: " + who + " may send " + decision.limit()
+            + " messages per minute; try again after " + TIME.format(decision.retryAfter().orElseThrow()));
+    }
+
+    static HookResult recipientsExceeded(String who, RateLimitDecision decision) {
         return SmtpReplies.denySoft("452", "4.7.1 Rate limit exceeded: " + who + " may send to " + decision.limit()
             + " recipients per day; try again after " + TIME.format(decision.retryAfter().orElseThrow()));
     }

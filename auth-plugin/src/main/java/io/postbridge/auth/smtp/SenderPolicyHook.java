@@ -51,6 +51,26 @@ import io.postbridge.core.auth.SubmissionAttributes;
 public class SenderPolicyHook implements MailHook, JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SenderPolicyHook.class);
 
+    // the replies a client sees, each written once
+    static final HookResult AUTHENTICATION_REQUIRED = SmtpReplies.deny("530", "5.7.1 Authentication Required");
+    static final HookResult FROM_UNPARSEABLE = SmtpReplies.deny("550", "5.6.0 The From: header cannot be parsed");
+
+    static HookResult senderNotAllowed(MaybeSender sender, Account account) {
+        return SmtpReplies.deny("550", "5.7.1 Sender <" + sender.asString() + "> is not allowed for account '" + account.name() + "'");
+    }
+
+    static HookResult senderNotAllowed(MaybeSender sender, Username user) {
+        return SmtpReplies.deny("550", "5.7.1 Sender <" + sender.asString() + "> is not allowed for user " + user.asString());
+    }
+
+    static HookResult noFromHeader(Account account) {
+        return SmtpReplies.deny("550", "5.7.1 The message has no From: header (account '" + account.name() + "')");
+    }
+
+    static HookResult headerFromNotAllowed(String address, Account account) {
+        return SmtpReplies.deny("550", "5.7.1 Header From <" + address + "> is not allowed for account '" + account.name() + "'");
+    }
+
     private final SenderPolicy policy;
     private final CanSendFrom canSendFrom;
     private final DomainList domains;
@@ -83,8 +103,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             }
             if (sender.isNullSender() || !policy.allows(account, sender.get().asString())) {
                 LOGGER.info("Postbridge: MAIL FROM <{}> refused for account '{}': not an allowed sender", sender.asString(), account.name());
-                return SmtpReplies.deny("550", "5.7.1 Sender <" + sender.asString() + "> is not allowed for account '"
-                    + account.name() + "'");
+                return senderNotAllowed(sender, account);
             }
             return HookResult.DECLINED;
         }
@@ -92,7 +111,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             return jamesUserMail(session, sender);
         }
         if (principal.isEmpty() && requireAuthForLocalSenders && !sender.isNullSender() && isLocal(sender.get())) {
-            return SmtpReplies.deny("530", "5.7.1 Authentication Required");
+            return AUTHENTICATION_REQUIRED;
         }
         return HookResult.DECLINED;
     }
@@ -113,7 +132,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             return HookResult.DECLINED;
         }
         LOGGER.info("Postbridge: MAIL FROM <{}> refused for user {}: not its address", sender.asString(), user.asString());
-        return SmtpReplies.deny("550", "5.7.1 Sender <" + sender.asString() + "> is not allowed for user " + user.asString());
+        return senderNotAllowed(sender, user);
     }
 
     @Override
@@ -137,7 +156,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             return checkHeaderFrom(mail.getMessage(), account);
         } catch (MessagingException e) {
             LOGGER.info("Postbridge: message of account '{}' refused: unreadable header From ({})", account.name(), e.getMessage());
-            return SmtpReplies.deny("550", "5.6.0 The From: header cannot be parsed");
+            return FROM_UNPARSEABLE;
         }
     }
 
@@ -145,12 +164,12 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
     private HookResult checkHeaderFrom(MimeMessage message, Account account) throws MessagingException {
         List<String> from = fromAddresses(message);
         if (from.isEmpty()) {
-            return SmtpReplies.deny("550", "5.7.1 The message has no From: header (account '" + account.name() + "')");
+            return noFromHeader(account);
         }
         for (String address : from) {
             if (!policy.allows(account, address)) {
                 LOGGER.info("Postbridge: message refused for account '{}': header From <{}> is not an allowed sender", account.name(), address);
-                return SmtpReplies.deny("550", "5.7.1 Header From <" + address + "> is not allowed for account '" + account.name() + "'");
+                return headerFromNotAllowed(address, account);
             }
         }
         return HookResult.DECLINED;

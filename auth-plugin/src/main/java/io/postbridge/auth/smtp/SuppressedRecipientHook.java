@@ -31,6 +31,9 @@ import io.postbridge.core.suppression.SuppressionPolicy;
 public class SuppressedRecipientHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SuppressedRecipientHook.class);
 
+    static final HookResult STORE_UNAVAILABLE =
+        SmtpReplies.denySoft("451", "4.3.0 Temporary failure checking the suppression list; try again later");
+
     private final SuppressionList suppressions;
 
     @Inject
@@ -49,7 +52,7 @@ public class SuppressedRecipientHook implements RcptHook {
             suppressed = suppressions.check(scope.get(), rcpt.asString());
         } catch (StoreException e) {
             LOGGER.warn("Postbridge: suppression list unreadable, RCPT {} deferred: {}", rcpt.asString(), e.getMessage());
-            return SmtpReplies.denySoft("451", "4.3.0 Temporary failure checking the suppression list; try again later");
+            return STORE_UNAVAILABLE;
         }
         if (suppressed.isEmpty()) {
             return HookResult.DECLINED;
