@@ -42,6 +42,7 @@ import io.postbridge.core.delivery.smtp.SmtpConnectionPool;
 import io.postbridge.core.delivery.smtp.SmtpDeliveryAgent;
 import io.postbridge.core.delivery.smtp.SmtpPoolSettings;
 import io.postbridge.core.delivery.smtp.SmtpPools;
+import io.postbridge.core.delivery.smtp.SmtpRelaySettings;
 import io.postbridge.core.delivery.smtp.SmtpRoute;
 import io.postbridge.core.delivery.smtp.SmtpSecurity;
 import io.postbridge.core.delivery.smtp.SmtpSender;
@@ -73,7 +74,7 @@ import reactor.core.scheduler.Schedulers;
  *     <retryInitialDelay>1 minute</retryInitialDelay>
  *     <retryMaxDelay>1 hour</retryMaxDelay>
  *     <retryWindow>5 days</retryWindow>
- *     <!-- optional: relay everything through these, in order -->
+ *     <!-- optional: relay everything through these, in order (or smtp.relay.* in postbridge.properties) -->
  *     <smarthost>smtp.example.net:587</smarthost>
  *     <smarthostSecurity>starttls</smarthostSecurity>  <!-- starttls | tls | plaintext (needs allowPlaintext) -->
  *     <smarthostUsername>relay-user</smarthostUsername>
@@ -123,6 +124,7 @@ public class SmtpDelivery extends GenericMailet {
     private final MailQueueFactory<?> queues;
     private final DNSService dns;
     private final SmtpPools pools;
+    private final SmtpRelaySettings relay;
     private MailQueue queue;
     private String queueName;
     private SmtpConnectionPool pool;
@@ -132,8 +134,10 @@ public class SmtpDelivery extends GenericMailet {
     private Disposable takeOver;
 
     @Inject
-    public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools) {
+    public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools,
+                        SmtpRelaySettings relay) {
         this.accounts = accounts;
+        this.relay = relay;
         this.pools = pools;
         this.events = events;
         this.queues = queues;
@@ -192,9 +196,15 @@ public class SmtpDelivery extends GenericMailet {
                     throw parameters.problem(username.isPresent() ? SMARTHOST_PASSWORD : SMARTHOST_USERNAME,
                         "is needed with <" + (username.isPresent() ? SMARTHOST_USERNAME : SMARTHOST_PASSWORD) + ">");
                 }
+                if (relay.configured()) {
+                    throw parameters.problem(SMARTHOST, "postbridge.properties also sets a relay (" + SmtpRelaySettings.HOST
+                        + "); configure the server-wide relay in one place only");
+                }
                 for (String hostAndPort : hosts.get().split(",")) {
                     smarthosts.add(smarthost(parameters, hostAndPort.trim(), security, username, password));
                 }
+            } else {
+                smarthosts.addAll(relay.routes()); // postbridge.properties smtp.relay.*, if set
             }
         } catch (SettingProblem.Invalid e) {
             throw MailetParameters.problem(e);
