@@ -74,7 +74,8 @@ import reactor.core.scheduler.Schedulers;
  *     <retryInitialDelay>1 minute</retryInitialDelay>
  *     <retryMaxDelay>1 hour</retryMaxDelay>
  *     <retryWindow>5 days</retryWindow>
- *     <!-- optional: relay everything through these, in order (or smtp.relay.* in postbridge.properties) -->
+ *     <!-- optional: relay everything through these, in order -->
+ *     <!-- (the relay of accounts without an upstream of their own: smtp.relay.* in postbridge.properties) -->
  *     <smarthost>smtp.example.net:587</smarthost>
  *     <smarthostSecurity>starttls</smarthostSecurity>  <!-- starttls | tls | plaintext (needs allowPlaintext) -->
  *     <smarthostUsername>relay-user</smarthostUsername>
@@ -196,15 +197,9 @@ public class SmtpDelivery extends GenericMailet {
                     throw parameters.problem(username.isPresent() ? SMARTHOST_PASSWORD : SMARTHOST_USERNAME,
                         "is needed with <" + (username.isPresent() ? SMARTHOST_USERNAME : SMARTHOST_PASSWORD) + ">");
                 }
-                if (relay.configured()) {
-                    throw parameters.problem(SMARTHOST, "postbridge.properties also sets a relay (" + SmtpRelaySettings.HOST
-                        + "); configure the server-wide relay in one place only");
-                }
                 for (String hostAndPort : hosts.get().split(",")) {
                     smarthosts.add(smarthost(parameters, hostAndPort.trim(), security, username, password));
                 }
-            } else {
-                smarthosts.addAll(relay.routes()); // postbridge.properties smtp.relay.*, if set
             }
         } catch (SettingProblem.Invalid e) {
             throw MailetParameters.problem(e);
@@ -218,16 +213,18 @@ public class SmtpDelivery extends GenericMailet {
         queue = queues.createQueue(MailQueueName.of(queueName));
         pool = new SmtpConnectionPool(poolSettings);
         pools.register(queueName, pool);
-        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts);
+        // accounts' mail without an upstream of its own: the relay of postbridge.properties (smtp.relay.*), if set
+        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts, relay.routes(), Clock.systemUTC());
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
         worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())
             .outcomeProcessors(onSuccess, onFailure);
         worker.start(concurrency);
         takeOverQueue.filter(name -> !name.equals(queueName)).ifPresent(this::takeOver);
-        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}", queueName,
+        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}{}", queueName,
             concurrency, poolSettings.connectionsPerRoute(), smarthosts.isEmpty() ? "direct to MX"
-                : "through " + smarthosts.stream().map(SmtpRoute::describe).collect(Collectors.joining(", ")));
+                : "through " + smarthosts.stream().map(SmtpRoute::describe).collect(Collectors.joining(", ")),
+            relay.configured() ? "; accounts without an upstream through " + relay : "");
     }
 
     private static SmtpRoute smarthost(SettingsReader parameters, String hostAndPort, SmtpSecurity security, Optional<String> username,
@@ -294,8 +291,11 @@ public class SmtpDelivery extends GenericMailet {
             try {
                 upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
                     .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
+                if (account.isEmpty()) {
+                    return agent.deliver(outgoing); // no account (forwarded mail, DSNs): the server-wide route
+                }
                 if (upstream.isEmpty()) {
-                    return agent.deliver(outgoing); // no account, or one without smtp settings: the server-wide route
+                    return agent.deliverForAccount(outgoing); // no smtp settings: the accounts' default relay
                 }
                 return agent.deliver(account.get(), upstream.get(), outgoing);
             } catch (RuntimeException e) {
