@@ -60,8 +60,11 @@ class SmtpRoutesEndToEndIT {
         try {
             dns.start();
         } catch (SocketException e) {
-            Assumptions.assumeFalse(Boolean.getBoolean("postbridge.test.requireTools"), "port 53 is needed: " + e);
-            Assumptions.assumeTrue(false, "cannot open port 53 on " + dns.address() + " (James's DNS service asks port 53 only): " + e);
+            String why = "cannot open port 53 on " + dns.address() + " (James's DNS service asks port 53 only): " + e;
+            if (Boolean.getBoolean("postbridge.test.requireTools")) {
+                throw new AssertionError(why, e); // CI: required
+            }
+            Assumptions.assumeTrue(false, why);
         }
         DkimKeyGenerator generator = new DkimKeyGenerator();
         DkimSigningKey ours = new DkimSigningKey("example.com", "e2e", generator.generate(DkimAlgorithm.RSA_SHA256));
