@@ -48,6 +48,8 @@ import io.postbridge.core.delivery.smtp.SmtpSecurity;
 import io.postbridge.core.delivery.smtp.SmtpSender;
 import io.postbridge.core.delivery.smtp.SmtpUpstream;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.DeliveryFeedback;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -126,6 +128,7 @@ public class SmtpDelivery extends GenericMailet {
     private final DNSService dns;
     private final SmtpPools pools;
     private final SmtpRelaySettings relay;
+    private final BounceOutcomes outcomes;
     private MailQueue queue;
     private String queueName;
     private SmtpConnectionPool pool;
@@ -136,9 +139,10 @@ public class SmtpDelivery extends GenericMailet {
 
     @Inject
     public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools,
-                        SmtpRelaySettings relay) {
+                        SmtpRelaySettings relay, BounceOutcomes outcomes) {
         this.accounts = accounts;
         this.relay = relay;
+        this.outcomes = outcomes;
         this.pools = pools;
         this.events = events;
         this.queues = queues;
@@ -218,7 +222,8 @@ public class SmtpDelivery extends GenericMailet {
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
         worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())
-            .outcomeProcessors(onSuccess, onFailure);
+            .outcomeProcessors(onSuccess, onFailure)
+            .suppressionFeedback(new DeliveryFeedback(outcomes), DeliveryFeedback.Source.SMTP);
         worker.start(concurrency);
         takeOverQueue.filter(name -> !name.equals(queueName)).ifPresent(this::takeOver);
         LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}{}", queueName,
