@@ -127,6 +127,13 @@ public class PostbridgeModule extends AbstractModule {
         return new io.postbridge.core.delivery.smtp.SmtpPools();
     }
 
+    /** SmtpDelivery's server-wide default relay (smtp.relay.* in postbridge.properties). */
+    @Provides
+    @Singleton
+    io.postbridge.core.delivery.smtp.SmtpRelaySettings smtpRelay(PostbridgeBackendHolder holder) {
+        return holder.settings().smtpRelay();
+    }
+
     /** Run-time aliases (WebAdmin /postbridge/aliases), kept in the store: they survive restarts, nodes share them. */
     @Provides
     @Singleton

@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +49,21 @@ class SmtpUpstreamAccountsTest {
 
     @RegisterExtension
     static JamesServerExtension james = PostbridgeJames.extension(conf -> {
-        conf.relayThrough("127.0.0.1:" + relay.port(), "1 second");
+        // the server-wide default relay from postbridge.properties, its password in an owner-only file
+        Path passwordFile = conf.dir().resolve("smtp-relay.password");
+        try {
+            Files.write(passwordFile, "relay-pass\n".getBytes(StandardCharsets.UTF_8));
+            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        conf.property("postbridge.properties", "smtp.relay.host", "127.0.0.1:" + relay.port());
+        conf.property("postbridge.properties", "smtp.relay.security", "plaintext");
+        conf.property("postbridge.properties", "smtp.relay.allowPlaintext", "true");
+        conf.property("postbridge.properties", "smtp.relay.username", "relay-user");
+        conf.property("postbridge.properties", "smtp.relay.passwordFile", passwordFile.toString());
+        conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "retryInitialDelay", "1 second");
+        conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "retryMaxDelay", "1 second");
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "maxConnectionIdle", "1 minute");
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "connectionsPerDestination", "1");
     });
@@ -70,8 +87,9 @@ class SmtpUpstreamAccountsTest {
         submission = PostbridgeJames.smtpPorts(server).get(SUBMISSION);
         webAdmin = PostbridgeJames.webAdmin(server);
         accounts = new Accounts(webAdmin);
-        upstream.user("a-user", "a-pass").user("c-user", "c-pass");
-        for (String name : List.of("acct-a", "acct-b", "acct-c", "acct-bad", "acct-rotate")) {
+        upstream.user("a-user", "a-pass").user("c-user", "c-pass").user("tf-user", "tf-pass");
+        relay.user("relay-user", "relay-pass");
+        for (String name : List.of("acct-a", "acct-b", "acct-c", "acct-bad", "acct-rotate", "acct-never", "acct-tf")) {
             accounts.create(name).allowSender(name, name + "@example.com");
             keys.put(name, accounts.issueKey(name).key);
         }
@@ -88,8 +106,12 @@ class SmtpUpstreamAccountsTest {
     }
 
     private static void putUpstream(String account, String user, String password) throws Exception {
+        putProvider(account, settings(upstream.port(), user), ", \"secrets\": {\"password\": \"" + password + "\"}");
+    }
+
+    private static void putProvider(String account, String settings, String secrets) throws Exception {
         HttpResponse<String> put = webAdmin.put("/postbridge/accounts/" + account + "/provider", "{\"provider\": \"smtp\", \"settings\": "
-            + settings(upstream.port(), user) + ", \"secrets\": {\"password\": \"" + password + "\"}}");
+            + settings + secrets + "}");
         assertThat(put.statusCode()).as(put.body()).isEqualTo(204);
     }
 
@@ -99,13 +121,17 @@ class SmtpUpstreamAccountsTest {
     }
 
     private static String send(String account, String id) throws Exception {
-        byte[] message = ("From: " + account + "@example.com\r\nTo: bob@remote.test\r\nSubject: " + id + "\r\nMessage-ID: <" + id
+        return send(account, id, "bob@remote.test");
+    }
+
+    private static String send(String account, String id, String recipient) throws Exception {
+        byte[] message = ("From: " + account + "@example.com\r\nTo: " + recipient + "\r\nSubject: " + id + "\r\nMessage-ID: <" + id
             + ">\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII);
         try (SmtpClient smtp = SmtpClient.connect(submission)) {
             smtp.ehlo();
             smtp.startTls();
             assertThat(smtp.authPlain(account, keys.get(account))).startsWith("235");
-            return ApiDeliverySupport.transaction(smtp, account + "@example.com", List.of("bob@remote.test"), message);
+            return ApiDeliverySupport.transaction(smtp, account + "@example.com", List.of(recipient), message);
         }
     }
 
@@ -124,7 +150,9 @@ class SmtpUpstreamAccountsTest {
             for (int i = 0; i < 5; i++) {
                 assertThat(with(upstream, "a-" + i + "@test")).singleElement().satisfies(r -> assertThat(r.authenticatedAs).isEqualTo("a-user"));
                 assertThat(with(upstream, "c-" + i + "@test")).singleElement().satisfies(r -> assertThat(r.authenticatedAs).isEqualTo("c-user"));
-                assertThat(with(relay, "b-" + i + "@test")).hasSize(1);
+                // the relay of postbridge.properties, with the credentials of its password file
+                assertThat(with(relay, "b-" + i + "@test")).singleElement()
+                    .satisfies(r -> assertThat(r.authenticatedAs).isEqualTo("relay-user"));
                 assertThat(with(upstream, "b-" + i + "@test")).isEmpty();
             }
         });
@@ -161,6 +189,40 @@ class SmtpUpstreamAccountsTest {
         assertThat(Events.typesFor(webAdmin, "bad-creds@test")).doesNotContain("bounced", "delivered");
         assertThat(with(upstream, "bad-creds@test")).isEmpty();
         assertThat(with(relay, "bad-creds@test")).as("no silent fallback (policy when-unset)").isEmpty();
+    }
+
+    @Test
+    void fallbackNeverHoldsTheMailOfAnAccountWithoutUpstreamInsteadOfRelayingIt() throws Exception {
+        putProvider("acct-never", "{\"fallback\": \"never\"}", "");
+        assertThat(send("acct-never", "never-1@test")).startsWith("250");
+        AWAIT.until(() -> Events.typesFor(webAdmin, "never-1@test").contains("deferred"));
+        JsonNode deferred = Events.eventsFor(webAdmin, "never-1@test").stream().filter(e -> e.path("type").asText().equals("deferred"))
+            .findFirst().orElseThrow();
+        assertThat(deferred.path("detail").asText()).contains("fallback policy is 'never'");
+        assertThat(with(relay, "never-1@test")).isEmpty();
+
+        HttpResponse<String> typo = webAdmin.put("/postbridge/accounts/acct-never/provider",
+            "{\"provider\": \"smtp\", \"settings\": {\"fallback\": \"sometimes\"}}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("fallback").contains("on-temporary-failure");
+    }
+
+    @Test
+    void onTemporaryFailureSendsWhatTheUpstreamDeferredThroughTheRelayAndWhenUnsetDoesNot() throws Exception {
+        upstream.rcptReply("greylisted@remote.test", "451 4.7.1 greylisted, try again later");
+        putProvider("acct-tf", settings(upstream.port(), "tf-user").replace("}", ", \"fallback\": \"on-temporary-failure\"}"),
+            ", \"secrets\": {\"password\": \"tf-pass\"}");
+        assertThat(send("acct-tf", "tf-1@test", "greylisted@remote.test")).startsWith("250");
+        assertThat(send("acct-a", "unset-1@test", "greylisted@remote.test")).startsWith("250");
+        AWAIT.untilAsserted(() -> assertThat(with(relay, "tf-1@test")).singleElement()
+            .satisfies(r -> assertThat(r.authenticatedAs).isEqualTo("relay-user")));
+        AWAIT.until(() -> Events.typesFor(webAdmin, "tf-1@test").contains("delivered"));
+        assertThat(Events.eventsFor(webAdmin, "tf-1@test").toString()).contains("smarthost 127.0.0.1:" + relay.port());
+        // the default policy keeps the account's own identity: retried at its upstream, never relayed
+        AWAIT.until(() -> Events.typesFor(webAdmin, "unset-1@test").contains("deferred"));
+        assertThat(with(relay, "unset-1@test")).isEmpty();
+        assertThat(with(upstream, "tf-1@test")).isEmpty();
+        upstream.clearRcptReply("greylisted@remote.test");
     }
 
     @Test

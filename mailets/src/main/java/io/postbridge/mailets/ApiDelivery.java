@@ -5,7 +5,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,12 +28,11 @@ import io.postbridge.core.delivery.ApiSender;
 import io.postbridge.core.delivery.DeliveryProvider;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.ProviderAccounts;
-import io.postbridge.core.delivery.NextStep;
-import io.postbridge.core.store.StoreException;
 import io.postbridge.core.delivery.RetryPolicy;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.DeliveryFeedback;
 import io.postbridge.core.oauth.TokenCache;
 
 /**
@@ -166,26 +164,10 @@ public class ApiDelivery extends GenericMailet {
             new RetryPolicy(initial, maximum, window),
             // the postmaster is known only once the whole mailet container is configured: read it when bouncing
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())
-            .onBounce(this::suppressRefusedRecipients);
+            .suppressionFeedback(new DeliveryFeedback(outcomes), DeliveryFeedback.Source.PROVIDER);
         worker.start(concurrency);
         LOGGER.info("Postbridge API delivery: queue {}, {} messages at once ({} per account, {} per mailbox), retries for {}",
             queueName, concurrency, perAccount, perMailbox, window);
-    }
-
-    /** A provider's permanent refusal of recipient addresses feeds the account's suppression list, as an SMTP 5xx does. */
-    private Optional<String> suppressRefusedRecipients(Mail mail, List<String> recipients, NextStep next) {
-        Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
-        if (account.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            List<String> suppressed = outcomes.rejectedByProvider(account.get(), recipients, next.status(), next.reason());
-            return suppressed.isEmpty() ? Optional.empty() : Optional.of("suppressed " + String.join(", ", suppressed));
-        } catch (StoreException e) {
-            // the DSN went out; only the bookkeeping is missed, and said so
-            LOGGER.warn("Postbridge: suppression list not updated for {}: {}", mail.getName(), e.getMessage());
-            return Optional.empty();
-        }
     }
 
     @Override

@@ -34,6 +34,7 @@ import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.NextStep;
 import io.postbridge.core.delivery.RecipientOutcomes;
 import io.postbridge.core.delivery.RetryPolicy;
+import io.postbridge.core.suppression.DeliveryFeedback;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.mail.MailAttributes;
@@ -66,8 +67,8 @@ final class DeliveryQueueWorker implements AutoCloseable {
     }
 
     /**
-     * Told of each bounce (after its DSN, before its event): what it did, for the event's detail. API delivery feeds
-     * the suppression list this way; SMTP delivery hands its bounces to a processor instead ({@link #outcomeProcessors}).
+     * Told of each bounce (after its DSN, before its event): what it did, for the event's detail. The suppression
+     * list is fed by {@link #suppressionFeedback}, the same for every delivery agent.
      */
     interface BounceListener {
         Optional<String> bounced(Mail mail, List<String> recipients, NextStep next);
@@ -85,6 +86,8 @@ final class DeliveryQueueWorker implements AutoCloseable {
     private Optional<String> onSuccess = Optional.empty();
     private Optional<String> onFailure = Optional.empty();
     private BounceListener bounceListener = (mail, recipients, next) -> Optional.empty();
+    private Optional<DeliveryFeedback> feedback = Optional.empty();
+    private DeliveryFeedback.Source refusedBy = DeliveryFeedback.Source.SMTP;
     private Disposable subscription;
     private Scheduler dequeue;
     private volatile boolean closed;
@@ -115,6 +118,17 @@ final class DeliveryQueueWorker implements AutoCloseable {
     DeliveryQueueWorker outcomeProcessors(Optional<String> onSuccess, Optional<String> onFailure) {
         this.onSuccess = onSuccess;
         this.onFailure = onFailure;
+        return this;
+    }
+
+    /**
+     * Every decision about an account's mail goes to the suppression list through {@code feedback} (deliveries
+     * forgive soft bounces, bounces count), the same way for every delivery agent; {@code refusedBy} says whose
+     * refusals they are.
+     */
+    DeliveryQueueWorker suppressionFeedback(DeliveryFeedback feedback, DeliveryFeedback.Source refusedBy) {
+        this.feedback = Optional.of(feedback);
+        this.refusedBy = refusedBy;
         return this;
     }
 
@@ -183,6 +197,10 @@ final class DeliveryQueueWorker implements AutoCloseable {
                 DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.DELIVERED).get();
                 record(mail, MailEventType.DELIVERED, delivered, outcome.detail()
                     + outcome.providerMessageId().map(id -> ", id " + id).orElse(""));
+                feedback(mail, "delivered", f -> {
+                    f.delivered(accountOf(mail).get(), delivered);
+                    return Optional.empty();
+                });
                 if (onSuccess.isPresent()) {
                     handOff(mail, delivered, onSuccess.get(), Optional.empty(), false);
                 }
@@ -249,7 +267,11 @@ final class DeliveryQueueWorker implements AutoCloseable {
         if (report.isPresent()) {
             context.sendMail(MailAddress.nullSender(), List.of(new MailAddress(sender.get())), report.get());
         }
-        Optional<String> followUp = bounceListener.bounced(mail, recipients, next);
+        Optional<String> fed = feedback(mail, "bounced", f -> f.bounced(accountOf(mail).get(), recipients, next.status(), next.reason(),
+            refusedBy));
+        Optional<String> listened = bounceListener.bounced(mail, recipients, next);
+        Optional<String> followUp = fed.isPresent() && listened.isPresent() ? Optional.of(fed.get() + "; " + listened.get())
+            : fed.or(() -> listened);
         record(mail, MailEventType.BOUNCED, recipients, next.status() + " " + next.reason()
             + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)")
             + followUp.map(done -> "; " + done).orElse(""));
@@ -271,8 +293,26 @@ final class DeliveryQueueWorker implements AutoCloseable {
             copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.DELIVERY_ERROR), AttributeValue.of(error.get())));
             copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.DELIVERY_PERMANENT_ERROR), AttributeValue.of(permanent)));
         }
+        feedback.ifPresent(f -> copy.setAttribute(new Attribute(AttributeName.of(MailAttributes.SUPPRESSION_FED), AttributeValue.of(true))));
         copy.setState(processor);
         context.sendMail(copy);
+    }
+
+    private static Optional<String> accountOf(Mail mail) {
+        return AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+    }
+
+    /** Feeds an account's outcome to the suppression list; the store failing only loses the bookkeeping (logged). */
+    private Optional<String> feedback(Mail mail, String what, java.util.function.Function<DeliveryFeedback, Optional<String>> step) {
+        if (feedback.isEmpty() || accountOf(mail).isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return step.apply(feedback.get());
+        } catch (RuntimeException e) {
+            LOGGER.warn("Postbridge: suppression list not updated for {} ({}): {}", mail.getName(), what, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private CompletableFuture<Void> holdUntilDue(MailQueue.MailQueueItem item, Instant due) {

@@ -42,11 +42,14 @@ import io.postbridge.core.delivery.smtp.SmtpConnectionPool;
 import io.postbridge.core.delivery.smtp.SmtpDeliveryAgent;
 import io.postbridge.core.delivery.smtp.SmtpPoolSettings;
 import io.postbridge.core.delivery.smtp.SmtpPools;
+import io.postbridge.core.delivery.smtp.SmtpRelaySettings;
 import io.postbridge.core.delivery.smtp.SmtpRoute;
 import io.postbridge.core.delivery.smtp.SmtpSecurity;
 import io.postbridge.core.delivery.smtp.SmtpSender;
 import io.postbridge.core.delivery.smtp.SmtpUpstream;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.suppression.BounceOutcomes;
+import io.postbridge.core.suppression.DeliveryFeedback;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -74,6 +77,7 @@ import reactor.core.scheduler.Schedulers;
  *     <retryMaxDelay>1 hour</retryMaxDelay>
  *     <retryWindow>5 days</retryWindow>
  *     <!-- optional: relay everything through these, in order -->
+ *     <!-- (the relay of accounts without an upstream of their own: smtp.relay.* in postbridge.properties) -->
  *     <smarthost>smtp.example.net:587</smarthost>
  *     <smarthostSecurity>starttls</smarthostSecurity>  <!-- starttls | tls | plaintext (needs allowPlaintext) -->
  *     <smarthostUsername>relay-user</smarthostUsername>
@@ -123,6 +127,8 @@ public class SmtpDelivery extends GenericMailet {
     private final MailQueueFactory<?> queues;
     private final DNSService dns;
     private final SmtpPools pools;
+    private final SmtpRelaySettings relay;
+    private final BounceOutcomes outcomes;
     private MailQueue queue;
     private String queueName;
     private SmtpConnectionPool pool;
@@ -132,8 +138,11 @@ public class SmtpDelivery extends GenericMailet {
     private Disposable takeOver;
 
     @Inject
-    public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools) {
+    public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools,
+                        SmtpRelaySettings relay, BounceOutcomes outcomes) {
         this.accounts = accounts;
+        this.relay = relay;
+        this.outcomes = outcomes;
         this.pools = pools;
         this.events = events;
         this.queues = queues;
@@ -208,16 +217,19 @@ public class SmtpDelivery extends GenericMailet {
         queue = queues.createQueue(MailQueueName.of(queueName));
         pool = new SmtpConnectionPool(poolSettings);
         pools.register(queueName, pool);
-        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts);
+        // accounts' mail without an upstream of its own: the relay of postbridge.properties (smtp.relay.*), if set
+        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts, relay.routes(), Clock.systemUTC());
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
         worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())
-            .outcomeProcessors(onSuccess, onFailure);
+            .outcomeProcessors(onSuccess, onFailure)
+            .suppressionFeedback(new DeliveryFeedback(outcomes), DeliveryFeedback.Source.SMTP);
         worker.start(concurrency);
         takeOverQueue.filter(name -> !name.equals(queueName)).ifPresent(this::takeOver);
-        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}", queueName,
+        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}{}", queueName,
             concurrency, poolSettings.connectionsPerRoute(), smarthosts.isEmpty() ? "direct to MX"
-                : "through " + smarthosts.stream().map(SmtpRoute::describe).collect(Collectors.joining(", ")));
+                : "through " + smarthosts.stream().map(SmtpRoute::describe).collect(Collectors.joining(", ")),
+            relay.configured() ? "; accounts without an upstream through " + relay : "");
     }
 
     private static SmtpRoute smarthost(SettingsReader parameters, String hostAndPort, SmtpSecurity security, Optional<String> username,
@@ -284,8 +296,11 @@ public class SmtpDelivery extends GenericMailet {
             try {
                 upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
                     .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
+                if (account.isEmpty()) {
+                    return agent.deliver(outgoing); // no account (forwarded mail, DSNs): the server-wide route
+                }
                 if (upstream.isEmpty()) {
-                    return agent.deliver(outgoing); // no account, or one without smtp settings: the server-wide route
+                    return agent.deliverForAccount(outgoing); // no smtp settings: the accounts' default relay
                 }
                 return agent.deliver(account.get(), upstream.get(), outgoing);
             } catch (RuntimeException e) {

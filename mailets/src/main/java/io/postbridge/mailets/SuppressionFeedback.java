@@ -37,6 +37,7 @@ public class SuppressionFeedback extends GenericMailet {
     // RemoteDelivery's Bouncer sets these (org.apache.james.transport.mailets.remote.delivery.Bouncer)
     private static final AttributeName DELIVERY_ERROR = AttributeName.of("delivery-error");
     private static final AttributeName PERMANENT = AttributeName.of("is-delivery-permanent-error");
+    private static final AttributeName FED = AttributeName.of(io.postbridge.core.mail.MailAttributes.SUPPRESSION_FED);
 
     private final BounceOutcomes outcomes;
     private boolean delivered;
@@ -60,6 +61,9 @@ public class SuppressionFeedback extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (AttributeUtils.getValueAndCastFromMail(mail, FED, Boolean.class).orElse(false)) {
+            return; // a copy from SmtpDelivery / ApiDelivery: they fed this outcome to the list already (DeliveryFeedback)
+        }
         Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
         if (account.isEmpty()) {
             return;

@@ -50,9 +50,15 @@ public final class MailAttributes {
     public static final String DELIVERY_PERMANENT_ERROR = "is-delivery-permanent-error";
 
     /** Every name above. */
+    /**
+     * Set (true) on the copies a delivery mailet hands to its onSuccess / onFailure processors: the suppression list
+     * already has this outcome (DeliveryFeedback), so SuppressionFeedback there does not count it twice.
+     */
+    public static final String SUPPRESSION_FED = "postbridge.suppression-fed";
+
     public static final List<String> ALL = List.of(ACCOUNT, AUTH_KIND, MICROSOFT_APP, MICROSOFT_APP_SECRET, API_DELIVERY_ATTEMPTS,
         API_DELIVERY_FIRST_ATTEMPT, API_DELIVERY_NOT_BEFORE, API_DELIVERY_LAST_ERROR, DKIM_RESULT, DKIM_HELD_SINCE, DELIVERY_ERROR,
-        DELIVERY_PERMANENT_ERROR);
+        DELIVERY_PERMANENT_ERROR, SUPPRESSION_FED);
 
     private MailAttributes() {
     }

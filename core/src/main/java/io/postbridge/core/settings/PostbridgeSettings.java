@@ -100,6 +100,8 @@ public final class PostbridgeSettings {
     static {
         KNOWN.addAll(java.util.List.of(GRPC_ENABLED, GRPC_HOST, GRPC_PORT, GRPC_PLAINTEXT, GRPC_KEYSTORE, GRPC_KEYSTORE_PASSWORD,
             GRPC_KEYSTORE_TYPE, OTP_DIGITS, OTP_LIFESPAN, OTP_MAX_ATTEMPTS, OTP_RESEND_INTERVAL, OTP_SUBJECT, OTP_BODY));
+        // the server-wide default relay of SmtpDelivery (issue 15)
+        KNOWN.addAll(io.postbridge.core.delivery.smtp.SmtpRelaySettings.KEYS);
     }
 
     public enum RateLimitStore {
@@ -142,6 +144,7 @@ public final class PostbridgeSettings {
     private final int verpMaxAgeDays;
     private final Optional<String> verpDefaultDomain;
     private final Map<String, String> verpDomains;
+    private final io.postbridge.core.delivery.smtp.SmtpRelaySettings smtpRelay;
 
     private PostbridgeSettings(SettingsReader reader, Path workingDirectory) {
         String url = reader.string(STORE_URL, StoreSettings.h2Url(workingDirectory.resolve("var/postbridge")));
@@ -237,6 +240,7 @@ public final class PostbridgeSettings {
             domains.put(sides[0].trim(), sides[1].trim());
         }
         this.verpDomains = java.util.Collections.unmodifiableMap(domains);
+        this.smtpRelay = io.postbridge.core.delivery.smtp.SmtpRelaySettings.read(reader, workingDirectory);
     }
 
     /**
@@ -371,6 +375,11 @@ public final class PostbridgeSettings {
     /** The consent web flow: its listener, who may connect, the OAuth clients ({@code consent.*}). */
     public ConsentSettings consent() {
         return consent;
+    }
+
+    /** SmtpDelivery's server-wide default relay ({@code smtp.relay.*}); none configured: direct MX. */
+    public io.postbridge.core.delivery.smtp.SmtpRelaySettings smtpRelay() {
+        return smtpRelay;
     }
 
     /** How long mail events are kept in the store. */

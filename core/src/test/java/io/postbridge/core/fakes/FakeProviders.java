@@ -186,6 +186,11 @@ public final class FakeProviders implements AutoCloseable {
 
     // ---------------------------------------------------------------- observation
 
+    /** The user an access token from {@code /google/token} was issued for, while it is valid. */
+    public java.util.Optional<String> googleTokenUser(String accessToken) {
+        return java.util.Optional.ofNullable(issuedGoogle.get(accessToken));
+    }
+
     public int googleTokenRequests() {
         return googleTokenRequests.get();
     }

@@ -77,6 +77,7 @@ public final class FakeUpstream implements AutoCloseable {
     private volatile int close421AfterMessages;
     private volatile int dropAfterMessages;
     private volatile String ehloName = "upstream.test";
+    private volatile java.util.function.BiPredicate<String, String> bearerTokens = (user, token) -> false;
 
     private FakeUpstream(boolean tls) throws IOException {
         this.tls = tls;
@@ -96,6 +97,13 @@ public final class FakeUpstream implements AutoCloseable {
 
     public FakeUpstream user(String name, String password) {
         users.put(name, password);
+        requireAuth = true;
+        return this;
+    }
+
+    /** AUTH XOAUTH2: accepts a bearer token when {@code valid} says it works for that user (a fake token endpoint's). */
+    public FakeUpstream bearerTokens(java.util.function.BiPredicate<String, String> valid) {
+        this.bearerTokens = valid;
         requireAuth = true;
         return this;
     }
@@ -325,6 +333,34 @@ public final class FakeUpstream implements AutoCloseable {
                     }
                     String[] parts = new String(Base64.getDecoder().decode(initial), StandardCharsets.UTF_8).split("\0", -1);
                     authenticate(parts.length == 3 ? parts[1] : "", parts.length == 3 ? parts[2] : "");
+                } else if (upper.startsWith("AUTH XOAUTH2")) {
+                    String initial = line.length() > 12 ? line.substring(12).trim() : "";
+                    if (initial.isEmpty()) {
+                        reply("334 ");
+                        initial = readLine();
+                    }
+                    // user=NAME^Aauth=Bearer TOKEN^A^A
+                    String[] fields = new String(Base64.getDecoder().decode(initial), StandardCharsets.UTF_8).split("\u0001");
+                    String name = "";
+                    String token = "";
+                    for (String field : fields) {
+                        if (field.startsWith("user=")) {
+                            name = field.substring(5);
+                        } else if (field.startsWith("auth=Bearer ")) {
+                            token = field.substring(12);
+                        }
+                    }
+                    if (tls && !secure) {
+                        reply("538 5.7.11 encryption required");
+                    } else if (bearerTokens.test(name, token)) {
+                        user = name;
+                        authSuccesses.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+                        reply("235 2.7.0 Accepted");
+                    } else {
+                        reply("334 eyJzdGF0dXMiOiI0MDAiLCJzY2hlbWVzIjoiQmVhcmVyIiwic2NvcGUiOiJodHRwczovL21haWwuZ29vZ2xlLmNvbS8ifQ==");
+                        readLine(); // the client's empty answer to the error challenge
+                        reply("535 5.7.8 Username and Password not accepted");
+                    }
                 } else if (upper.startsWith("AUTH LOGIN")) {
                     reply("334 VXNlcm5hbWU6");
                     String name = decode(readLine());

@@ -11,12 +11,26 @@ public final class SmtpConnection {
     private final Instant opened;
     private volatile Instant lastUsed;
     private volatile int messages;
+    private final java.util.Optional<Instant> retireAt;
 
     SmtpConnection(SmtpRoute route, SMTPTransport transport, Instant opened) {
+        this(route, transport, opened, java.util.Optional.empty());
+    }
+
+    SmtpConnection(SmtpRoute route, SMTPTransport transport, Instant opened, java.util.Optional<Instant> retireAt) {
         this.route = route;
         this.transport = transport;
         this.opened = opened;
         this.lastUsed = opened;
+        this.retireAt = retireAt;
+    }
+
+    /**
+     * From when this connection must not be reused: shortly before the access token it authenticated with (XOAUTH2)
+     * expires; empty for passwords.
+     */
+    public java.util.Optional<Instant> retireAt() {
+        return retireAt;
     }
 
     public SmtpRoute route() {

@@ -44,10 +44,16 @@ public final class SmtpConnectionPool implements AutoCloseable {
     /** By TLS mode and AUTH: the only route properties in a Session (a server sending to many MX hosts needs 2). */
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<SmtpRoute, Counters> counters = new ConcurrentHashMap<>();
+    /** XOAUTH2 upstreams' access tokens: one fetch per token lifetime and credentials, shared by their connections. */
+    private final io.postbridge.core.oauth.TokenCache tokens;
+    /** When {@link #purgeIdleRoutes} runs next (from borrow and status: no thread of its own). */
+    private volatile Instant nextPurge = Instant.MIN;
 
     public SmtpConnectionPool(SmtpPoolSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.tokens = new io.postbridge.core.oauth.TokenCache(clock, io.postbridge.core.oauth.TokenCache.DEFAULT_REFRESH_AHEAD,
+            settings.reauthMargin().multipliedBy(2));
         GenericKeyedObjectPoolConfig<SmtpConnection> config = new GenericKeyedObjectPoolConfig<>();
         config.setMaxTotalPerKey(settings.connectionsPerRoute());
         config.setMaxIdlePerKey(settings.connectionsPerRoute());
@@ -74,6 +80,8 @@ public final class SmtpConnectionPool implements AutoCloseable {
 
     /** An open connection for {@code route}: a pooled one that passed its checks, or a new one (connect, TLS, AUTH). */
     public SmtpConnection borrow(SmtpRoute route) throws Exception {
+        purgeIfDue();
+        counters(route).touch(clock.instant());
         SmtpConnection connection = pool.borrowObject(route);
         connection.used(clock.instant());
         return connection;
@@ -97,7 +105,9 @@ public final class SmtpConnectionPool implements AutoCloseable {
     /** One more message accepted on {@code connection}. */
     public void countMessage(SmtpConnection connection) {
         connection.countMessage();
-        counters(connection.route()).messages.incrementAndGet();
+        Counters count = counters(connection.route());
+        count.messages.incrementAndGet();
+        count.touch(clock.instant());
     }
 
     /** Closes idle connections of routes no longer in use (an account's changed password or host): they drain. */
@@ -105,8 +115,37 @@ public final class SmtpConnectionPool implements AutoCloseable {
         pool.clear(route);
     }
 
-    /** Every route with connections or traffic so far. */
+    /**
+     * Forgets the counters of routes that have no open connection and were not used for
+     * {@link SmtpPoolSettings#routeRetention}: without this, every MX host ever reached would stay listed (and in
+     * memory) until the restart.
+     *
+     * @return how many routes were forgotten
+     */
+    public int purgeIdleRoutes() {
+        Instant now = clock.instant();
+        Instant cutoff = now.minus(settings.routeRetention());
+        int purged = 0;
+        for (Map.Entry<SmtpRoute, Counters> entry : counters.entrySet()) {
+            SmtpRoute route = entry.getKey();
+            if (entry.getValue().lastUsed().isBefore(cutoff) && pool.getNumActive(route) + pool.getNumIdle(route) == 0
+                && counters.remove(route, entry.getValue())) {
+                purged++;
+            }
+        }
+        nextPurge = now.plus(min(settings.routeRetention(), Duration.ofMinutes(1)));
+        return purged;
+    }
+
+    private void purgeIfDue() {
+        if (!clock.instant().isBefore(nextPurge)) {
+            purgeIdleRoutes();
+        }
+    }
+
+    /** Every route with connections, or used within {@link SmtpPoolSettings#routeRetention}. */
     public List<PoolStatus> status() {
+        purgeIdleRoutes();
         List<PoolStatus> result = new ArrayList<>();
         counters.forEach((route, count) -> result.add(new PoolStatus(route.describe(), route.kind().wireName(),
             route.owner(), pool.getNumActive(route) + pool.getNumIdle(route), pool.getNumIdle(route), count.opened.get(),
@@ -125,7 +164,8 @@ public final class SmtpConnectionPool implements AutoCloseable {
     }
 
     private Session session(SmtpRoute route) {
-        return sessions.computeIfAbsent(route.security() + "/" + route.username().isPresent(), key -> newSession(route));
+        return sessions.computeIfAbsent(route.security() + "/" + route.username().isPresent() + "/" + route.oauth().isPresent(),
+            key -> newSession(route));
     }
 
     private Session newSession(SmtpRoute route) {
@@ -144,6 +184,13 @@ public final class SmtpConnectionPool implements AutoCloseable {
         props.put("mail.smtp.quitwait", "false");   // QUIT is sent on close, without waiting for the answer
         props.put("mail.mime.allowutf8", "true");   // SMTPUTF8 in MAIL FROM when the server offers it
         props.put("mail.smtp.auth", String.valueOf(route.username().isPresent()));
+        if (route.oauth().isPresent()) {
+            props.put("mail.smtp.auth.mechanisms", "XOAUTH2");
+            props.put("mail.smtp.auth.xoauth2.disable", "false");
+        } else {
+            // PLAIN sends the credentials with the command (1 round trip); javax.mail's default order tries LOGIN first (3)
+            props.put("mail.smtp.auth.mechanisms", "PLAIN LOGIN");
+        }
         switch (route.security()) {
             case OPPORTUNISTIC:
                 props.put("mail.smtp.starttls.enable", "true");
@@ -177,6 +224,10 @@ public final class SmtpConnectionPool implements AutoCloseable {
         if (Duration.between(connection.lastUsed(), now).compareTo(settings.maxIdle()) > 0) {
             return false;
         }
+        if (connection.retireAt().map(retireAt -> !now.isBefore(retireAt)).orElse(false)) {
+            LOGGER.debug("retiring a connection to {}: its access token is about to expire", connection.route());
+            return false;
+        }
         return connection.transport().isConnected(); // RSET round trip
     }
 
@@ -186,10 +237,37 @@ public final class SmtpConnectionPool implements AutoCloseable {
             Session session = session(route);
             SMTPTransport transport = new SMTPTransport(session, new URLName("smtp", route.connectTo(), route.port(), null,
                 route.username().orElse(null), null));
+            if (route.oauth().isPresent()) {
+                return connectWithToken(route, route.oauth().get(), transport);
+            }
             transport.connect(route.connectTo(), route.port(), route.username().orElse(null), route.password().orElse(null));
             counters(route).opened.incrementAndGet();
             LOGGER.debug("connected to {}", route);
             return new SmtpConnection(route, transport, clock.instant());
+        }
+
+        private SmtpConnection connectWithToken(SmtpRoute route, SmtpRoute.OAuth oauth, SMTPTransport transport) throws Exception {
+            io.postbridge.core.oauth.AccessToken token;
+            try {
+                token = tokens.token(oauth.credentialId(), oauth::tokens).get(settings.connectTimeout().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new javax.mail.MessagingException("no access token for " + route.describe() + ": "
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+            }
+            try {
+                transport.connect(route.connectTo(), route.port(), route.username().orElse(null), token.value());
+            } catch (javax.mail.AuthenticationFailedException e) {
+                tokens.invalidate(oauth.credentialId(), token.value()); // revoked early: the next attempt gets a new one
+                throw e;
+            }
+            counters(route).opened.incrementAndGet();
+            LOGGER.debug("connected to {} with a token valid until {}", route, token.expiresAt());
+            Instant now = clock.instant();
+            // reauthMargin before the expiry, or half the token's remaining life if that is shorter
+            Duration left = Duration.between(now, token.expiresAt());
+            Duration margin = min(settings.reauthMargin(), left.dividedBy(2));
+            return new SmtpConnection(route, transport, now, Optional.of(token.expiresAt().minus(margin)));
         }
 
         @Override
@@ -216,9 +294,18 @@ public final class SmtpConnectionPool implements AutoCloseable {
         return a.compareTo(b) < 0 ? a : b;
     }
 
-    private static final class Counters {
+    private final class Counters {
         final AtomicLong opened = new AtomicLong();
         final AtomicLong messages = new AtomicLong();
+        private volatile Instant lastUsed = clock.instant();
+
+        void touch(Instant now) {
+            lastUsed = now;
+        }
+
+        Instant lastUsed() {
+            return lastUsed;
+        }
     }
 
     /** What WebAdmin shows of one route. */

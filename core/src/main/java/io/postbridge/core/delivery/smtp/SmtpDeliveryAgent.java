@@ -50,31 +50,48 @@ public final class SmtpDeliveryAgent {
     private final MailExchangers dns;
     private final int mxPort;
     private final List<SmtpRoute> smarthosts;
+    /** The accounts' default relay (postbridge.properties smtp.relay.*); empty: the server-wide route. */
+    private final List<SmtpRoute> accountRelay;
     private final java.time.Clock clock;
     /** Per-upstream rate limits ({@code messagesPerMinute}), counted in this server. */
     private final io.postbridge.core.ratelimit.RateLimiter upstreamRates;
 
-    /** @param smarthosts the server-wide relays, in order; empty for direct MX delivery */
-    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts, java.time.Clock clock) {
+    /**
+     * @param smarthosts the server-wide relays, in order; empty for direct MX delivery
+     * @param accountRelay the relays of accounts' mail when the account has no upstream of its own (the default relay
+     *                     of {@code postbridge.properties}); empty: accounts use the server-wide route too
+     */
+    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts, List<SmtpRoute> accountRelay,
+                             java.time.Clock clock) {
         this.sender = sender;
         this.dns = dns;
         this.mxPort = mxPort;
         this.smarthosts = List.copyOf(smarthosts);
+        this.accountRelay = List.copyOf(accountRelay);
         this.clock = clock;
         this.upstreamRates = new io.postbridge.core.ratelimit.InMemoryRateLimiter(clock);
     }
 
+    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts, java.time.Clock clock) {
+        this(sender, dns, mxPort, smarthosts, List.of(), clock);
+    }
+
     public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts) {
-        this(sender, dns, mxPort, smarthosts, java.time.Clock.systemUTC());
+        this(sender, dns, mxPort, smarthosts, List.of(), java.time.Clock.systemUTC());
     }
 
     public SmtpSender sender() {
         return sender;
     }
 
-    /** Through the server-wide route. */
+    /** Through the server-wide route (mail of no account: forwarded mail, DSNs). */
     public RecipientOutcomes deliver(OutgoingMail mail) {
         return smarthosts.isEmpty() ? direct(mail) : sender.deliver(smarthosts, mail);
+    }
+
+    /** Mail of an account without an upstream of its own: the accounts' default relay, else the server-wide route. */
+    public RecipientOutcomes deliverForAccount(OutgoingMail mail) {
+        return accountRelay.isEmpty() ? deliver(mail) : sender.deliver(accountRelay, mail);
     }
 
     /**
@@ -101,14 +118,14 @@ public final class SmtpDeliveryAgent {
                 return RecipientOutcomes.all(mail.recipients(), DeliveryOutcome.transientFailure(
                     "the account has no upstream SMTP server and its fallback policy is 'never'", Optional.empty()));
             }
-            return deliver(mail);
+            return deliverForAccount(mail);
         }
         RecipientOutcomes outcomes = sender.deliver(List.of(upstream.get()), mail);
         List<String> later = outcomes.recipients(DeliveryOutcome.Kind.TRANSIENT);
         if (fallback != Fallback.ON_TEMPORARY_FAILURE || later.isEmpty()) {
             return outcomes;
         }
-        RecipientOutcomes retried = deliver(new OutgoingMail(mail.name(), mail.sender(), later, mail.content()));
+        RecipientOutcomes retried = deliverForAccount(new OutgoingMail(mail.name(), mail.sender(), later, mail.content()));
         Map<String, DeliveryOutcome> merged = new LinkedHashMap<>(outcomes.byRecipient());
         merged.putAll(retried.byRecipient());
         return RecipientOutcomes.of(merged);

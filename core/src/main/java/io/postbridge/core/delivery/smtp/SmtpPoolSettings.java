@@ -18,6 +18,8 @@ public final class SmtpPoolSettings {
     private Duration connectTimeout = Duration.ofSeconds(30);
     private Duration readTimeout = Duration.ofMinutes(5);
     private Duration borrowTimeout = Duration.ofMinutes(2);
+    private Duration routeRetention = Duration.ofMinutes(15);
+    private Duration reauthMargin = Duration.ofMinutes(1);
     private String heloName = "localhost";
     private Optional<SSLSocketFactory> verifiedTls = Optional.empty();
 
@@ -71,6 +73,29 @@ public final class SmtpPoolSettings {
         return this;
     }
 
+    /**
+     * How long a route without open connections keeps its counters (WebAdmin's pools list) after its last use; then
+     * it is forgotten, so a server sending to many MX hosts does not keep every one it ever reached.
+     */
+    public SmtpPoolSettings routeRetention(Duration value) {
+        this.routeRetention = positive(value, "routeRetention");
+        return this;
+    }
+
+    /**
+     * An XOAUTH2 connection is not reused once its access token expires within this margin: it is closed and the
+     * next message connects with a fresh token (SMTP allows one AUTH per session, RFC 4954 §4, so it cannot
+     * re-authenticate in place).
+     */
+    public SmtpPoolSettings reauthMargin(Duration value) {
+        this.reauthMargin = positive(value, "reauthMargin");
+        return this;
+    }
+
+    public Duration reauthMargin() {
+        return reauthMargin;
+    }
+
     /** The name sent in EHLO. */
     public SmtpPoolSettings heloName(String value) {
         this.heloName = Objects.requireNonNull(value);
@@ -109,6 +134,10 @@ public final class SmtpPoolSettings {
 
     public Duration borrowTimeout() {
         return borrowTimeout;
+    }
+
+    public Duration routeRetention() {
+        return routeRetention;
     }
 
     public String heloName() {

@@ -37,14 +37,20 @@ public final class SmtpRoute {
     private final Optional<String> username;
     private final Optional<String> password;
     private final byte[] passwordDigest;
+    private final Optional<OAuth> oauth;
 
     private SmtpRoute(Kind kind, String owner, String host, Optional<String> address, int port, SmtpSecurity security,
                       Optional<String> username, Optional<String> password) {
+        this(kind, owner, host, address, port, security, username, password, Optional.empty());
+    }
+
+    private SmtpRoute(Kind kind, String owner, String host, Optional<String> address, int port, SmtpSecurity security,
+                      Optional<String> username, Optional<String> password, Optional<OAuth> oauth) {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port must be 1-65535, was " + port);
         }
-        if (username.isPresent() != password.isPresent()) {
-            throw new IllegalArgumentException("a user name needs a password and the other way round");
+        if (username.isPresent() != (password.isPresent() || oauth.isPresent())) {
+            throw new IllegalArgumentException("a user name needs a password (or an OAuth token source) and the other way round");
         }
         this.kind = Objects.requireNonNull(kind);
         this.owner = Objects.requireNonNull(owner);
@@ -54,7 +60,31 @@ public final class SmtpRoute {
         this.security = Objects.requireNonNull(security);
         this.username = username;
         this.password = password;
-        this.passwordDigest = password.map(SmtpRoute::sha256).orElse(new byte[0]);
+        this.passwordDigest = password.or(() -> oauth.map(OAuth::credentialId)).map(SmtpRoute::sha256).orElse(new byte[0]);
+        this.oauth = oauth;
+    }
+
+    /**
+     * Where an XOAUTH2 upstream's access tokens come from (Google Workspace, Microsoft 365 SMTP with OAuth).
+     * {@code credentialId} stands for the credentials the tokens are issued for (a keyed hash of client and refresh
+     * token, {@code TokenCache.fingerprint}): it is part of the pool key, so new credentials make new connections.
+     */
+    public static final class OAuth {
+        private final String credentialId;
+        private final io.postbridge.core.oauth.TokenSource tokens;
+
+        public OAuth(String credentialId, io.postbridge.core.oauth.TokenSource tokens) {
+            this.credentialId = Objects.requireNonNull(credentialId);
+            this.tokens = Objects.requireNonNull(tokens);
+        }
+
+        public String credentialId() {
+            return credentialId;
+        }
+
+        public io.postbridge.core.oauth.TokenSource tokens() {
+            return tokens;
+        }
     }
 
     /** A mail exchanger of a recipient domain, at one of its addresses; opportunistic STARTTLS, no AUTH. */
@@ -73,6 +103,20 @@ public final class SmtpRoute {
     public static SmtpRoute upstream(String account, String host, int port, SmtpSecurity security, Optional<String> username,
                                      Optional<String> password) {
         return new SmtpRoute(Kind.UPSTREAM, account, host, Optional.empty(), port, security, username, password);
+    }
+
+    /**
+     * An account's upstream that authenticates with XOAUTH2 (RFC 7628 style bearer token): each new connection
+     * authenticates with a current access token, and a connection is retired before its token expires.
+     */
+    public static SmtpRoute upstreamOAuth(String account, String host, int port, SmtpSecurity security, String username, OAuth oauth) {
+        return new SmtpRoute(Kind.UPSTREAM, account, host, Optional.empty(), port, security, Optional.of(username), Optional.empty(),
+            Optional.of(oauth));
+    }
+
+    /** The XOAUTH2 token source, for upstreams that use one. */
+    public Optional<OAuth> oauth() {
+        return oauth;
     }
 
     public Kind kind() {
@@ -112,7 +156,7 @@ public final class SmtpRoute {
     /** For events, logs and WebAdmin: never the password. */
     public String describe() {
         return kind.wireName() + " " + host + address.filter(a -> !a.equals(host)).map(a -> " [" + a + "]").orElse("") + ":" + port
-            + username.map(u -> " as " + u).orElse("") + (owner.isEmpty() ? "" : " (account " + owner + ")");
+            + username.map(u -> " as " + u).orElse("") + (oauth.isPresent() ? " (XOAUTH2)" : "") + (owner.isEmpty() ? "" : " (account " + owner + ")");
     }
 
     @Override
@@ -128,7 +172,7 @@ public final class SmtpRoute {
         SmtpRoute other = (SmtpRoute) o;
         return kind == other.kind && port == other.port && owner.equals(other.owner) && host.equalsIgnoreCase(other.host)
             && address.equals(other.address) && security == other.security && username.equals(other.username)
-            && MessageDigest.isEqual(passwordDigest, other.passwordDigest);
+            && oauth.isPresent() == other.oauth.isPresent() && MessageDigest.isEqual(passwordDigest, other.passwordDigest);
     }
 
     @Override

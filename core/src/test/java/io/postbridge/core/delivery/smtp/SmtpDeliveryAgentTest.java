@@ -80,6 +80,20 @@ class SmtpDeliveryAgentTest {
     }
 
     @Test
+    void theAccountsDefaultRelayTakesAccountMailWhileMailOfNoAccountKeepsTheServerWideRoute() {
+        SmtpDeliveryAgent agent = new SmtpDeliveryAgent(sender, noDns(), 25, List.of(), List.of(SmtpRoute.smarthost("127.0.0.1",
+            relay.port(), SmtpSecurity.PLAINTEXT, Optional.empty(), Optional.empty())), java.time.Clock.systemUTC());
+        assertThat(agent.deliverForAccount(mail("bob@remote.test")).recipients(DeliveryOutcome.Kind.DELIVERED))
+            .containsExactly("bob@remote.test");
+        assertThat(agent.deliver(Optional.empty(), SmtpDeliveryAgent.Fallback.WHEN_UNSET, mail("carol@remote.test"))
+            .recipients(DeliveryOutcome.Kind.DELIVERED)).containsExactly("carol@remote.test");
+        assertThat(relay.received()).hasSize(2);
+        // forwarded mail and DSNs: direct to MX (here: the domain has none, so it bounces), never the accounts' relay
+        assertThat(agent.deliver(mail("dave@remote.test")).recipients(DeliveryOutcome.Kind.PERMANENT)).containsExactly("dave@remote.test");
+        assertThat(relay.received()).hasSize(2);
+    }
+
+    @Test
     void onlyOnTemporaryFailureFallsBackToTheRelayForTheRecipientsTheUpstreamDeferred() {
         upstream.rcptReply("later@remote.test", "451 4.7.1 slow down").rcptReply("gone@remote.test", "550 5.1.1 unknown");
         RecipientOutcomes whenUnset = throughRelay().deliver(Optional.of(upstreamRoute()), SmtpDeliveryAgent.Fallback.WHEN_UNSET,

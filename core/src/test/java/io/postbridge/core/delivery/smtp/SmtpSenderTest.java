@@ -222,6 +222,36 @@ class SmtpSenderTest {
     }
 
     @Test
+    void routesWithoutConnectionsAreForgottenAfterTheirRetentionWhileBusyOnesStay() throws Exception {
+        upstream = FakeUpstream.plain();
+        SmtpSender sender = sender(SmtpPoolSettings.defaults().maxIdle(Duration.ofMinutes(1)).routeRetention(Duration.ofMinutes(10)));
+        List<SmtpRoute> mxHosts = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            mxHosts.add(SmtpRoute.mx("mx" + i + ".remote" + i + ".test", "127.0.0.1", upstream.port()));
+        }
+        for (int i = 0; i < mxHosts.size(); i++) {
+            assertDelivered(sender.deliver(List.of(mxHosts.get(i)), mail(i, "bob@remote" + i + ".test")));
+        }
+        assertThat(pool.status()).hasSize(20);
+        mxHosts.subList(1, 20).forEach(pool::retire); // their connections closed (as the idle cap does)
+        clock.advance(Duration.ofMinutes(9));
+        assertDelivered(sender.deliver(List.of(mxHosts.get(1)), mail(21, "bob@remote1.test"))); // used again: kept
+        pool.retire(mxHosts.get(1));
+        assertThat(pool.status()).as("within the retention everything is still listed").hasSize(20);
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(pool.status()).extracting(SmtpConnectionPool.PoolStatus::destination).as("mx0 still has its open connection,"
+            + " mx1 was used 2 minutes ago").containsExactly("mx mx0.remote0.test [127.0.0.1]:" + upstream.port(),
+            "mx mx1.remote1.test [127.0.0.1]:" + upstream.port());
+        assertThat(pool.status().get(0).open()).isEqualTo(1);
+
+        // a forgotten route comes back with fresh counters when mail goes there again
+        assertDelivered(sender.deliver(List.of(mxHosts.get(5)), mail(22, "bob@remote5.test")));
+        assertThat(pool.status()).filteredOn(p -> p.destination().contains("mx5.")).singleElement()
+            .satisfies(p -> assertThat(p.messagesSent()).isEqualTo(1));
+    }
+
+    @Test
     void noMxAnsweringIsTransientNamingTheLastProblem() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
