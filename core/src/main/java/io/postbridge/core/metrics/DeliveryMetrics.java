@@ -35,6 +35,22 @@ public final class DeliveryMetrics {
         return attempt;
     }
 
+    /** Times a blocking attempt and counts its outcomes. */
+    public RecipientOutcomes measure(MetricNames.Route route, java.util.function.Supplier<RecipientOutcomes> attempt) {
+        PostbridgeMetrics.Timing timing = metrics.startTimer(MetricNames.deliveryLatency(route));
+        RecipientOutcomes outcomes;
+        try {
+            outcomes = attempt.get();
+        } catch (RuntimeException e) {
+            timing.stop();
+            metrics.increment(MetricNames.delivery(route, MetricNames.Outcome.TRANSIENT));
+            throw e;
+        }
+        timing.stop();
+        count(route, outcomes);
+        return outcomes;
+    }
+
     /** Counts an attempt that was not timed (its outcome was known at once). */
     public void count(MetricNames.Route route, RecipientOutcomes outcomes) {
         Set<DeliveryOutcome.Kind> kinds = EnumSet.noneOf(DeliveryOutcome.Kind.class);

@@ -109,6 +109,18 @@ public final class MetricNames {
         return PREFIX + "bounce.parsed." + part(bounceClass);
     }
 
+    /**
+     * The counters of one parsed inbound message: a bounce counts once per recipient by hardness
+     * ({@code postbridge.bounce.parsed.hard}, {@code .soft}, {@code .unknown}); anything else once by kind
+     * ({@code .complaint}, {@code .auto_reply}, {@code .delivered}, {@code .not_a_bounce}).
+     */
+    public static java.util.List<String> bounceParsed(io.postbridge.core.bounce.BounceReport report) {
+        if (report.kind() != io.postbridge.core.bounce.BounceKind.BOUNCE || report.recipients().isEmpty()) {
+            return java.util.List.of(bounceParsed(report.kind().wireName()));
+        }
+        return report.recipients().stream().map(r -> bounceParsed(r.hardness().name())).collect(java.util.stream.Collectors.toList());
+    }
+
     /** Gauge: mails waiting in a James mail queue, e.g. {@code postbridge.queue.postbridge_api.depth}. */
     public static String queueDepth(String queue) {
         return PREFIX + "queue." + part(queue) + ".depth";
