@@ -1,5 +1,7 @@
 package io.postbridge.auth.observability;
 
+import java.time.Duration;
+
 import org.apache.james.core.healthcheck.ComponentName;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.core.healthcheck.Result;
@@ -16,6 +18,9 @@ import reactor.core.scheduler.Schedulers;
  * its class is in {@code additional.healthchecks} of conf/healthcheck.properties.
  */
 abstract class PostbridgeHealthCheck implements HealthCheck {
+    /** James's /healthcheck waits for every check: one that hangs (store, relay) must not hold the answer back. */
+    static final Duration TIMEOUT = Duration.ofSeconds(8);
+
     private final ComponentName name;
 
     PostbridgeHealthCheck(String name) {
@@ -32,9 +37,19 @@ abstract class PostbridgeHealthCheck implements HealthCheck {
 
     @Override
     public Publisher<Result> check() {
-        return Mono.fromCallable(() -> result(name, report()))
-            .onErrorResume(e -> Mono.just(Result.unhealthy(name, "the check failed: " + e, e)))
-            .subscribeOn(Schedulers.boundedElastic());
+        // never fails: a check that ends after the timeout must not leave an error nobody receives
+        return Mono.fromCallable(this::safeResult)
+            .subscribeOn(Schedulers.boundedElastic())
+            .timeout(TIMEOUT, Mono.fromCallable(() -> Result.unhealthy(name, "the check did not finish within " + TIMEOUT.toSeconds()
+                + " s: the Postbridge store (or the relay) does not answer")));
+    }
+
+    private Result safeResult() {
+        try {
+            return result(name, report());
+        } catch (RuntimeException e) {
+            return Result.unhealthy(name, "the check failed: " + e, e);
+        }
     }
 
     static Result result(ComponentName name, HealthReport report) {
