@@ -19,6 +19,20 @@ import io.postbridge.it.WebAdmin;
 
 /** The assembled server started with its own start script, as a separate process, spoken to over loopback SMTP. */
 class ServerEndToEndIT {
+    private static final java.util.regex.Pattern ACTIVITY = java.util.regex.Pattern.compile(
+        "Postbridge, last 2 s: received (\\d+), delivered (\\d+), deferred (\\d+), bounced (\\d+)");
+
+    /** The total of one count over the console's activity lines. */
+    private static int activity(String console, String what) {
+        int group = java.util.List.of("received", "delivered", "deferred", "bounced").indexOf(what) + 1;
+        java.util.regex.Matcher line = ACTIVITY.matcher(console);
+        int total = 0;
+        while (line.find()) {
+            total += Integer.parseInt(line.group(group));
+        }
+        return total;
+    }
+
     @TempDir
     Path tmp;
 
@@ -29,6 +43,8 @@ class ServerEndToEndIT {
         Ports ports = new Ports();
         try (ServerProcess server = ServerProcess.postbridge(tmp.resolve("postbridge"))) {
             ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second");
+            // the console's activity line every 2 s instead of every minute (conf/jvm.properties sets system properties)
+            server.conf().property("jvm.properties", "postbridge.activity.seconds", "2");
             server.start().awaitLog(ServerProcess.READY);
 
             String log = server.logSinceLastStart();
@@ -51,6 +67,13 @@ class ServerEndToEndIT {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> mx.messageIds().contains("<e2e-1@test>"));
             Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> Events.typesFor(webAdmin, "e2e-1@test").contains("delivered"));
+
+            // the console: Postbridge's lines and the activity summary, not James's INFO lines (those are in the file)
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> activity(server.logSinceLastStart(), "delivered") >= 1
+                && activity(server.logSinceLastStart(), "received") >= 1);
+            assertThat(server.logSinceLastStart()).doesNotContain(ServerProcess.JAMES_STARTED).doesNotContain("[INFO ] o.a.j.");
+            assertThat(Files.readString(server.home().resolve("var/log/james.log"))).contains(ServerProcess.JAMES_STARTED)
+                .contains("Postbridge: ready");
 
             int exit = server.stop();
             assertThat(exit).as("exit status after SIGTERM (143 = terminated by the signal, after the shutdown hook)")

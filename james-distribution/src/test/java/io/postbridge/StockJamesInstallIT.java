@@ -138,6 +138,21 @@ class StockJamesInstallIT {
             }
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fake.delivered().size() == 2);
             assertThat(fake.delivered()).extracting(d -> d.provider).containsExactlyInAnyOrder("gmail", "graph");
+
+            // observability (docs/observability.md): Postbridge's series in James's own /metrics (MetricsRoutes in the
+            // mounted webadmin.properties), its checks in James's /healthcheck (the mounted healthcheck.properties)
+            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(webAdmin.get("/metrics").body())
+                .contains("postbridge_delivery_gmail_ok_total", "postbridge_delivery_graph_ok_total", "postbridge_queue_spool_depth",
+                    "postbridge_smtp_auth_plain_ok_total"));
+            com.fasterxml.jackson.databind.JsonNode health = WebAdmin.parse(webAdmin.get("/healthcheck").body());
+            List<String> postbridgeChecks = new java.util.ArrayList<>();
+            health.path("checks").forEach(check -> {
+                if (check.path("componentName").asText().startsWith("Postbridge:")) {
+                    postbridgeChecks.add(check.path("componentName").asText() + "=" + check.path("status").asText());
+                }
+            });
+            assertThat(postbridgeChecks).as(health.toString()).contains("Postbridge:store=healthy", "Postbridge:master-key=healthy",
+                "Postbridge:disk=healthy").anyMatch(c -> c.startsWith("Postbridge:tokens=")).hasSize(7);
             assertThat(fake.googleTokenRequests()).isEqualTo(1);
             assertThat(fake.microsoftTokenRequests()).isEqualTo(1);
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->

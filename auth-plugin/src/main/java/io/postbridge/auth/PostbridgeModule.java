@@ -19,6 +19,10 @@ import io.postbridge.auth.api.JamesMailSpool;
 import io.postbridge.auth.alias.MailetContainerAliasForwarding;
 import io.postbridge.auth.dkim.DkimModule;
 import io.postbridge.auth.backend.PostbridgeBackendHolder;
+import io.postbridge.auth.observability.JamesPostbridgeMetrics;
+import io.postbridge.auth.observability.PostbridgeObservability;
+import io.postbridge.core.metrics.ActivitySummary;
+import io.postbridge.core.metrics.PostbridgeMetrics;
 import io.postbridge.auth.web.ConsentFlows;
 import io.postbridge.auth.web.ConnectRoutes;
 import io.postbridge.auth.web.PublicWebListener;
@@ -93,6 +97,24 @@ public class PostbridgeModule extends AbstractModule {
         Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ConnectRoutes.class);
         // the HTTPS JSON variant of the API (issue 17) on the same listener
         Multibinder.newSetBinder(binder(), PublicWebRoutes.class).addBinding().to(ApiHttpRoutes.class);
+
+        // observability (issue 18): metrics through James's MetricFactory/GaugeRegistry, gauges and the console's
+        // activity line started by James (guice.extension.startable); health checks: conf/healthcheck.properties
+        bind(JamesPostbridgeMetrics.class).in(Scopes.SINGLETON);
+        bind(PostbridgeObservability.class).in(Scopes.SINGLETON);
+    }
+
+    /** Counters, timers and gauges of every Postbridge component, counted for the console's activity line too. */
+    @Provides
+    @Singleton
+    ActivitySummary activitySummary(JamesPostbridgeMetrics james) {
+        return new ActivitySummary(james);
+    }
+
+    @Provides
+    @Singleton
+    PostbridgeMetrics metrics(ActivitySummary summary) {
+        return summary;
     }
 
     /** The consent flow (GET /connect/... on the public listener): accounts from the store, events in the event log. */

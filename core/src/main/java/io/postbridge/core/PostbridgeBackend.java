@@ -31,6 +31,8 @@ import io.postbridge.core.auth.SmtpAuthenticator;
 import io.postbridge.core.dkim.rotation.DkimKeyRepository;
 import io.postbridge.core.dkim.rotation.DkimRotationSettings;
 import io.postbridge.core.events.MailEventLog;
+import io.postbridge.core.metrics.CountingMailEventLog;
+import io.postbridge.core.metrics.ForwardingMetrics;
 import io.postbridge.core.microsoft.MicrosoftPassThrough;
 import io.postbridge.core.otp.OtpRepository;
 import io.postbridge.core.otp.OtpSettings;
@@ -113,6 +115,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final AccountAdministration administration;
     private final Webhooks webhooks;
     private final WebhookDispatcher webhookDispatcher;
+    private final JdbcWebhookStore webhookStore;
     // the API listener and one-time codes (issue 17)
     private final ApiKeyHasher keyHasher;
     private final ApiAuthentication apiAuthentication;
@@ -120,6 +123,8 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final OtpRepository otpCodes;
     private final ApiListenerSettings grpcSettings;
     private final OtpSettings otpSettings;
+    /** Counters and gauges of core services, forwarded to the server's metrics once attached (docs/observability.md). */
+    private final ForwardingMetrics metrics = new ForwardingMetrics();
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
@@ -147,12 +152,17 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
         // webhooks: endpoint secrets sealed in pb_secret; the outbox is written with each event, in its transaction
         JdbcWebhookStore webhookStore = new JdbcWebhookStore(jdbc, secretVault, clock);
-        this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore));
+        this.events = new CountingMailEventLog(new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore)),
+            metrics);
         this.bounceOutcomes = new BounceOutcomes(suppressions, events);
         EgressGuard egress = new EgressGuard(settings.webhooks().allowedTargets());
         this.webhooks = new Webhooks(webhookStore, egress, clock);
         this.webhookDispatcher = new WebhookDispatcher(webhookStore, settings.webhooks(), egress, events, clock, settings.eventsRetention());
         webhookStore.onEnqueued(webhookDispatcher::wake);
+        this.webhookStore = webhookStore;
+        webhookDispatcher.recordTo(metrics);
+        suppressions.recordTo(metrics);
+        tokens.activity().recordTo(metrics);
         // managed DKIM keys: private keys sealed in pb_secret, so the rotation above re-encrypts them too
         this.dkimKeys = new JdbcDkimKeyRepository(jdbc, secretVault, clock);
         this.dkimRotation = settings.dkimRotation();
@@ -327,6 +337,16 @@ public final class PostbridgeBackend implements AutoCloseable {
     }
 
     /** Access tokens of every account and pass-through app; API delivery uses this same instance. */
+    /** Where core services record metrics: the server attaches James's metrics here ({@link ForwardingMetrics#attach}). */
+    public ForwardingMetrics metrics() {
+        return metrics;
+    }
+
+    /** Webhook deliveries waiting in the outbox (metrics, health check). */
+    public long webhookBacklog() {
+        return webhookStore.backlog();
+    }
+
     public TokenCache tokens() {
         return tokens;
     }

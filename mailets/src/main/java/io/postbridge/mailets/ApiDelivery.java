@@ -91,6 +91,7 @@ public class ApiDelivery extends GenericMailet {
     private final BounceOutcomes outcomes;
     private final MailQueueFactory<?> queues;
     private final TokenCache tokens;
+    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
     private MailQueue queue;
     private String queueName;
     private ApiSender sender;
@@ -105,6 +106,12 @@ public class ApiDelivery extends GenericMailet {
         this.events = events;
         this.queues = queues;
         this.tokens = tokens;
+    }
+
+    /** Delivery counters and latency per route (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
     }
 
     @Override
@@ -160,7 +167,7 @@ public class ApiDelivery extends GenericMailet {
             throw new MessagingException("Postbridge API delivery cannot load its token libraries (google-auth-library,"
                 + " msal4j): " + e, e instanceof Exception ? (Exception) e : null);
         }
-        worker = new DeliveryQueueWorker("api", queue, new ApiDeliveryWorker(sender, accounts), events, getMailetContext(),
+        worker = new DeliveryQueueWorker("api", queue, new ApiDeliveryWorker(sender, accounts, new io.postbridge.core.metrics.DeliveryMetrics(metrics)), events, getMailetContext(),
             new RetryPolicy(initial, maximum, window),
             // the postmaster is known only once the whole mailet container is configured: read it when bouncing
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())

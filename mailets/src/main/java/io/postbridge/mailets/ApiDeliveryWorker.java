@@ -17,6 +17,8 @@ import io.postbridge.core.delivery.OutgoingMail;
 import io.postbridge.core.delivery.ProviderAccount;
 import io.postbridge.core.delivery.ProviderAccounts;
 import io.postbridge.core.delivery.RecipientOutcomes;
+import io.postbridge.core.metrics.DeliveryMetrics;
+import io.postbridge.core.metrics.PostbridgeMetrics;
 
 /**
  * One API delivery attempt of a queued mail (the queue, retries, DSNs and events are {@link DeliveryQueueWorker}'s,
@@ -30,9 +32,16 @@ final class ApiDeliveryWorker implements DeliveryQueueWorker.Attempt {
      *  (its bytes, the upload copy, and for large Graph mail the parsed parts). */
     private final MemoryBudget memory = MemoryBudget.shareOfHeap(0.25);
 
+    private final DeliveryMetrics metrics;
+
     ApiDeliveryWorker(ApiSender sender, ProviderAccounts accounts) {
+        this(sender, accounts, new DeliveryMetrics(PostbridgeMetrics.NONE));
+    }
+
+    ApiDeliveryWorker(ApiSender sender, ProviderAccounts accounts, DeliveryMetrics metrics) {
         this.sender = sender;
         this.accounts = accounts;
+        this.metrics = metrics;
     }
 
     @Override
@@ -51,7 +60,7 @@ final class ApiDeliveryWorker implements DeliveryQueueWorker.Attempt {
                 Optional.empty()));
         }
         long weight = 3 * Math.max(messageSize(mail), 1);
-        return memory.acquire(weight)
+        return metrics.observe(DeliveryMetrics.route(settings.get().provider()), memory.acquire(weight)
             .thenCompose(ignored -> {
                 OutgoingMail outgoing;
                 try {
@@ -64,7 +73,7 @@ final class ApiDeliveryWorker implements DeliveryQueueWorker.Attempt {
                 return sender.deliver(settings.get(), outgoing);
             })
             .whenComplete((outcome, error) -> memory.release(weight))
-            .thenApply(outcome -> RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), outcome));
+            .thenApply(outcome -> RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), outcome)));
     }
 
     private static CompletableFuture<RecipientOutcomes> all(Mail mail, DeliveryOutcome outcome) {

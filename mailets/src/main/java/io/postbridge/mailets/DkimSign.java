@@ -39,6 +39,8 @@ import io.postbridge.core.dkim.keys.DkimKeyTable;
 import io.postbridge.core.dkim.keys.DkimKeyTableRegistry;
 import io.postbridge.core.dkim.keys.DkimSigningService;
 import io.postbridge.core.dkim.keys.SigningOutcome;
+import io.postbridge.core.metrics.MetricNames;
+import io.postbridge.core.metrics.PostbridgeMetrics;
 import io.postbridge.core.dkim.keys.WhenKeyMissing;
 import io.postbridge.core.dkim.mime.SigningPreparation;
 import io.postbridge.core.dkim.rotation.ManagedDkimKeys;
@@ -82,11 +84,18 @@ public class DkimSign extends GenericMailet {
     private DkimSigningService signing;
     private SigningPreparation preparation;
     private MailQueue spool;
+    private PostbridgeMetrics metrics = PostbridgeMetrics.NONE;
 
     @Inject
     public DkimSign(FileSystem fileSystem, ManagedDkimKeys managedKeys, DkimKeyTableRegistry registry,
                     MailQueueFactory<?> queues) {
         this(fileSystem, managedKeys, registry, queues, Clock.systemUTC());
+    }
+
+    /** Signatures per algorithm and failures (docs/observability.md). */
+    @Inject
+    public void recordTo(PostbridgeMetrics metrics) {
+        this.metrics = metrics;
     }
 
     DkimSign(FileSystem fileSystem, ManagedDkimKeys managedKeys, DkimKeyTableRegistry registry,
@@ -163,12 +172,14 @@ public class DkimSign extends GenericMailet {
         } catch (IOException | MessagingException | RuntimeException e) {
             // a message we cannot parse still deserves delivery; it just leaves unsigned
             LOGGER.error("DKIM: cannot sign mail {} ({}); sending it unsigned", mail.getName(), e.toString());
+            metrics.increment(MetricNames.DKIM_FAILURES);
             result(mail, "unsigned: " + e);
             return;
         }
         switch (outcome.kind()) {
             case SIGNED:
                 mail.setMessage(preparation.toMimeMessage(outcome.message()));
+                outcome.keys().forEach(k -> metrics.increment(MetricNames.dkimSigned(k.key().algorithm().tagValue())));
                 mail.removeAttribute(HELD_SINCE);
                 outcome.warnings().forEach(w -> LOGGER.warn("DKIM: {} signed without one of its keys: {}",
                     outcome.domain().orElse("?"), w));
@@ -177,6 +188,7 @@ public class DkimSign extends GenericMailet {
                 LOGGER.debug("DKIM: signed mail {} as {}", mail.getName(), outcome.domain().orElse("?"));
                 break;
             case KEY_MISSING:
+                metrics.increment(MetricNames.DKIM_FAILURES);
                 if (outcome.action().orElse(WhenKeyMissing.SEND_UNSIGNED) == WhenKeyMissing.HOLD) {
                     hold(mail, outcome);
                 } else {

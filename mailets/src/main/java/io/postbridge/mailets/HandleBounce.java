@@ -48,6 +48,7 @@ public class HandleBounce extends GenericMailet {
     private final BounceParser parser = new BounceParser();
     private final VerpReturnPaths verp;
     private final SuppressionList suppressions;
+    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
 
     @Inject
     public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog, VerpReturnPaths verp, SuppressionList suppressions) {
@@ -55,6 +56,12 @@ public class HandleBounce extends GenericMailet {
         this.outcomes = outcomes;
         this.eventLog = eventLog;
         this.verp = verp;
+    }
+
+    /** Bounces parsed by class (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
     }
 
     @Override
@@ -80,6 +87,7 @@ public class HandleBounce extends GenericMailet {
         } catch (IOException e) {
             throw new MessagingException("could not read the bounce " + mail.getName() + ": " + e.getMessage(), e);
         }
+        io.postbridge.core.metrics.MetricNames.bounceParsed(report).forEach(metrics::increment);
         Optional<VerpAddress> verpRecipient = verpRecipient(mail);
         Optional<String> account;
         String detail;

@@ -43,6 +43,9 @@ import io.postbridge.core.delivery.smtp.SmtpDeliveryAgent;
 import io.postbridge.core.delivery.smtp.SmtpPoolSettings;
 import io.postbridge.core.delivery.smtp.SmtpPools;
 import io.postbridge.core.delivery.smtp.SmtpRelaySettings;
+import io.postbridge.core.metrics.DeliveryMetrics;
+import io.postbridge.core.metrics.MetricNames;
+import io.postbridge.core.metrics.PostbridgeMetrics;
 import io.postbridge.core.delivery.smtp.SmtpRoute;
 import io.postbridge.core.delivery.smtp.SmtpSecurity;
 import io.postbridge.core.delivery.smtp.SmtpSender;
@@ -136,6 +139,9 @@ public class SmtpDelivery extends GenericMailet {
     private Scheduler sending;
     private DeliveryQueueWorker worker;
     private Disposable takeOver;
+    private MetricNames.Route serverRoute = MetricNames.Route.MX;
+    private MetricNames.Route accountRelayRoute = MetricNames.Route.MX;
+    private DeliveryMetrics metrics = new DeliveryMetrics(PostbridgeMetrics.NONE);
 
     @Inject
     public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools,
@@ -147,6 +153,12 @@ public class SmtpDelivery extends GenericMailet {
         this.events = events;
         this.queues = queues;
         this.dns = dns;
+    }
+
+    /** Delivery counters and latency per route (docs/observability.md). */
+    @Inject
+    public void recordTo(PostbridgeMetrics metrics) {
+        this.metrics = new DeliveryMetrics(metrics);
     }
 
     @Override
@@ -217,6 +229,9 @@ public class SmtpDelivery extends GenericMailet {
         queue = queues.createQueue(MailQueueName.of(queueName));
         pool = new SmtpConnectionPool(poolSettings);
         pools.register(queueName, pool);
+        pools.registerRelays(queueName, smarthosts);
+        serverRoute = smarthosts.isEmpty() ? MetricNames.Route.MX : MetricNames.Route.SMARTHOST;
+        accountRelayRoute = relay.routes().isEmpty() ? serverRoute : MetricNames.Route.SMARTHOST;
         // accounts' mail without an upstream of its own: the relay of postbridge.properties (smtp.relay.*), if set
         agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts, relay.routes(), Clock.systemUTC());
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
@@ -280,7 +295,7 @@ public class SmtpDelivery extends GenericMailet {
         mail.setState(Mail.GHOST);
     }
 
-    /** One attempt, on a sending thread (javax.mail blocks). */
+    /** One attempt, on a sending thread (javax.mail blocks), counted and timed per route. */
     private CompletableFuture<RecipientOutcomes> attempt(Mail mail) {
         return Mono.fromCallable(() -> {
             OutgoingMail outgoing;
@@ -297,12 +312,14 @@ public class SmtpDelivery extends GenericMailet {
                 upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
                     .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
                 if (account.isEmpty()) {
-                    return agent.deliver(outgoing); // no account (forwarded mail, DSNs): the server-wide route
+                    // no account (forwarded mail, DSNs): the server-wide route
+                    return metrics.measure(serverRoute, () -> agent.deliver(outgoing));
                 }
                 if (upstream.isEmpty()) {
-                    return agent.deliverForAccount(outgoing); // no smtp settings: the accounts' default relay
+                    // no smtp settings: the accounts' default relay
+                    return metrics.measure(accountRelayRoute, () -> agent.deliverForAccount(outgoing));
                 }
-                return agent.deliver(account.get(), upstream.get(), outgoing);
+                return metrics.measure(MetricNames.Route.SMTP_UPSTREAM, () -> agent.deliver(account.get(), upstream.get(), outgoing));
             } catch (RuntimeException e) {
                 // incomplete settings, store unavailable: an operator can fix it within the retry window
                 return RecipientOutcomes.all(outgoing.recipients(), DeliveryOutcome.transientFailure(e.getMessage(), Optional.empty()));

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import io.postbridge.core.PostbridgeBackend;
+import io.postbridge.core.metrics.PostbridgeMetrics;
 import io.postbridge.core.settings.PostbridgeSettings;
 
 /**
@@ -33,7 +34,8 @@ public class PostbridgeBackendHolder {
     private final PostbridgeSettings settings;
 
     @Inject
-    public PostbridgeBackendHolder(PropertiesProvider properties, FileSystem fileSystem) throws ConfigurationException {
+    public PostbridgeBackendHolder(PropertiesProvider properties, FileSystem fileSystem, PostbridgeMetrics metrics)
+        throws ConfigurationException {
         File workingDirectory;
         try {
             workingDirectory = fileSystem.getBasedir();
@@ -42,6 +44,8 @@ public class PostbridgeBackendHolder {
         }
         this.settings = PostbridgeSettings.from(values(properties), workingDirectory.toPath());
         this.backend = PostbridgeBackend.start(settings, System.getenv(), Clock.systemUTC(), PostbridgeBackend::msal);
+        // the store's services (events, token cache, suppressions, webhooks) record into James's metrics
+        backend.metrics().attach(metrics);
         if (settings.webhooks().dispatch()) {
             // sends the webhook outbox (every node may: the store hands each delivery to one node at a time)
             backend.webhookDispatcher().start();

@@ -83,6 +83,25 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
         this.users = users;
     }
 
+    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
+
+    /** Where refusals are counted (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Counts an AUTH outcome per mechanism (and a throttled AUTH as a refusal), then returns it. */
+    private HookResult counted(String mechanism, HookResult result) {
+        String outcome = result == AUTHENTICATED ? "ok" : result == THROTTLED ? "throttled" : result == DISABLED ? "disabled"
+            : result == UNAVAILABLE ? "unavailable" : result == ENCRYPTION_REQUIRED ? "encryption_required" : "invalid";
+        metrics.increment(io.postbridge.core.metrics.MetricNames.smtpAuth(mechanism, outcome));
+        if (result == THROTTLED) {
+            metrics.increment(io.postbridge.core.metrics.MetricNames.refused(io.postbridge.core.metrics.MetricNames.Refusal.THROTTLE));
+        }
+        return result;
+    }
+
     @Override
     public void init(Configuration config) {
         allowPlaintextAuth = config.getBoolean("allowPlaintextAuth", false);
@@ -112,7 +131,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
             return null;
         }
         if (!session.isTLSStarted() && !allowPlaintextAuth) {
-            return response(ENCRYPTION_REQUIRED);
+            return response(counted(mechanism, ENCRYPTION_REQUIRED));
         }
         if (mechanism.equals("PLAIN")) {
             if (initialResponse.isPresent()) {
@@ -144,7 +163,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
         if (!fields[0].isEmpty() && !fields[0].equalsIgnoreCase(fields[1])) {
             return response(AUTHORIZATION_IDENTITY_UNSUPPORTED);
         }
-        return response(check(session, fields[1], fields[2], tryUsername(fields[1])));
+        return response(counted("plain", check(session, fields[1], fields[2], tryUsername(fields[1]))));
     }
 
     private Response loginUsername(SMTPSession session, String base64) {
@@ -157,7 +176,7 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
             if (password.isEmpty()) {
                 return cannotDecode("AUTH LOGIN password");
             }
-            return response(check(session, user.get(), password.get(), tryUsername(user.get())));
+            return response(counted("login", check(session, user.get(), password.get(), tryUsername(user.get()))));
         }));
         return new SMTPResponse("334", PASSWORD_CHALLENGE);
     }
@@ -210,9 +229,10 @@ public class ApiKeyAuthHook implements AuthHook, CommandHandler<SMTPSession> {
     @Override
     public HookResult doAuth(SMTPSession session, Username username, String password) {
         if (!session.isTLSStarted() && !allowPlaintextAuth) {
-            return ENCRYPTION_REQUIRED;
+            return counted("james", ENCRYPTION_REQUIRED);
         }
-        return check(session, SmtpSessions.rawUsername(username), password, Optional.of(username));
+        // James's own AUTH handler asked (it does not say which mechanism)
+        return counted("james", check(session, SmtpSessions.rawUsername(username), password, Optional.of(username)));
     }
 
     @Override

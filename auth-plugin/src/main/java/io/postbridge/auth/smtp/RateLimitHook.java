@@ -40,6 +40,19 @@ public class RateLimitHook implements MailHook, RcptHook {
         this.limits = limits;
     }
 
+    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
+
+    /** Where refusals are counted (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private HookResult refused(io.postbridge.core.metrics.MetricNames.Refusal reason, HookResult reply) {
+        metrics.increment(io.postbridge.core.metrics.MetricNames.refused(reason));
+        return reply;
+    }
+
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Optional<String> subject = subject(session);
@@ -52,7 +65,7 @@ public class RateLimitHook implements MailHook, RcptHook {
         }
         String who = SmtpSessions.describe(session);
         LOGGER.info("Postbridge: MAIL refused for {}: more than {} messages per minute", who, decision.limit());
-        return messagesExceeded(who, decision);
+        return refused(io.postbridge.core.metrics.MetricNames.Refusal.RATE_LIMIT, messagesExceeded(who, decision));
     }
 
     @Override
@@ -67,7 +80,7 @@ public class RateLimitHook implements MailHook, RcptHook {
         }
         String who = SmtpSessions.describe(session);
         LOGGER.info("Postbridge: RCPT refused for {}: more than {} recipients per day", who, decision.limit());
-        return recipientsExceeded(who, decision);
+        return refused(io.postbridge.core.metrics.MetricNames.Refusal.RATE_LIMIT, recipientsExceeded(who, decision));
     }
 
     // the replies a client sees, each written once

@@ -93,6 +93,19 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
         requireAuthForLocalSenders = config.getBoolean("requireAuthForLocalSenders", false);
     }
 
+    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
+
+    /** Where refusals are counted (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    private HookResult refused(io.postbridge.core.metrics.MetricNames.Refusal reason, HookResult reply) {
+        metrics.increment(io.postbridge.core.metrics.MetricNames.refused(reason));
+        return reply;
+    }
+
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Optional<SmtpPrincipal> principal = SmtpSessions.principal(session);
@@ -103,7 +116,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             }
             if (sender.isNullSender() || !policy.allows(account, sender.get().asString())) {
                 LOGGER.info("Postbridge: MAIL FROM <{}> refused for account '{}': not an allowed sender", sender.asString(), account.name());
-                return senderNotAllowed(sender, account);
+                return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, senderNotAllowed(sender, account));
             }
             return HookResult.DECLINED;
         }
@@ -132,7 +145,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             return HookResult.DECLINED;
         }
         LOGGER.info("Postbridge: MAIL FROM <{}> refused for user {}: not its address", sender.asString(), user.asString());
-        return senderNotAllowed(sender, user);
+        return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, senderNotAllowed(sender, user));
     }
 
     @Override
@@ -164,12 +177,12 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
     private HookResult checkHeaderFrom(MimeMessage message, Account account) throws MessagingException {
         List<String> from = fromAddresses(message);
         if (from.isEmpty()) {
-            return noFromHeader(account);
+            return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, noFromHeader(account));
         }
         for (String address : from) {
             if (!policy.allows(account, address)) {
                 LOGGER.info("Postbridge: message refused for account '{}': header From <{}> is not an allowed sender", account.name(), address);
-                return headerFromNotAllowed(address, account);
+                return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, headerFromNotAllowed(address, account));
             }
         }
         return HookResult.DECLINED;

@@ -41,6 +41,14 @@ public class SuppressedRecipientHook implements RcptHook {
         this.suppressions = suppressions;
     }
 
+    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
+
+    /** Where refusals are counted (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt, Map<String, String> parameters) {
         Optional<String> scope = scope(session);
@@ -64,6 +72,7 @@ public class SuppressedRecipientHook implements RcptHook {
         String[] reply = SuppressionList.rejection(suppressed.get());
         LOGGER.info("Postbridge: RCPT {} refused for {}: suppressed ({})", rcpt.asString(), SmtpSessions.describe(session),
             suppressed.get().reason().wireName());
+        metrics.increment(io.postbridge.core.metrics.MetricNames.refused(io.postbridge.core.metrics.MetricNames.Refusal.SUPPRESSION));
         return SmtpReplies.deny(reply[0], reply[1]);
     }
 

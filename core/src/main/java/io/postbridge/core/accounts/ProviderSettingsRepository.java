@@ -20,4 +20,9 @@ public interface ProviderSettingsRepository {
 
     /** The re-consent flag, until {@link #put} clears it. */
     Optional<ReconsentFlag> reconsentFlag(long accountId);
+
+    /** Every flagged account's flag, by account id (metrics and the tokens health check). */
+    default java.util.Map<Long, ReconsentFlag> reconsentFlags() {
+        return java.util.Map.of();
+    }
 }

@@ -36,6 +36,13 @@ public final class ChainedProviderAccounts implements ProviderAccounts {
     }
 
     @Override
+    public java.util.Map<String, String> awaitingReconsent() {
+        java.util.Map<String, String> all = new java.util.TreeMap<>(second.awaitingReconsent());
+        all.putAll(first.awaitingReconsent());
+        return all;
+    }
+
+    @Override
     public void refreshTokenRotated(String account, String newRefreshToken) {
         owner(account).refreshTokenRotated(account, newRefreshToken);
     }

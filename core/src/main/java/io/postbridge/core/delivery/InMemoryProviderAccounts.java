@@ -62,6 +62,11 @@ public final class InMemoryProviderAccounts implements ProviderAccounts {
     }
 
     /** Why the account needs re-consent, if it does. */
+    @Override
+    public Map<String, String> awaitingReconsent() {
+        return Map.copyOf(reconsent);
+    }
+
     public Optional<String> reconsentReason(String account) {
         return Optional.ofNullable(reconsent.get(account));
     }

@@ -38,6 +38,11 @@ public interface ProviderAccounts {
      */
     void reconsentNeeded(String account, String reason);
 
+    /** The accounts flagged by {@link #reconsentNeeded}, with the provider's reason, until their settings are replaced. */
+    default java.util.Map<String, String> awaitingReconsent() {
+        return java.util.Map.of();
+    }
+
     /** The provider issued a new refresh token (Microsoft rotates them on every use): store it. */
     void refreshTokenRotated(String account, String newRefreshToken);
 }

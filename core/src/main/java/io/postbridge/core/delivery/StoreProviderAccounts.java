@@ -100,6 +100,13 @@ public final class StoreProviderAccounts implements ProviderAccounts {
             vault.put(SecretVault.accountScope(account.id(), PROVIDER_SECRETS), REFRESH_TOKEN, Optional.of(account.id()), newRefreshToken));
     }
 
+    @Override
+    public Map<String, String> awaitingReconsent() {
+        Map<String, String> flagged = new java.util.TreeMap<>();
+        settings.reconsentFlags().forEach((id, flag) -> accounts.findById(id).ifPresent(a -> flagged.put(a.name(), flag.reason())));
+        return flagged;
+    }
+
     public Optional<String> reconsentReason(String account) {
         return accounts.findByName(account).flatMap(a -> settings.reconsentFlag(a.id())).map(ReconsentFlag::reason);
     }

@@ -38,6 +38,7 @@ public final class TokenCache {
     private final Duration minimumValidity;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final byte[] fingerprintKey = new byte[32];
+    private final TokenActivity activity = new TokenActivity();
 
     public TokenCache(Clock clock, Duration refreshAhead, Duration minimumValidity) {
         this.clock = Objects.requireNonNull(clock);
@@ -94,6 +95,11 @@ public final class TokenCache {
         entries.remove(key);
     }
 
+    /** Requests sent to token endpoints and how they ended (metrics, health check). */
+    public TokenActivity activity() {
+        return activity;
+    }
+
     /** How many keys are cached (tests: failures do not accumulate). */
     public int size() {
         return entries.size();
@@ -126,6 +132,7 @@ public final class TokenCache {
 
         private CompletableFuture<AccessToken> startFetch(Supplier<TokenSource> source) {
             CompletableFuture<AccessToken> fetch;
+            activity.requested();
             try {
                 fetch = source.get().fetch();
             } catch (RuntimeException e) {
@@ -134,6 +141,11 @@ public final class TokenCache {
             CompletableFuture<AccessToken> shared = new CompletableFuture<>();
             inFlight = shared;
             fetch.whenComplete((token, error) -> {
+                if (error == null) {
+                    activity.succeeded(clock.instant());
+                } else {
+                    activity.failed(clock.instant(), unwrap(error));
+                }
                 synchronized (this) {
                     inFlight = null;
                     if (error == null) {

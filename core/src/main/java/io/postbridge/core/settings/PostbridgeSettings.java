@@ -98,6 +98,11 @@ public final class PostbridgeSettings {
         VERP_ENABLED, VERP_SECRETS_FILE, VERP_MAX_AGE_DAYS, VERP_DEFAULT_DOMAIN, VERP_DOMAINS));
 
     static {
+        // the health checks' thresholds (issue 18)
+        KNOWN.addAll(new java.util.TreeSet<>(io.postbridge.core.health.HealthSettings.KNOWN));
+    }
+
+    static {
         KNOWN.addAll(java.util.List.of(GRPC_ENABLED, GRPC_HOST, GRPC_PORT, GRPC_PLAINTEXT, GRPC_KEYSTORE, GRPC_KEYSTORE_PASSWORD,
             GRPC_KEYSTORE_TYPE, OTP_DIGITS, OTP_LIFESPAN, OTP_MAX_ATTEMPTS, OTP_RESEND_INTERVAL, OTP_SUBJECT, OTP_BODY));
         // the server-wide default relay of SmtpDelivery (issue 15)
@@ -135,6 +140,7 @@ public final class PostbridgeSettings {
     private final Duration eventsRetention;
     private final Duration aliasesCacheTime;
     private final WebhookSettings webhooks;
+    private final io.postbridge.core.health.HealthSettings health;
     private final SuppressionPolicy suppressionPolicy;
     private final ApiListenerSettings grpc;
     private final OtpSettings otp;
@@ -194,6 +200,7 @@ public final class PostbridgeSettings {
                 allowedTargets.add(reader.parsed(WEBHOOKS_ALLOWED_TARGETS, ignored -> IpRange.parse(range)).orElseThrow());
             }
         }
+        this.health = io.postbridge.core.health.HealthSettings.from(reader);
         this.webhooks = new WebhookSettings(reader.bool(WEBHOOKS_DISPATCH, true),
             reader.duration(WEBHOOKS_TIMEOUT, WebhookSettings.DEFAULT_TIMEOUT, Duration.ofMillis(1)),
             firstRetry, maxRetry, reader.integer(WEBHOOKS_ATTEMPTS, WebhookSettings.DEFAULT_ATTEMPTS, 1, 50),
@@ -330,6 +337,11 @@ public final class PostbridgeSettings {
     }
 
     /** Signed delivery webhooks ({@code webhooks.*}). */
+    /** Thresholds of the health checks ({@code health.*}). */
+    public io.postbridge.core.health.HealthSettings health() {
+        return health;
+    }
+
     public WebhookSettings webhooks() {
         return webhooks;
     }

@@ -75,6 +75,15 @@ public final class JdbcProviderSettingsRepository implements ProviderSettingsRep
     }
 
     @Override
+    public Map<Long, ReconsentFlag> reconsentFlags() {
+        Map<Long, ReconsentFlag> flags = new LinkedHashMap<>();
+        jdbc.query("SELECT account_id, reconsent_reason, reconsent_since FROM pb_provider_settings WHERE reconsent_reason IS NOT NULL"
+            + " ORDER BY account_id", row -> flags.put(row.getLong("account_id"),
+                new ReconsentFlag(row.getString("reconsent_reason"), Instant.ofEpochMilli(row.getLong("reconsent_since")))));
+        return flags;
+    }
+
+    @Override
     public Optional<ReconsentFlag> reconsentFlag(long accountId) {
         return jdbc.queryOne("SELECT reconsent_reason, reconsent_since FROM pb_provider_settings WHERE account_id = ?",
             row -> row.getString("reconsent_reason") == null ? Optional.<ReconsentFlag>empty()

@@ -242,6 +242,12 @@ public final class JdbcWebhookStore implements WebhookStore {
     }
 
     @Override
+    public long backlog() {
+        return jdbc.queryOne("SELECT COUNT(*) AS waiting FROM pb_webhook_delivery d JOIN pb_webhook_endpoint e ON e.id = d.endpoint_id"
+            + " WHERE d.status = 'pending' AND e.enabled = TRUE", row -> row.getLong("waiting")).orElse(0L);
+    }
+
+    @Override
     public int pruneFinished(Instant before) {
         return jdbc.inTransaction(tx -> {
             tx.update("DELETE FROM pb_webhook_attempt WHERE delivery_id IN (SELECT id FROM pb_webhook_delivery"

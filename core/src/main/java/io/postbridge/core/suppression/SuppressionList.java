@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 import io.postbridge.core.bounce.Hardness;
+import io.postbridge.core.metrics.MetricNames;
+import io.postbridge.core.metrics.PostbridgeMetrics;
 
 /**
  * The suppression rules, one place for the bounce handler, the SMTP delivery, the RCPT check and WebAdmin: a hard
@@ -19,6 +21,7 @@ public final class SuppressionList {
     private final SuppressionPolicy policy;
     private final BouncePolicyRepository policies;
     private final Clock clock;
+    private volatile PostbridgeMetrics metrics = PostbridgeMetrics.NONE;
 
     public SuppressionList(SuppressionRepository repository, SuppressionPolicy policy, Clock clock) {
         this(repository, BouncePolicyRepository.NONE, policy, clock);
@@ -45,6 +48,7 @@ public final class SuppressionList {
         switch (hardness) {
             case HARD:
                 repository.resetSoftBounces(account, address);
+                metrics.increment(MetricNames.SUPPRESSIONS_ADDED);
                 return Optional.of(repository.suppress(account, address, SuppressionReason.HARD_BOUNCE, source, detail, now, expiry(now)));
             case SOFT:
                 int count = repository.countSoftBounce(account, address, now, policy.softWindow());
@@ -52,6 +56,7 @@ public final class SuppressionList {
                     return Optional.empty();
                 }
                 repository.resetSoftBounces(account, address);
+                metrics.increment(MetricNames.SUPPRESSIONS_ADDED);
                 return Optional.of(repository.suppress(account, address, SuppressionReason.SOFT_BOUNCES, source,
                     count + " soft bounces within " + policy.softWindow().toDays() + " days, the last: " + detail, now, expiry(now)));
             default:
@@ -61,6 +66,7 @@ public final class SuppressionList {
 
     public Suppression recordComplaint(String account, String recipient, String detail) {
         Instant now = clock.instant();
+        metrics.increment(MetricNames.SUPPRESSIONS_ADDED);
         return repository.suppress(account, normalise(recipient), SuppressionReason.COMPLAINT, "complaint", detail, now, expiry(now));
     }
 
@@ -102,13 +108,23 @@ public final class SuppressionList {
     /** An operator's entry (WebAdmin), for an account or {@link Suppression#GLOBAL}. */
     public Suppression add(String scope, String recipient, SuppressionReason reason, String detail) {
         Instant now = clock.instant();
+        metrics.increment(MetricNames.SUPPRESSIONS_ADDED);
         return repository.suppress(scope, normalise(recipient), reason, "webadmin", detail, now, expiry(now));
     }
 
     public boolean remove(String scope, String recipient) {
         String address = normalise(recipient);
         repository.resetSoftBounces(scope, address);
-        return repository.remove(scope, address);
+        boolean removed = repository.remove(scope, address);
+        if (removed) {
+            metrics.increment(MetricNames.SUPPRESSIONS_REMOVED);
+        }
+        return removed;
+    }
+
+    /** Where additions and removals are counted. */
+    public void recordTo(PostbridgeMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public SuppressionRepository repository() {

@@ -55,6 +55,7 @@ public final class WebhookDispatcher implements AutoCloseable {
     private volatile PinnedHttp http;
     private final String node = "node-" + UUID.randomUUID().toString().substring(0, 8);
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
     private final AtomicBoolean pollQueued = new AtomicBoolean();
     private final Object pollLock = new Object();
     private volatile ScheduledExecutorService executor;
@@ -148,6 +149,11 @@ public final class WebhookDispatcher implements AutoCloseable {
         }
     }
 
+    /** Where attempts are counted (webhook delivered / failed). */
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     private void send(WebhookStore.Claimed delivery) {
         Instant started = clock.instant();
         URI uri = URI.create(delivery.url());
@@ -219,6 +225,8 @@ public final class WebhookDispatcher implements AutoCloseable {
     private void complete(WebhookStore.Claimed delivery, Instant started, long latency, Optional<Integer> status, Optional<String> error,
                           WebhookDelivery.Status outcome, Optional<Instant> next) {
         WebhookDelivery.Attempt attempt = new WebhookDelivery.Attempt(started, status, latency, error, node);
+        metrics.increment(outcome == WebhookDelivery.Status.DELIVERED ? io.postbridge.core.metrics.MetricNames.WEBHOOK_DELIVERED
+            : io.postbridge.core.metrics.MetricNames.WEBHOOK_FAILED);
         if (!store.finish(delivery, node, attempt, outcome, next)) {
             LOGGER.debug("Postbridge webhooks: lease on {} lost before its attempt was recorded", delivery.messageId());
         } else if (outcome == WebhookDelivery.Status.FAILED) {

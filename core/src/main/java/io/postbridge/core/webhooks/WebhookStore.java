@@ -63,6 +63,11 @@ public interface WebhookStore {
     /** Deletes finished deliveries (and their attempts) older than {@code before}; returns how many. */
     int pruneFinished(Instant before);
 
+    /** Deliveries waiting to be sent (pending, to enabled endpoints): the backlog of metrics and health checks. */
+    default long backlog() {
+        return 0;
+    }
+
     /** A delivery a node claimed, with what it needs to send it. */
     final class Claimed {
         private final long deliveryId;

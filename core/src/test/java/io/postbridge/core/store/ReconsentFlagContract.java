@@ -70,6 +70,21 @@ public abstract class ReconsentFlagContract extends BackendContract {
     }
 
     @Test
+    void theFlaggedAccountsAreListedForTheHealthCheckUntilTheirSettingsAreWrittenAgain() {
+        Account erp = gmailAccount("erp");
+        Account other = gmailAccount("other");
+        assertThat(backend.providerSettings().reconsentFlags()).isEmpty();
+        backend.providerSettings().flagReconsent(erp.id(), "invalid_grant: revoked");
+        assertThat(backend.providerSettings().reconsentFlags()).containsOnlyKeys(erp.id());
+        assertThat(new io.postbridge.core.delivery.StoreProviderAccounts(backend.accounts(), backend.providerSettings(),
+            backend.secretVault(), java.util.Optional.empty()).awaitingReconsent()).isEqualTo(Map.of("erp", "invalid_grant: revoked"));
+
+        backend.providerSettings().put(erp.id(), new ProviderSettings(ProviderSettings.Provider.GMAIL, Map.of("clientId", "c2")));
+        assertThat(backend.providerSettings().reconsentFlags()).isEmpty();
+        assertThat(other.id()).isNotEqualTo(erp.id());
+    }
+
+    @Test
     void anAccountWithoutProviderSettingsHasNothingToFlag() {
         Account bare = backend.accounts().create("bare", clock.instant());
         assertThat(backend.providerSettings().flagReconsent(bare.id(), "invalid_grant")).isFalse();
