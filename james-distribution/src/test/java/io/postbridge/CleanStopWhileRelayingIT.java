@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,16 @@ class CleanStopWhileRelayingIT {
                     .as(repository).isEmpty();
             }
             assertThat(webAdmin.getJson("/postbridge/events?limit=100&type=bounced&account=bulk")).isEmpty();
+
+            // the events written before the stop were flushed by it: every message's trail is complete and in order
+            Map<String, List<String>> trails = new HashMap<>();
+            for (com.fasterxml.jackson.databind.JsonNode event : webAdmin.getJson("/postbridge/events?limit=10000&account=bulk")) {
+                trails.computeIfAbsent(event.path("messageId").asText(), k -> new ArrayList<>()).add(0, event.path("type").asText());
+            }
+            assertThat(trails.keySet()).as("events of every message").containsAll(sent);
+            sent.forEach(id -> assertThat(trails.get(id)).as(id)
+                .startsWith("received", "queued").endsWith("delivered").containsOnly("received", "queued", "delivered")
+                .containsOnlyOnce("received"));
         } finally {
             mx.stop();
         }

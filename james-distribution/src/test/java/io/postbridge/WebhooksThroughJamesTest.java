@@ -1,11 +1,14 @@
 package io.postbridge;
 
 import static io.postbridge.it.PostbridgeJames.INBOUND;
+import static io.postbridge.it.PostbridgeJames.SUBMISSION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.postbridge.core.fakes.FakeUpstream;
 import io.postbridge.core.fakes.FakeWebhookReceiver;
 import io.postbridge.core.fakes.FakeWebhookReceiver.Answer;
+import io.postbridge.it.ApiDeliverySupport;
 import io.postbridge.it.ConfFolder;
 import io.postbridge.it.PostbridgeJames;
 import io.postbridge.it.SmtpClient;
@@ -137,6 +142,65 @@ class WebhooksThroughJamesTest {
         }
     }
 
+    @Test
+    void deliveryWebhooksCarryTheRouteTheRemoteReplyTheNextAttemptAndTheBounceClassification() throws Exception {
+        try (FakeWebhookReceiver receiver = FakeWebhookReceiver.start(); FakeUpstream upstream = FakeUpstream.plain()) {
+            upstream.rcptReply("later@remote.test", "451 4.3.0 mailbox busy").rcptReply("gone@remote.test", "550 5.1.1 no such user");
+            GuiceJamesServer server = start(conf -> conf.relayThrough("127.0.0.1:" + upstream.port(), "1 minute"));
+            try {
+                WebAdmin webAdmin = PostbridgeJames.webAdmin(server);
+                webAdmin.addUser("alice@example.com", "pw-alice");
+                JsonNode endpoint = WebAdmin.parse(webAdmin.post("/postbridge/webhooks",
+                    "{\"url\":\"" + receiver.url() + "\",\"eventTypes\":[\"message.delivered\",\"message.deferred\",\"message.bounced\"]}")
+                    .body());
+                receiver.verifyWith(endpoint.path("secret").asText());
+                Instant sent = Instant.now();
+                assertThat(ApiDeliverySupport.submit(PostbridgeJames.smtpPorts(server).get(SUBMISSION), "alice@example.com", "pw-alice",
+                    List.of("ok@remote.test", "later@remote.test", "gone@remote.test"), ("From: alice@example.com\r\nTo: ok@remote.test\r\n"
+                        + "Subject: structured\r\nMessage-ID: <structured@test>\r\n\r\nhello\r\n").getBytes(StandardCharsets.US_ASCII)))
+                    .startsWith("250");
+
+                // the DSN to alice is delivered locally too: its own message.delivered, with another Message-ID
+                AWAIT.untilAsserted(() -> assertThat(bodies(receiver).stream()
+                    .filter(b -> b.path("data").path("messageId").asText().equals("<structured@test>")).map(b -> b.path("type").asText()))
+                    .as("requests %s", receiver.requests().stream().map(r -> r.answered + " " + r.body).collect(Collectors.toList()))
+                    .contains("message.delivered", "message.deferred", "message.bounced"));
+                List<JsonNode> bodies = bodies(receiver).stream()
+                    .filter(b -> b.path("data").path("messageId").asText().equals("<structured@test>")).collect(Collectors.toList());
+                String route = "smarthost 127.0.0.1:" + upstream.port();
+                JsonNode delivered = data(bodies, "message.delivered");
+                assertThat(delivered.path("recipients").toString()).contains("ok@remote.test").doesNotContain("gone@");
+                assertThat(delivered.path("route").asText()).isEqualTo(route);
+                assertThat(delivered.path("remoteReply").asText()).startsWith("250 2.0.0 Ok: queued as");
+
+                JsonNode deferred = data(bodies, "message.deferred");
+                assertThat(deferred.path("recipients").toString()).contains("later@remote.test");
+                assertThat(deferred.path("reason").asText()).contains("451 4.3.0 mailbox busy");
+                assertThat(deferred.path("remoteReply").asText()).isEqualTo("451 4.3.0 mailbox busy");
+                assertThat(deferred.path("attempt").asInt()).isEqualTo(1);
+                Instant next = Instant.parse(deferred.path("nextAttemptAt").asText());
+                assertThat(next).as("the retry policy's first gap: 1 minute, with jitter")
+                    .isBetween(sent.plusSeconds(20), Instant.now().plusSeconds(70));
+
+                JsonNode bounced = data(bodies, "message.bounced");
+                assertThat(bounced.path("recipients").toString()).contains("gone@remote.test").doesNotContain("ok@");
+                assertThat(bounced.path("status").asText()).isEqualTo("5.1.1");
+                assertThat(bounced.path("reason").asText()).isEqualTo("userunknown");
+                assertThat(bounced.path("hardness").asText()).isEqualTo("hard");
+                assertThat(bounced.path("remoteReply").asText()).isEqualTo("550 5.1.1 no such user");
+                assertThat(bounced.path("route").asText()).isEqualTo(route);
+                assertThat(bounced.path("dsnSent").asBoolean()).isTrue();
+            } finally {
+                server.stop();
+            }
+        }
+    }
+
+    private static JsonNode data(List<JsonNode> bodies, String type) {
+        return bodies.stream().filter(b -> b.path("type").asText().equals(type)).findFirst()
+            .orElseThrow(() -> new AssertionError("no " + type + " in " + bodies)).path("data");
+    }
+
     private static List<JsonNode> bodies(FakeWebhookReceiver receiver) {
         return receiver.processed().stream().map(r -> {
             try {
@@ -157,13 +221,18 @@ class WebhooksThroughJamesTest {
 
     /** A server on {@code tmp} (the same store every time), loopback allow-listed for the fake receiver, short retries. */
     private GuiceJamesServer start() throws Exception {
+        return start(conf -> { });
+    }
+
+    private GuiceJamesServer start(java.util.function.Consumer<ConfFolder> more) throws Exception {
         Path conf = tmp.resolve("conf");
         if (!conf.toFile().exists()) {
-            ConfFolder.copyOf(ConfFolder.source(), conf).loopbackAnyPorts()
+            ConfFolder folder = ConfFolder.copyOf(ConfFolder.source(), conf).loopbackAnyPorts()
                 .property("postbridge.properties", "webhooks.allowedTargets", "127.0.0.1/32")
                 .property("postbridge.properties", "webhooks.retry.firstDelay", "1s")
                 .property("postbridge.properties", "webhooks.timeout", "2s")
                 .property("postbridge.properties", "webhooks.pollInterval", "200ms");
+            more.accept(folder);
         }
         GuiceJamesServer server = PostbridgeServerMain.createServer(MemoryJamesConfiguration.builder()
             .workingDirectory(tmp.toFile())

@@ -1,5 +1,8 @@
 package io.postbridge.core;
 
+import io.postbridge.core.events.BufferedMailEventLog;
+import io.postbridge.core.events.MailEvent;
+import io.postbridge.core.events.MailEventType;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -112,6 +115,7 @@ public final class PostbridgeBackend implements AutoCloseable {
     /** The server's one token cache: SMTP AUTH (Microsoft pass-through) and API delivery share it. */
     private final TokenCache tokens;
     private final MailEventLog events;
+    private final Optional<BufferedMailEventLog> eventWriter;
     private final AccountAdministration administration;
     private final Webhooks webhooks;
     private final WebhookDispatcher webhookDispatcher;
@@ -125,6 +129,18 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final OtpSettings otpSettings;
     /** Counters and gauges of core services, forwarded to the server's metrics once attached (docs/observability.md). */
     private final ForwardingMetrics metrics = new ForwardingMetrics();
+
+    /** events.enabled=false: nothing is recorded, nothing listed, no webhook sent for mail events. */
+    private static final MailEventLog NO_EVENTS = new MailEventLog() {
+        @Override
+        public void record(MailEvent event) {
+        }
+
+        @Override
+        public List<MailEvent> recent(int limit, Optional<MailEventType> type) {
+            return List.of();
+        }
+    };
 
     private PostbridgeBackend(PostbridgeSettings settings, Database database, Map<String, String> environment, Clock clock,
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
@@ -152,8 +168,11 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.rotation = new MasterKeyRotation(masterKeys, secretVault);
         // webhooks: endpoint secrets sealed in pb_secret; the outbox is written with each event, in its transaction
         JdbcWebhookStore webhookStore = new JdbcWebhookStore(jdbc, secretVault, clock);
-        this.events = new CountingMailEventLog(new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore)),
-            metrics);
+        // the event log off the mail path: a bounded buffer, stored in batches by a background writer (issue 14)
+        JdbcMailEventLog storedEvents = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore));
+        this.eventWriter = settings.eventsEnabled()
+            ? Optional.of(new BufferedMailEventLog(storedEvents, settings.eventsBuffer(), settings.eventsBatch())) : Optional.empty();
+        this.events = new CountingMailEventLog(eventWriter.<MailEventLog>map(writer -> writer).orElse(NO_EVENTS), metrics);
         this.bounceOutcomes = new BounceOutcomes(suppressions, events);
         EgressGuard egress = new EgressGuard(settings.webhooks().allowedTargets());
         this.webhooks = new Webhooks(webhookStore, egress, clock);
@@ -323,6 +342,14 @@ public final class PostbridgeBackend implements AutoCloseable {
         return events;
     }
 
+    /**
+     * Waits (at most {@code timeout}) until every event recorded before this call is stored, with its webhook outbox
+     * rows; true when it was (or events are off).
+     */
+    public boolean flushEvents(java.time.Duration timeout) {
+        return eventWriter.map(writer -> writer.flush(timeout)).orElse(true);
+    }
+
     /** Webhook endpoints, their secrets and delivery logs (WebAdmin /postbridge/webhooks). */
     public Webhooks webhooks() {
         return webhooks;
@@ -389,6 +416,8 @@ public final class PostbridgeBackend implements AutoCloseable {
             }
         }
         webhookDispatcher.close();
+        // after what records events (listeners, spooler, mailets: OrderedShutdown stops them first), before the store
+        eventWriter.ifPresent(BufferedMailEventLog::close);
         database.close();
     }
 

@@ -29,6 +29,7 @@ import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.postbridge.core.delivery.DeliveryEventData;
 import io.postbridge.core.delivery.DeliveryOutcome;
 import io.postbridge.core.delivery.DeliveryStatusNotification;
 import io.postbridge.core.delivery.NextStep;
@@ -195,8 +196,9 @@ final class DeliveryQueueWorker implements AutoCloseable {
         try {
             if (!delivered.isEmpty()) {
                 DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.DELIVERED).get();
-                record(mail, MailEventType.DELIVERED, delivered, outcome.detail()
-                    + outcome.providerMessageId().map(id -> ", id " + id).orElse(""));
+                events.record(DeliveryEventData.delivered(MailEvents.of(mail, MailEventType.DELIVERED, clock.instant()), outcome)
+                    .recipients(delivered).detail(outcome.detail() + outcome.providerMessageId().map(id -> ", id " + id).orElse(""))
+                    .build());
                 feedback(mail, "delivered", f -> {
                     f.delivered(accountOf(mail).get(), delivered);
                     return Optional.empty();
@@ -208,11 +210,13 @@ final class DeliveryQueueWorker implements AutoCloseable {
             // permanent failures, grouped by answer: one DSN per distinct reason
             Map<String, List<String>> bounced = new LinkedHashMap<>();
             Map<String, NextStep> reasons = new LinkedHashMap<>();
+            Map<String, DeliveryOutcome> failedAttempts = new LinkedHashMap<>();
             outcomes.byRecipient().forEach((recipient, outcome) -> {
                 if (outcome.kind() == DeliveryOutcome.Kind.PERMANENT) {
                     NextStep step = NextStep.after(outcome, failures, first, now, retryPolicy);
                     String key = step.status() + " " + step.reason();
                     reasons.putIfAbsent(key, step);
+                    failedAttempts.putIfAbsent(key, outcome);
                     bounced.computeIfAbsent(key, k -> new ArrayList<>()).add(recipient);
                 }
             });
@@ -224,11 +228,12 @@ final class DeliveryQueueWorker implements AutoCloseable {
                 } else {
                     String key = next.status() + " " + next.reason();
                     reasons.putIfAbsent(key, next);
+                    failedAttempts.putIfAbsent(key, outcome);
                     bounced.computeIfAbsent(key, k -> new ArrayList<>()).addAll(later);
                 }
             }
             for (Map.Entry<String, List<String>> group : bounced.entrySet()) {
-                bounce(mail, group.getValue(), reasons.get(group.getKey()), first, now);
+                bounce(mail, group.getValue(), reasons.get(group.getKey()), Optional.ofNullable(failedAttempts.get(group.getKey())), first, now);
             }
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
@@ -257,11 +262,14 @@ final class DeliveryQueueWorker implements AutoCloseable {
         mail.setAttribute(new Attribute(NOT_BEFORE, AttributeValue.of(now.plus(next.delay()).toEpochMilli())));
         mail.setAttribute(new Attribute(LAST_ERROR, AttributeValue.of(outcome.detail())));
         queue.enQueue(mail, next.delay());
-        record(mail, MailEventType.DEFERRED, later, outcome.detail() + "; attempt " + failures + ", next in "
-            + NextStep.humanReadable(next.delay()));
+        events.record(DeliveryEventData.deferred(MailEvents.of(mail, MailEventType.DEFERRED, clock.instant()), outcome, failures,
+                now.plus(next.delay()))
+            .recipients(later).detail(outcome.detail() + "; attempt " + failures + ", next in " + NextStep.humanReadable(next.delay()))
+            .build());
     }
 
-    private void bounce(Mail mail, List<String> recipients, NextStep next, Instant first, Instant now) throws MessagingException {
+    private void bounce(Mail mail, List<String> recipients, NextStep next, Optional<DeliveryOutcome> attempt, Instant first, Instant now)
+        throws MessagingException {
         Optional<String> sender = mail.getMaybeSender().asOptional().map(MailAddress::asString);
         Optional<MimeMessage> report = dsn.get().build(sender, recipients, next.status(), next.reason(), headerBytes(mail), first, now);
         if (report.isPresent()) {
@@ -272,9 +280,12 @@ final class DeliveryQueueWorker implements AutoCloseable {
         Optional<String> listened = bounceListener.bounced(mail, recipients, next);
         Optional<String> followUp = fed.isPresent() && listened.isPresent() ? Optional.of(fed.get() + "; " + listened.get())
             : fed.or(() -> listened);
-        record(mail, MailEventType.BOUNCED, recipients, next.status() + " " + next.reason()
-            + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)")
-            + followUp.map(done -> "; " + done).orElse(""));
+        events.record(DeliveryEventData.bounced(MailEvents.of(mail, MailEventType.BOUNCED, clock.instant()), next, attempt,
+                report.isPresent())
+            .recipients(recipients).detail(next.status() + " " + next.reason()
+                + (report.isPresent() ? "; DSN sent to " + sender.get() : "; no DSN (null sender)")
+                + followUp.map(done -> "; " + done).orElse(""))
+            .build());
         if (onFailure.isPresent()) {
             // a bounce at the end of the retry window (4.4.7) reports a temporary failure
             handOff(mail, recipients, onFailure.get(), Optional.of(next.status() + " " + next.reason()), next.status().startsWith("5"));
@@ -336,10 +347,6 @@ final class DeliveryQueueWorker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private void record(Mail mail, MailEventType type, List<String> recipients, String detail) {
-        events.record(MailEvents.of(mail, type, clock.instant()).recipients(recipients).detail(detail).build());
     }
 
     static List<String> recipients(Mail mail) {

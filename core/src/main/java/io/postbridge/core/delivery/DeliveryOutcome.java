@@ -14,9 +14,18 @@ public final class DeliveryOutcome {
     private final Optional<Duration> retryAfter;
     private final String status;
     private final boolean reconsentNeeded;
+    private final Optional<String> route;
+    private final Optional<String> remoteReply;
 
     private DeliveryOutcome(Kind kind, String detail, Optional<String> providerMessageId, Optional<Duration> retryAfter,
                             String status, boolean reconsentNeeded) {
+        this(kind, detail, providerMessageId, retryAfter, status, reconsentNeeded, Optional.empty(), Optional.empty());
+    }
+
+    private DeliveryOutcome(Kind kind, String detail, Optional<String> providerMessageId, Optional<Duration> retryAfter,
+                            String status, boolean reconsentNeeded, Optional<String> route, Optional<String> remoteReply) {
+        this.route = Objects.requireNonNull(route);
+        this.remoteReply = Objects.requireNonNull(remoteReply);
         this.kind = kind;
         this.detail = Objects.requireNonNull(detail);
         this.providerMessageId = providerMessageId;
@@ -43,6 +52,24 @@ public final class DeliveryOutcome {
     /** The account's grant is gone: bounce, and flag the account for re-consent. */
     public static DeliveryOutcome reconsentNeeded(String detail) {
         return new DeliveryOutcome(Kind.PERMANENT, detail, Optional.empty(), Optional.empty(), "5.7.0", true);
+    }
+
+    /**
+     * The same outcome, saying where it came from: {@code route} (e.g. {@code mx mx.example.com:25}, {@code gmail-api})
+     * and the remote server's reply line, for the events' structured fields.
+     */
+    public DeliveryOutcome via(String route, Optional<String> remoteReply) {
+        return new DeliveryOutcome(kind, detail, providerMessageId, retryAfter, status, reconsentNeeded, Optional.of(route), remoteReply);
+    }
+
+    /** Where the attempt went, when the sender said so ({@link #via}). */
+    public Optional<String> route() {
+        return route;
+    }
+
+    /** The remote server's reply (SMTP reply line, provider error), when there was one. */
+    public Optional<String> remoteReply() {
+        return remoteReply;
     }
 
     public Kind kind() {

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 import javax.activation.DataHandler;
 import javax.mail.MessagingException;
@@ -31,6 +32,8 @@ import javax.mail.util.ByteArrayDataSource;
  * It goes to the envelope sender, never to the null sender (RFC 3461 §6: no DSN about a DSN).
  */
 public final class DeliveryStatusNotification {
+    // compiled once: this runs for every message
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Session SESSION = Session.getInstance(new Properties());
     private static final DateTimeFormatter RFC_5322 = DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z", Locale.ROOT);
 
@@ -142,7 +145,7 @@ public final class DeliveryStatusNotification {
 
     /** A delivery-status field is US-ASCII on one line (RFC 3464 §2.1.3). */
     static String asciiOneLine(String text) {
-        String oneLine = text.replaceAll("\\s+", " ").trim();
+        String oneLine = WHITESPACE.matcher(text).replaceAll(" ").trim();
         StringBuilder out = new StringBuilder();
         for (char c : oneLine.toCharArray()) {
             out.append(c >= 32 && c < 127 ? c : '?');

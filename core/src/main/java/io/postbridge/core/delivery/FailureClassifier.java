@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * API and Microsoft Graph ({@code docs/oauth-relay-anchors.md} §2.1, §2.2).
  */
 public final class FailureClassifier {
+    // compiled once: this runs for every message
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_DETAIL = 400;
 
@@ -107,7 +110,7 @@ public final class FailureClassifier {
     }
 
     static String shorten(String text) {
-        String oneLine = text.replaceAll("\\s+", " ").trim();
+        String oneLine = WHITESPACE.matcher(text).replaceAll(" ").trim();
         return oneLine.length() > MAX_DETAIL ? oneLine.substring(0, MAX_DETAIL) + "..." : oneLine;
     }
 

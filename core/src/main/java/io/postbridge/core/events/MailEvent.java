@@ -1,12 +1,16 @@
 package io.postbridge.core.events;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /** One step in a message's life: immutable, safe to hand out from the log. */
 public final class MailEvent {
+    private static final int MAX_DATA_TEXT = 2000;
     private final Instant at;
     private final MailEventType type;
     private final String mailName;
@@ -15,6 +19,7 @@ public final class MailEvent {
     private final List<String> recipients;
     private final Optional<String> account;
     private final Optional<String> detail;
+    private final Map<String, Object> data;
 
     private MailEvent(Builder builder) {
         this.at = Objects.requireNonNull(builder.at, "at");
@@ -25,6 +30,7 @@ public final class MailEvent {
         this.recipients = List.copyOf(builder.recipients);
         this.account = builder.account;
         this.detail = builder.detail;
+        this.data = builder.data.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(builder.data));
     }
 
     /** An event of this type for the mail James named {@code mailName}; every other field is optional. */
@@ -42,6 +48,7 @@ public final class MailEvent {
         private List<String> recipients = List.of();
         private Optional<String> account = Optional.empty();
         private Optional<String> detail = Optional.empty();
+        private final Map<String, Object> data = new LinkedHashMap<>();
 
         private Builder(MailEventType type, String mailName) {
             this.type = Objects.requireNonNull(type);
@@ -83,6 +90,30 @@ public final class MailEvent {
             return detail(Optional.of(value));
         }
 
+        /**
+         * A structured field for webhook receivers ({@code data} of the payload, see docs/webhooks.md): a text,
+         * number or boolean; an empty Optional or null adds nothing.
+         */
+        public Builder data(String key, Object value) {
+            Objects.requireNonNull(key);
+            Object plain = value instanceof Optional ? ((Optional<?>) value).orElse(null) : value;
+            if (plain == null) {
+                return this;
+            }
+            if (!(plain instanceof String || plain instanceof Number || plain instanceof Boolean)) {
+                throw new IllegalArgumentException("event data " + key + " must be a text, number or boolean, was " + plain.getClass());
+            }
+            data.put(key, plain instanceof String && ((String) plain).length() > MAX_DATA_TEXT
+                ? ((String) plain).substring(0, MAX_DATA_TEXT - 3) + "..." : plain);
+            return this;
+        }
+
+        /** Copies every structured field of {@code other}. */
+        public Builder dataOf(MailEvent other) {
+            data.putAll(other.data);
+            return this;
+        }
+
         public MailEvent build() {
             return new MailEvent(this);
         }
@@ -120,6 +151,11 @@ public final class MailEvent {
 
     public Optional<String> getDetail() {
         return detail;
+    }
+
+    /** The structured fields of the event for webhook receivers (remote reply, route, next attempt, ...); often empty. */
+    public Map<String, Object> getData() {
+        return data;
     }
 
     @Override

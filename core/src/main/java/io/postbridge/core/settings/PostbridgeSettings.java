@@ -1,5 +1,6 @@
 package io.postbridge.core.settings;
 
+import io.postbridge.core.events.BufferedMailEventLog;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,9 @@ public final class PostbridgeSettings {
     public static final String DKIM_DNS_RECHECK = "dkim.rotation.dnsRecheck";
     public static final String DKIM_KEY_CACHE = "dkim.keys.cacheTime";
     public static final String EVENTS_RETENTION = "events.retention";
+    public static final String EVENTS_ENABLED = "events.enabled";
+    public static final String EVENTS_BUFFER = "events.buffer";
+    public static final String EVENTS_BATCH = "events.batch";
     public static final String ALIASES_CACHE = "aliases.cacheTime";
     public static final String WEBHOOKS_DISPATCH = "webhooks.dispatch";
     public static final String WEBHOOKS_TIMEOUT = "webhooks.timeout";
@@ -91,7 +95,7 @@ public final class PostbridgeSettings {
         STORE_SCHEMA, STORE_POOL_SIZE, MASTER_KEY_FILE, MASTER_KEY_ENV, PEPPER_FILE, PEPPER_ENV, RATE_MESSAGES_PER_MINUTE,
         RATE_RECIPIENTS_PER_DAY, RATE_STORE, AUTH_MAX_FAILURES, AUTH_FAILURE_WINDOW, AUTH_LOCKOUT, MICROSOFT_ENABLED,
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
-        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, ALIASES_CACHE,
+        DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, EVENTS_ENABLED, EVENTS_BUFFER, EVENTS_BATCH, ALIASES_CACHE,
         WEBHOOKS_DISPATCH, WEBHOOKS_TIMEOUT, WEBHOOKS_FIRST_RETRY, WEBHOOKS_MAX_RETRY, WEBHOOKS_ATTEMPTS, WEBHOOKS_POLL,
         WEBHOOKS_ALLOWED_TARGETS,
         SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT,
@@ -138,6 +142,9 @@ public final class PostbridgeSettings {
     private final Optional<URI> microsoftTokenEndpoint;
     private final DkimRotationSettings dkimRotation;
     private final Duration eventsRetention;
+    private final boolean eventsEnabled;
+    private final int eventsBuffer;
+    private final int eventsBatch;
     private final Duration aliasesCacheTime;
     private final WebhookSettings webhooks;
     private final io.postbridge.core.health.HealthSettings health;
@@ -188,6 +195,9 @@ public final class PostbridgeSettings {
             reader.duration(DKIM_DNS_RECHECK, DkimRotationSettings.DEFAULT_DNS_RECHECK, Duration.ofSeconds(1)),
             reader.duration(DKIM_KEY_CACHE, DkimRotationSettings.DEFAULT_CACHE_TTL, Duration.ZERO));
         this.eventsRetention = reader.duration(EVENTS_RETENTION, Duration.ofDays(30), Duration.ofHours(1));
+        this.eventsEnabled = reader.bool(EVENTS_ENABLED, true);
+        this.eventsBuffer = reader.integer(EVENTS_BUFFER, BufferedMailEventLog.DEFAULT_CAPACITY, 1, 1_000_000);
+        this.eventsBatch = reader.integer(EVENTS_BATCH, BufferedMailEventLog.DEFAULT_BATCH, 1, 10_000);
         this.aliasesCacheTime = reader.duration(ALIASES_CACHE, JdbcAliasRepository.DEFAULT_CACHE_TTL, Duration.ZERO);
         Duration firstRetry = reader.duration(WEBHOOKS_FIRST_RETRY, WebhookSettings.DEFAULT_FIRST_RETRY, Duration.ofMillis(1));
         Duration maxRetry = reader.duration(WEBHOOKS_MAX_RETRY, WebhookSettings.DEFAULT_MAX_RETRY, Duration.ofMillis(1));
@@ -397,5 +407,20 @@ public final class PostbridgeSettings {
     /** How long mail events are kept in the store. */
     public Duration eventsRetention() {
         return eventsRetention;
+    }
+
+    /** {@code events.enabled}: false records no event at all (benchmarks of the event log's cost). */
+    public boolean eventsEnabled() {
+        return eventsEnabled;
+    }
+
+    /** {@code events.buffer}: events held in memory for the background writer; a full buffer slows the callers. */
+    public int eventsBuffer() {
+        return eventsBuffer;
+    }
+
+    /** {@code events.batch}: the most events the writer stores in one transaction. */
+    public int eventsBatch() {
+        return eventsBatch;
     }
 }

@@ -72,6 +72,10 @@ public final class Database implements AutoCloseable {
             case POSTGRESQL: {
                 PGSimpleDataSource postgres = new PGSimpleDataSource();
                 postgres.setURL(settings.jdbcUrl());
+                if (!settings.jdbcUrl().toLowerCase(java.util.Locale.ROOT).contains("rewritebatchedinserts")) {
+                    // the event log's batches: one multi-row INSERT per batch instead of one statement per row
+                    postgres.setReWriteBatchedInserts(true);
+                }
                 settings.user().ifPresent(postgres::setUser);
                 settings.password().ifPresent(postgres::setPassword);
                 settings.schema().ifPresent(schema -> postgres.setCurrentSchema(schema));

@@ -97,6 +97,26 @@ public final class Jdbc {
         }, sql);
     }
 
+    /**
+     * Runs one statement for every row of {@code rows} as a JDBC batch: the rows travel together (on PostgreSQL with
+     * {@code reWriteBatchedInserts}, an INSERT batch becomes multi-row INSERTs sent in one round trip). Returns the
+     * update count of each row (or {@link Statement#SUCCESS_NO_INFO}).
+     */
+    public int[] batch(String sql, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return new int[0];
+        }
+        return withConnection(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    bind(statement, row);
+                    statement.addBatch();
+                }
+                return statement.executeBatch();
+            }
+        }, sql);
+    }
+
     /** Runs an INSERT and returns the generated identity (the first column of the table). */
     public long insertReturningId(String sql, Object... parameters) {
         return withConnection(connection -> {

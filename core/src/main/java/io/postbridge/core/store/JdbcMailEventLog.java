@@ -6,10 +6,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +20,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.postbridge.core.events.BatchMailEventLog;
 import io.postbridge.core.events.MailEvent;
-import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
+import io.postbridge.core.webhooks.WebhookEventType;
+import io.postbridge.core.webhooks.WebhookPayload;
+import io.postbridge.core.webhooks.WebhookSubscriptions;
 
 /**
  * Mail events in the store (table {@code pb_mail_event}): they survive a restart and every node sharing the
@@ -28,11 +33,17 @@ import io.postbridge.core.events.MailEventType;
  * an hour, recording an event also deletes the rows older than that, an indexed range delete, so no extra thread
  * or job is needed. An event that cannot be written is logged and dropped: the log must never fail a mail.
  *
- * <p>With a webhook outbox, the outbox rows for the endpoints that want the event are written in the <b>same
- * transaction</b> as the event (one extra INSERT ... SELECT): an event that is committed is sent eventually, and no
- * endpoint is ever called on the mail path (the dispatcher sends later, on its own threads).
+ * <p>Events are written in batches ({@link #recordAll}; the server records through
+ * {@code events.BufferedMailEventLog}, a background writer, so no mail thread waits for the store). With a webhook
+ * outbox, the outbox rows for the endpoints that want an event are written in the <b>same transaction</b> as the
+ * event: an event that is committed is sent eventually, and no endpoint is ever called on the mail path (the
+ * dispatcher sends later, on its own threads). Which endpoints want which events is decided in memory from
+ * {@link WebhookSubscriptions}, re-read when the store's subscription generation changed (any node's endpoint change
+ * increments it), so an event nobody subscribed to costs no outbox statement.
  */
-public final class JdbcMailEventLog implements MailEventLog {
+public final class JdbcMailEventLog implements BatchMailEventLog {
+    // compiled once: bounce handling looks a Message-ID up for every bounce
+    private static final Pattern ANGLE_BRACKETS = Pattern.compile("^<|>$");
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
     static final Duration PRUNE_INTERVAL = Duration.ofHours(1);
     private static final Logger LOGGER = LoggerFactory.getLogger(JdbcMailEventLog.class);
@@ -45,6 +56,7 @@ public final class JdbcMailEventLog implements MailEventLog {
     private static final int RECIPIENTS = 65536;
     private static final int DETAIL = 4000;
     private static final String COLUMNS = "occurred_at, event_type, mail_name, message_id, sender, recipients, account, detail";
+    private static final String INSERT = "INSERT INTO pb_mail_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final Jdbc jdbc;
     private final Clock clock;
@@ -52,6 +64,8 @@ public final class JdbcMailEventLog implements MailEventLog {
     private final AtomicLong nextPrune = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong nextFailureLog = new AtomicLong(Long.MIN_VALUE);
     private final Optional<JdbcWebhookStore> outbox;
+    /** Only read and replaced by recordAll (synchronized). */
+    private WebhookSubscriptions subscriptions = WebhookSubscriptions.NONE;
 
     public JdbcMailEventLog(Jdbc jdbc, Clock clock, Duration retention) {
         this(jdbc, clock, retention, Optional.empty());
@@ -67,37 +81,66 @@ public final class JdbcMailEventLog implements MailEventLog {
         this.retention = retention;
     }
 
+    /**
+     * One batch: the event rows as one JDBC batch (on PostgreSQL one multi-row INSERT, one round trip, in autocommit),
+     * after one primary-key read telling whether the webhook subscriptions changed. When an endpoint wants some of
+     * the events, their outbox rows are written in the same transaction as the events (one more batch).
+     */
     @Override
-    public void record(MailEvent event) {
+    public synchronized void recordAll(List<MailEvent> events) {
+        if (events.isEmpty()) {
+            return;
+        }
         try {
-            int webhooks = jdbc.inTransaction(tx -> {
-                tx.update("INSERT INTO pb_mail_event (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    event.getAt().toEpochMilli(), event.getType().wireName(), fit(event.getMailName(), MAIL_NAME),
+            if (outbox.isPresent()) {
+                subscriptions = outbox.get().subscriptions(subscriptions);
+            }
+            long now = clock.millis();
+            List<Object[]> rows = new ArrayList<>(events.size());
+            List<Object[]> deliveries = new ArrayList<>();
+            for (MailEvent event : events) {
+                String recipients = recipients(event.getRecipients());
+                rows.add(new Object[] {event.getAt().toEpochMilli(), event.getType().wireName(), fit(event.getMailName(), MAIL_NAME),
                     Jdbc.nullable(event.getMessageId().map(id -> fit(id, MESSAGE_ID))),
-                    Jdbc.nullable(event.getSender().map(sender -> fit(sender, ADDRESS))),
-                    recipients(event.getRecipients()),
+                    Jdbc.nullable(event.getSender().map(sender -> fit(sender, ADDRESS))), recipients,
                     Jdbc.nullable(event.getAccount().map(account -> fit(account, ADDRESS))),
-                    Jdbc.nullable(event.getDetail().map(detail -> fit(detail, DETAIL))));
-                // the webhooks report the event as stored (shortened like its columns), so they always fit too
-                return outbox.isPresent() ? JdbcWebhookStore.enqueue(tx, asStored(event), clock.millis()) : 0;
-            });
-            if (webhooks > 0) {
-                outbox.get().enqueued();
+                    Jdbc.nullable(event.getDetail().map(detail -> fit(detail, DETAIL)))});
+                List<String> endpoints = subscriptions.endpointsFor(event);
+                if (!endpoints.isEmpty()) {
+                    // the webhooks report the event as stored (shortened like its columns), so they always fit too
+                    String type = WebhookEventType.of(event.getType()).orElseThrow().type();
+                    String payload = WebhookPayload.of(asStored(event, recipients));
+                    String messageId = WebhookPayload.newMessageId();
+                    for (String endpoint : endpoints) {
+                        deliveries.add(new Object[] {messageId, type, payload, now, now, endpoint});
+                    }
+                }
+            }
+            if (deliveries.isEmpty()) {
+                jdbc.batch(INSERT, rows);
+            } else {
+                int[] sent = jdbc.inTransaction(tx -> {
+                    tx.batch(INSERT, rows);
+                    return tx.batch(JdbcWebhookStore.OUTBOX_INSERT, deliveries);
+                });
+                if (Arrays.stream(sent).anyMatch(count -> count != 0)) {
+                    outbox.get().enqueued();
+                }
             }
             pruneIfDue();
         } catch (StoreException e) {
             long now = clock.millis();
             long next = nextFailureLog.get();
             if (now >= next && nextFailureLog.compareAndSet(next, now + 60_000)) {
-                LOGGER.warn("Postbridge: cannot record mail events in the store (dropping them; next warning in a minute at the"
-                    + " earliest): {}", e.getMessage());
+                LOGGER.warn("Postbridge: cannot record {} mail event(s) in the store (dropping them; next warning in a minute at the"
+                    + " earliest): {}", events.size(), e.getMessage());
             }
         }
     }
 
     @Override
     public Optional<String> accountOfMessage(String messageId) {
-        String bare = messageId.trim().replaceAll("^<|>$", "");
+        String bare = ANGLE_BRACKETS.matcher(messageId.trim()).replaceAll("");
         return jdbc.query("SELECT account FROM pb_mail_event WHERE message_id IN (?, ?) AND account IS NOT NULL "
                 + "ORDER BY occurred_at DESC, id DESC LIMIT 1", row -> row.getString("account"), bare, "<" + bare + ">")
             .stream().findFirst();
@@ -168,18 +211,18 @@ public final class JdbcMailEventLog implements MailEventLog {
         }
     }
 
-    /** The event with its values shortened as the columns store them. */
-    static MailEvent asStored(MailEvent event) {
+    /** The event with its values shortened as the columns store them ({@code recipients}: the column's JSON). */
+    static MailEvent asStored(MailEvent event, String recipientsJson) {
         List<String> recipients;
         try {
-            recipients = JSON.readValue(recipients(event.getRecipients()), STRING_LIST);
+            recipients = JSON.readValue(recipientsJson, STRING_LIST);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         return MailEvent.builder(event.getType(), fit(event.getMailName(), MAIL_NAME)).at(event.getAt())
             .messageId(event.getMessageId().map(id -> fit(id, MESSAGE_ID))).sender(event.getSender().map(sender -> fit(sender, ADDRESS)))
             .recipients(recipients).account(event.getAccount().map(account -> fit(account, ADDRESS)))
-            .detail(event.getDetail().map(detail -> fit(detail, DETAIL))).build();
+            .detail(event.getDetail().map(detail -> fit(detail, DETAIL))).dataOf(event).build();
     }
 
     /** The recipients as a JSON array that fits its column: when there are too many, the last entry says how many more. */

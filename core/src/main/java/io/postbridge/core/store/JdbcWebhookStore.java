@@ -14,14 +14,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import io.postbridge.core.events.MailEvent;
 import io.postbridge.core.secrets.SecretVault;
 import io.postbridge.core.webhooks.WebhookDelivery;
 import io.postbridge.core.webhooks.WebhookEndpoint;
 import io.postbridge.core.webhooks.WebhookEventType;
-import io.postbridge.core.webhooks.WebhookPayload;
 import io.postbridge.core.webhooks.WebhookSecret;
 import io.postbridge.core.webhooks.WebhookStore;
+import io.postbridge.core.webhooks.WebhookSubscriptions;
 
 /**
  * Webhook endpoints, outbox and delivery log in the store (V7: {@code pb_webhook_endpoint}, {@code pb_webhook_delivery},
@@ -65,21 +64,35 @@ public final class JdbcWebhookStore implements WebhookStore {
         return "webhook/" + endpointId;
     }
 
+    /** The outbox row of one event for one endpoint, if that endpoint is still there and enabled when it commits. */
+    static final String OUTBOX_INSERT = "INSERT INTO pb_webhook_delivery (message_id, endpoint_id, event_type, payload, created_at,"
+        + " status, attempts, next_attempt_at) SELECT ?, e.id, ?, ?, ?, 'pending', 0, ? FROM pb_webhook_endpoint e"
+        + " WHERE e.id = ? AND e.enabled = TRUE";
+
     /**
-     * Part of the event log's write, inside its transaction: one outbox row per enabled endpoint that wants this
-     * event (server-wide ones, and the event's account's), one INSERT whatever their number. Returns the row count.
+     * The subscriptions as the store holds them now: {@code cached} again when the subscription generation (V12) did
+     * not change since it was read (one primary-key read), otherwise read afresh. Every endpoint change on any node
+     * increments the generation in its own transaction.
      */
-    static int enqueue(Jdbc tx, MailEvent event, long now) {
-        Optional<WebhookEventType> reported = WebhookEventType.of(event.getType());
-        if (reported.isEmpty()) {
-            return 0;
+    WebhookSubscriptions subscriptions(WebhookSubscriptions cached) {
+        long generation = generation(jdbc);
+        if (generation == cached.generation()) {
+            return cached;
         }
-        WebhookEventType type = reported.get();
-        return tx.update("INSERT INTO pb_webhook_delivery (message_id, endpoint_id, event_type, payload, created_at, status, attempts,"
-                + " next_attempt_at) SELECT ?, e.id, ?, ?, ?, 'pending', 0, ? FROM pb_webhook_endpoint e WHERE e.enabled = TRUE"
-                + " AND (e.account IS NULL OR e.account = ?) AND (e.event_types = '" + ALL_TYPES + "' OR POSITION(? IN e.event_types) > 0)",
-            WebhookPayload.newMessageId(), type.type(), WebhookPayload.of(event), now, now,
-            Jdbc.nullable(event.getAccount()), "," + type.type() + ",");
+        List<WebhookSubscriptions.Subscription> subscriptions = jdbc.query("SELECT id, account, event_types FROM pb_webhook_endpoint"
+                + " WHERE enabled = TRUE", row -> new WebhookSubscriptions.Subscription(row.getString("id"),
+                Optional.ofNullable(row.getString("account")), parseTypes(row.getString("event_types"))));
+        return new WebhookSubscriptions(generation, subscriptions);
+    }
+
+    private static long generation(Jdbc jdbc) {
+        return jdbc.queryOne("SELECT generation FROM pb_webhook_generation WHERE id = 1", row -> row.getLong("generation"))
+            .orElseThrow(() -> new StoreException("pb_webhook_generation has no row (V12)"));
+    }
+
+    /** In the transaction of an endpoint change: the event log writers of every node re-read the subscriptions. */
+    private static void changed(Jdbc tx) {
+        tx.update("UPDATE pb_webhook_generation SET generation = generation + 1 WHERE id = 1");
     }
 
     @Override
@@ -90,6 +103,7 @@ public final class JdbcWebhookStore implements WebhookStore {
                 endpoint.id(), Jdbc.nullable(endpoint.account()), endpoint.url(), types(endpoint.eventTypes()), endpoint.enabled(),
                 Jdbc.nullable(endpoint.disabledReason()), Jdbc.NULL_LONG, now, now);
             vault.using(new JdbcSecretRepository(tx, clock)).put(scope(endpoint.id()), CURRENT, Optional.empty(), secret.text());
+            changed(tx);
             return null;
         });
     }
@@ -110,15 +124,27 @@ public final class JdbcWebhookStore implements WebhookStore {
 
     @Override
     public boolean update(String id, String url, Set<WebhookEventType> eventTypes, boolean enabled, Instant now) {
-        return jdbc.update("UPDATE pb_webhook_endpoint SET url = ?, event_types = ?, enabled = ?,"
-                + " disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END, updated_at = ? WHERE id = ?",
-            url, types(eventTypes), enabled, enabled, now.toEpochMilli(), id) == 1;
+        return jdbc.inTransaction(tx -> {
+            boolean updated = tx.update("UPDATE pb_webhook_endpoint SET url = ?, event_types = ?, enabled = ?,"
+                    + " disabled_reason = CASE WHEN ? THEN NULL ELSE disabled_reason END, updated_at = ? WHERE id = ?",
+                url, types(eventTypes), enabled, enabled, now.toEpochMilli(), id) == 1;
+            if (updated) {
+                changed(tx);
+            }
+            return updated;
+        });
     }
 
     @Override
     public boolean disable(String id, String reason, Instant now) {
-        return jdbc.update("UPDATE pb_webhook_endpoint SET enabled = FALSE, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = TRUE",
-            clip(reason), now.toEpochMilli(), id) == 1;
+        return jdbc.inTransaction(tx -> {
+            boolean disabled = tx.update("UPDATE pb_webhook_endpoint SET enabled = FALSE, disabled_reason = ?, updated_at = ?"
+                + " WHERE id = ? AND enabled = TRUE", clip(reason), now.toEpochMilli(), id) == 1;
+            if (disabled) {
+                changed(tx);
+            }
+            return disabled;
+        });
     }
 
     @Override
@@ -127,7 +153,11 @@ public final class JdbcWebhookStore implements WebhookStore {
             tx.update("DELETE FROM pb_webhook_attempt WHERE delivery_id IN (SELECT id FROM pb_webhook_delivery WHERE endpoint_id = ?)", id);
             tx.update("DELETE FROM pb_webhook_delivery WHERE endpoint_id = ?", id);
             tx.update("DELETE FROM pb_secret WHERE scope = ?", scope(id));
-            return tx.update("DELETE FROM pb_webhook_endpoint WHERE id = ?", id) == 1;
+            boolean deleted = tx.update("DELETE FROM pb_webhook_endpoint WHERE id = ?", id) == 1;
+            if (deleted) {
+                changed(tx);
+            }
+            return deleted;
         });
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.postbridge.core.bounce.Hardness;
 import io.postbridge.core.metrics.MetricNames;
@@ -17,6 +18,7 @@ import io.postbridge.core.metrics.PostbridgeMetrics;
  * account's list or on the global one.
  */
 public final class SuppressionList {
+    private static final Pattern LINE_BREAKS = Pattern.compile("[\\r\\n]+");
     private final SuppressionRepository repository;
     private final SuppressionPolicy policy;
     private final BouncePolicyRepository policies;
@@ -155,7 +157,7 @@ public final class SuppressionList {
     }
 
     private static String truncate(String s, int max) {
-        String oneLine = s.replaceAll("[\\r\\n]+", " ");
+        String oneLine = LINE_BREAKS.matcher(s).replaceAll(" ");
         return oneLine.length() <= max ? oneLine : oneLine.substring(0, max) + "...";
     }
 

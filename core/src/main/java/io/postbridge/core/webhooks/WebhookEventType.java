@@ -1,6 +1,8 @@
 package io.postbridge.core.webhooks;
 
 import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -50,7 +52,18 @@ public enum WebhookEventType {
 
     /** The webhook type reporting a mail event; empty for a mail event type without one (nothing is sent for it). */
     public static Optional<WebhookEventType> of(MailEventType mailEventType) {
-        return Arrays.stream(values()).filter(t -> t.mailEventType == mailEventType).findFirst();
+        return Optional.ofNullable(BY_MAIL_EVENT.get(mailEventType));
+    }
+
+    // looked up for every mail event the log writes: a map, not a scan
+    private static final Map<MailEventType, WebhookEventType> BY_MAIL_EVENT = new EnumMap<>(MailEventType.class);
+
+    static {
+        for (WebhookEventType type : values()) {
+            if (type.mailEventType != null) {
+                BY_MAIL_EVENT.putIfAbsent(type.mailEventType, type);
+            }
+        }
     }
 
     public static Optional<WebhookEventType> fromType(String type) {

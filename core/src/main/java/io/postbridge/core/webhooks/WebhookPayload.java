@@ -36,6 +36,8 @@ public final class WebhookPayload {
         data.put("account", event.getAccount().orElse(null));
         data.put("detail", event.getDetail().orElse(null));
         data.put("event", event.getType().wireName());
+        // the structured fields of the type (docs/webhooks.md "Payload per type"); they never replace the common ones
+        event.getData().forEach(data::putIfAbsent);
         return body(WebhookEventType.of(event.getType())
             .orElseThrow(() -> new IllegalArgumentException("no webhook type reports " + event.getType())), event.getAt(), data);
     }

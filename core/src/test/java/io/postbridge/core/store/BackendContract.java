@@ -78,6 +78,7 @@ public abstract class BackendContract {
      */
     protected byte[] storedBytes(String... tables) {
         if (store == Store.POSTGRES) {
+            backend.flushEvents(java.time.Duration.ofSeconds(10)); // the events recorded so far are rows too
             return TestStores.postgresRows(backend, tables);
         }
         backend.close();

@@ -107,6 +107,7 @@ public abstract class WebhookDeliveryContract {
     }
 
     static WebhookDelivery onlyDelivery(PostbridgeBackend backend, String endpointId) {
+        backend.flushEvents(Duration.ofSeconds(10)); // the outbox rows are committed with their events' batch
         List<WebhookDelivery> deliveries = backend.webhooks().store().deliveries(endpointId, 10);
         assertThat(deliveries).hasSize(1);
         return backend.webhooks().store().delivery(endpointId, deliveries.get(0).messageId()).orElseThrow();
@@ -347,6 +348,8 @@ public abstract class WebhookDeliveryContract {
         backend.events().record(delivered("m3", "billing"));
         backend.events().record(MailEvent.builder(MailEventType.RECEIVED, "m4").at(Instant.now()).recipients(List.of("x@example.com"))
             .build());
+        // the outbox rows are committed with the events' batch, by the background writer
+        assertThat(backend.flushEvents(Duration.ofSeconds(10))).isTrue();
 
         assertThat(types(backend, all)).containsExactlyInAnyOrder("message.delivered", "message.bounced", "message.delivered",
             "message.received");
@@ -420,6 +423,8 @@ public abstract class WebhookDeliveryContract {
     }
 
     static void assertDeliveredOnce(FakeWebhookReceiver receiver, PostbridgeBackend backend, Webhooks.Created endpoint, int count) {
+        assertThat(backend.flushEvents(Duration.ofSeconds(10))).isTrue(); // every outbox row is committed
+        assertThat(backend.webhooks().store().deliveries(endpoint.endpoint().id(), 1000)).hasSize(count);
         AWAIT.until(() -> backend.webhooks().store().deliveries(endpoint.endpoint().id(), 1000).stream()
             .allMatch(d -> d.status() == WebhookDelivery.Status.DELIVERED));
         assertThat(receiver.requests()).hasSize(count);

@@ -42,6 +42,8 @@ import io.postbridge.core.delivery.RecipientOutcomes;
  * EHLO, STARTTLS, AUTH) than pipelining would.
  */
 public final class SmtpSender {
+    // compiled once: this runs for every message
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpSender.class);
     private static final Pattern ENHANCED = Pattern.compile("^\\d{3}[ -]([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
 
@@ -66,10 +68,11 @@ public final class SmtpSender {
                     connection = pool.borrow(route);
                 } catch (AuthenticationFailedException e) {
                     last = DeliveryOutcome.transientFailure(route.describe() + " refused the credentials: "
-                        + oneLine(e.getMessage()), Optional.empty());
+                        + oneLine(e.getMessage()), Optional.empty()).via(route.describe(), Optional.of(oneLine(e.getMessage())));
                     break;
                 } catch (Exception e) {
-                    last = DeliveryOutcome.transientFailure(route.describe() + " unreachable: " + describe(e), Optional.empty());
+                    last = DeliveryOutcome.transientFailure(route.describe() + " unreachable: " + describe(e), Optional.empty())
+                        .via(route.describe(), Optional.empty());
                     break;
                 }
                 try {
@@ -78,7 +81,8 @@ public final class SmtpSender {
                     return outcomes;
                 } catch (BrokenConnection e) {
                     pool.invalidate(connection);
-                    last = DeliveryOutcome.transientFailure(route.describe() + ": " + e.getMessage(), Optional.empty());
+                    last = DeliveryOutcome.transientFailure(route.describe() + ": " + e.getMessage(), Optional.empty())
+                        .via(route.describe(), Optional.empty());
                     LOGGER.debug("connection to {} broke ({}); {}", route, e.getMessage(), attempt == 1 ? "reconnecting" : "giving up");
                 }
             }
@@ -111,8 +115,9 @@ public final class SmtpSender {
         try {
             transport.sendMessage(message, recipients);
             pool.countMessage(connection);
-            DeliveryOutcome delivered = DeliveryOutcome.delivered("accepted by " + route.describe() + ": "
-                + oneLine(transport.getLastServerResponse()), Optional.empty());
+            String reply = oneLine(transport.getLastServerResponse());
+            DeliveryOutcome delivered = DeliveryOutcome.delivered("accepted by " + route.describe() + ": " + reply, Optional.empty())
+                .via(route.describe(), Optional.of(reply));
             return RecipientOutcomes.all(mail.recipients(), delivered);
         } catch (SendFailedException e) {
             return partial(connection, mail, e);
@@ -149,8 +154,9 @@ public final class SmtpSender {
                 whole = Optional.of(fromReply(route, failed.getCommand(), code, failed.getMessage()));
             } else if (code >= 200 && code < 300) {
                 pool.countMessage(connection);
-                whole = Optional.of(DeliveryOutcome.delivered("accepted by " + route.describe() + ": "
-                    + oneLine(connection.transport().getLastServerResponse()), Optional.empty()));
+                String reply = oneLine(connection.transport().getLastServerResponse());
+                whole = Optional.of(DeliveryOutcome.delivered("accepted by " + route.describe() + ": " + reply, Optional.empty())
+                    .via(route.describe(), Optional.of(reply)));
             }
         }
         Map<String, DeliveryOutcome> result = new LinkedHashMap<>();
@@ -165,9 +171,10 @@ public final class SmtpSender {
     static DeliveryOutcome fromReply(SmtpRoute route, String command, int code, String reply) {
         String detail = route.describe() + " answered " + oneLine(reply) + " to " + command;
         if (code >= 500) {
-            return DeliveryOutcome.permanentFailure(detail, enhancedStatus(reply).filter(s -> s.startsWith("5")).orElse("5.0.0"));
+            return DeliveryOutcome.permanentFailure(detail, enhancedStatus(reply).filter(s -> s.startsWith("5")).orElse("5.0.0"))
+                .via(route.describe(), Optional.of(oneLine(reply)));
         }
-        return DeliveryOutcome.transientFailure(detail, Optional.empty());
+        return DeliveryOutcome.transientFailure(detail, Optional.empty()).via(route.describe(), Optional.of(oneLine(reply)));
     }
 
     static Optional<String> enhancedStatus(String reply) {
@@ -207,7 +214,7 @@ public final class SmtpSender {
     }
 
     static String oneLine(String text) {
-        return text == null ? "" : text.replaceAll("\\s+", " ").trim();
+        return text == null ? "" : WHITESPACE.matcher(text).replaceAll(" ").trim();
     }
 
     /** The session state is unknown: the connection must not be reused. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -21,6 +22,8 @@ import io.postbridge.core.delivery.ProviderCall;
  * {@code Content-Type: message/rfc822} (no base64 inflation; up to Gmail's 35 MB). Non-blocking.
  */
 public final class GmailClient {
+    // compiled once: this runs for every message
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     public static final URI DEFAULT_BASE = URI.create("https://gmail.googleapis.com");
     /** Gmail's media upload limit for messages.send ({@code maxSize: 35MB} in the discovery document). */
     public static final long MAX_MESSAGE_BYTES = 35L * 1024 * 1024;
@@ -61,7 +64,7 @@ public final class GmailClient {
                     return ProviderCall.unauthorized(API + " answered 401: " + shortBody(response.body()));
                 }
                 if (response.statusCode() == 200) {
-                    return ProviderCall.outcome(DeliveryOutcome.delivered("accepted by the Gmail API", messageId(response.body())));
+                    return ProviderCall.outcome(DeliveryOutcome.delivered("accepted by the Gmail API", messageId(response.body())).via("gmail-api", Optional.empty()));
                 }
                 return ProviderCall.outcome(classifier.classify(API, response.statusCode(), response.headers(), response.body()));
             });
@@ -77,7 +80,7 @@ public final class GmailClient {
     }
 
     private static String shortBody(String body) {
-        String oneLine = body == null ? "" : body.replaceAll("\\s+", " ");
+        String oneLine = body == null ? "" : WHITESPACE.matcher(body).replaceAll(" ");
         return oneLine.length() > 200 ? oneLine.substring(0, 200) : oneLine;
     }
 }

@@ -69,7 +69,7 @@ public final class GraphClient {
         }
         if (response.statusCode() == success) {
             return ProviderCall.outcome(DeliveryOutcome.delivered("accepted by Microsoft Graph (" + step + ")",
-                requestId(response)));
+                requestId(response)).via("graph-api", java.util.Optional.empty()));
         }
         DeliveryOutcome failure = classifier.classify(API + " " + step, response.statusCode(), response.headers(), response.body());
         return ProviderCall.outcome(failure);
