@@ -150,7 +150,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.events = new JdbcMailEventLog(jdbc, clock, settings.eventsRetention(), Optional.of(webhookStore));
         this.bounceOutcomes = new BounceOutcomes(suppressions, events);
         EgressGuard egress = new EgressGuard(settings.webhooks().allowedTargets());
-        this.webhooks = new Webhooks(webhookStore, egress, clock);
+        this.webhooks = new Webhooks(webhookStore, egress, accounts, clock);
         this.webhookDispatcher = new WebhookDispatcher(webhookStore, settings.webhooks(), egress, events, clock, settings.eventsRetention());
         webhookStore.onEnqueued(webhookDispatcher::wake);
         // managed DKIM keys: private keys sealed in pb_secret, so the rotation above re-encrypts them too
@@ -172,6 +172,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.otpSettings = settings.otp();
         this.administration = new AccountAdministration(accounts, senders, trustedNetworkRepository, trustedNetworks, providerSettings,
             secretVault, clock);
+        administration.whenDeleted(webhooks::deleteEndpointsOf);
     }
 
     /**
