@@ -573,16 +573,6 @@ public final class FakeConsent implements AutoCloseable {
 
     private static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
         throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (!body.isEmpty()) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-        }
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        LoopbackHttpServer.reply(exchange, status, contentType, body, headers, () -> { });
     }
 }

@@ -737,21 +737,12 @@ public final class FakeProviders implements AutoCloseable {
 
     private static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
         throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (!body.isEmpty()) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-        }
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        Runnable release = IN_FLIGHT_RELEASE.get();
-        if (release != null) {
-            release.run();
-        }
-        exchange.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+        LoopbackHttpServer.reply(exchange, status, contentType, body, headers, () -> {
+            Runnable release = IN_FLIGHT_RELEASE.get();
+            if (release != null) {
+                release.run();
             }
-        }
+        });
     }
 
     /** Simulated latency or a hung call: waits that long, or less if the fake is closed meanwhile. */

@@ -1,11 +1,15 @@
 package io.postbridge.core.fakes;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
@@ -37,6 +41,26 @@ final class LoopbackHttpServer implements AutoCloseable {
         } catch (IOException e) {
             executor.shutdownNow();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Answers a request: the headers, the status, then the body (none when empty or for a 204); {@code beforeSend}
+     * runs just before the status goes out.
+     */
+    static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers,
+                      Runnable beforeSend) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!body.isEmpty()) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        beforeSend.run();
+        exchange.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
         }
     }
 
