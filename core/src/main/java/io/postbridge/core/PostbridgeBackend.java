@@ -175,7 +175,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.events = new CountingMailEventLog(eventWriter.<MailEventLog>map(writer -> writer).orElse(NO_EVENTS), metrics);
         this.bounceOutcomes = new BounceOutcomes(suppressions, events);
         EgressGuard egress = new EgressGuard(settings.webhooks().allowedTargets());
-        this.webhooks = new Webhooks(webhookStore, egress, clock);
+        this.webhooks = new Webhooks(webhookStore, egress, accounts, clock);
         this.webhookDispatcher = new WebhookDispatcher(webhookStore, settings.webhooks(), egress, events, clock, settings.eventsRetention());
         webhookStore.onEnqueued(webhookDispatcher::wake);
         this.webhookStore = webhookStore;
@@ -201,6 +201,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.otpSettings = settings.otp();
         this.administration = new AccountAdministration(accounts, senders, trustedNetworkRepository, trustedNetworks, providerSettings,
             secretVault, clock);
+        administration.whenDeleted(webhooks::deleteEndpointsOf);
     }
 
     /**

@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.apache.james.JamesServerExtension;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +48,6 @@ import io.postbridge.dkim.DkimTestKeys;
 import io.postbridge.it.Accounts;
 import io.postbridge.it.Events;
 import io.postbridge.it.FakeMx;
-import io.postbridge.it.PostbridgeJames;
 import io.postbridge.it.WebAdmin;
 
 /**
@@ -58,26 +56,19 @@ import io.postbridge.it.WebAdmin;
  * go out by mail and validate once, and every refusal has its status code.
  */
 class GrpcApiTest {
-    private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
-    private static final DkimTestKeys KEYS = new DkimTestKeys("example.com");
+    private static final ConditionFactory AWAIT = ApiFixture.AWAIT;
+    private static final DkimTestKeys KEYS = ApiFixture.KEYS;
     private static final int GRPC_PORT = FakeMx.freePort();
-    private static Path conf;
 
     @RegisterExtension
     @Order(1)
     static FakeMx mx = new FakeMx();
+    private static final ApiFixture API = new ApiFixture(mx);
 
     @RegisterExtension
     @Order(2)
-    static JamesServerExtension james = PostbridgeJames.extension(folder -> {
-        conf = folder.dir();
-        folder.relayThrough(mx.hostAndPort(), "1 second");
-        KEYS.install(folder);
-        folder.property("postbridge.properties", "api.grpc.enabled", "true")
-            .property("postbridge.properties", "api.grpc.host", "127.0.0.1")
-            .property("postbridge.properties", "api.grpc.port", Integer.toString(GRPC_PORT))
-            .property("postbridge.properties", "auth.failures.max", "1000");
-    });
+    static JamesServerExtension james = API.james(Map.of("api.grpc.enabled", "true", "api.grpc.host", "127.0.0.1",
+        "api.grpc.port", Integer.toString(GRPC_PORT), "auth.failures.max", "1000"));
 
     @TempDir
     static Path dir;
@@ -88,11 +79,11 @@ class GrpcApiTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        webAdmin = PostbridgeJames.webAdmin(james.getGuiceJamesServer());
-        accounts = new Accounts(webAdmin);
-        accounts.create("shop").allowSender("shop", "@example.com");
-        shopKey = accounts.issueKey("shop").key;
-        channel = GrpcClients.tls(GRPC_PORT, conf.resolve("keystore"), "postbridge-change-me");
+        API.openShop(james);
+        webAdmin = API.webAdmin();
+        accounts = API.accounts();
+        shopKey = API.shopKey();
+        channel = GrpcClients.tls(GRPC_PORT, API.keystore(), ApiFixture.KEYSTORE_PASSWORD);
     }
 
     @AfterAll
@@ -109,8 +100,7 @@ class GrpcApiTest {
     }
 
     private static List<WiserMessage> delivered(String messageId, int copies) {
-        AWAIT.until(() -> mx.messages().stream().filter(m -> FakeMx.messageId(m).equals("<" + messageId + ">")).count() >= copies);
-        return mx.messages().stream().filter(m -> FakeMx.messageId(m).equals("<" + messageId + ">")).collect(Collectors.toList());
+        return API.delivered(messageId, copies);
     }
 
     private static StatusRuntimeException refusal(Runnable call) {

@@ -7,14 +7,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.JamesServerExtension;
-import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
@@ -24,11 +23,9 @@ import org.subethamail.wiser.WiserMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.postbridge.dkim.DkimTestKeys;
 import io.postbridge.it.Accounts;
 import io.postbridge.it.Events;
 import io.postbridge.it.FakeMx;
-import io.postbridge.it.PostbridgeJames;
 import io.postbridge.it.WebAdmin;
 
 /**
@@ -37,28 +34,19 @@ import io.postbridge.it.WebAdmin;
  * the same refusals, and the OpenAPI description at its stable URL with the listener's security headers.
  */
 class HttpsApiTest {
-    private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
-    private static final DkimTestKeys KEYS = new DkimTestKeys("example.com");
+    private static final ConditionFactory AWAIT = ApiFixture.AWAIT;
     private static final int PORT = FakeMx.freePort();
-    private static Path conf;
 
     @RegisterExtension
     @Order(1)
     static FakeMx mx = new FakeMx();
+    private static final ApiFixture API = new ApiFixture(mx);
 
     @RegisterExtension
     @Order(2)
-    static JamesServerExtension james = PostbridgeJames.extension(folder -> {
-        conf = folder.dir();
-        folder.relayThrough(mx.hostAndPort(), "1 second");
-        KEYS.install(folder);
-        String file = "postbridge.properties";
-        folder.property(file, "consent.enabled", "true").property(file, "consent.web.host", "127.0.0.1")
-            .property(file, "consent.web.port", Integer.toString(PORT))
-            .property(file, "consent.web.externalUrl", "https://127.0.0.1:" + PORT)
-            .property(file, "consent.smtp.host", "smtp.example.com")
-            .property(file, "auth.failures.max", "1000");
-    });
+    static JamesServerExtension james = API.james(Map.of("consent.enabled", "true", "consent.web.host", "127.0.0.1",
+        "consent.web.port", Integer.toString(PORT), "consent.web.externalUrl", "https://127.0.0.1:" + PORT,
+        "consent.smtp.host", "smtp.example.com", "auth.failures.max", "1000"));
 
     private static WebAdmin webAdmin;
     private static Accounts accounts;
@@ -67,11 +55,11 @@ class HttpsApiTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        webAdmin = PostbridgeJames.webAdmin(james.getGuiceJamesServer());
-        accounts = new Accounts(webAdmin);
-        accounts.create("shop").allowSender("shop", "@example.com");
-        shopKey = accounts.issueKey("shop").key;
-        http = HttpClient.newBuilder().sslContext(GrpcClients.trustingServer(conf.resolve("keystore"), "postbridge-change-me")).build();
+        API.openShop(james);
+        webAdmin = API.webAdmin();
+        accounts = API.accounts();
+        shopKey = API.shopKey();
+        http = HttpClient.newBuilder().sslContext(GrpcClients.trustingServer(API.keystore(), ApiFixture.KEYSTORE_PASSWORD)).build();
     }
 
     private static HttpResponse<String> post(String path, String key, String json) throws Exception {
@@ -84,8 +72,7 @@ class HttpsApiTest {
     }
 
     private static WiserMessage delivered(String messageId) {
-        AWAIT.until(() -> mx.messageIds().contains("<" + messageId + ">"));
-        return mx.messages().stream().filter(m -> FakeMx.messageId(m).equals("<" + messageId + ">")).findFirst().orElseThrow();
+        return API.delivered(messageId, 1).get(0);
     }
 
     @Test

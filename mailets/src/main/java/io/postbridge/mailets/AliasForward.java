@@ -34,7 +34,7 @@ import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
-import io.postbridge.core.srs.SrsException;
+import io.postbridge.core.signing.SignedAddressException;
 
 /**
  * Forwards mail for aliases and brings bounces for our SRS addresses back to the original sender.
@@ -197,9 +197,9 @@ public class AliasForward extends GenericMailet {
         String original;
         try {
             original = forwarding.reverseSrs(srsRecipient.asString());
-        } catch (SrsException e) {
+        } catch (SignedAddressException e) {
             // normally refused at RCPT; bouncing a bounce would only add backscatter
-            record(mail, MailEventType.DROPPED, srsRecipient, e.reason().text());
+            record(mail, MailEventType.DROPPED, srsRecipient, e.text());
             return;
         }
         MimeMessage copy;

@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -16,7 +15,6 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.postbridge.core.config.SettingProblem;
 import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.store.StoreException;
@@ -43,11 +41,7 @@ public class DropSuppressedRecipients extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        try {
-            MailetParameters.read(this, Set.of());
-        } catch (SettingProblem.Invalid e) {
-            throw MailetParameters.problem(e);
-        }
+        MailetParameters.requireNone(this);
     }
 
     @Override

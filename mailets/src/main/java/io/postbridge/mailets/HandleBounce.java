@@ -26,7 +26,7 @@ import io.postbridge.core.suppression.BounceOutcomes;
 import io.postbridge.core.suppression.SuppressionList;
 import io.postbridge.core.verp.VerpAddress;
 import io.postbridge.core.verp.VerpCodec;
-import io.postbridge.core.verp.VerpException;
+import io.postbridge.core.signing.SignedAddressException;
 import io.postbridge.core.verp.VerpReturnPaths;
 
 /**
@@ -132,8 +132,8 @@ public class HandleBounce extends GenericMailet {
             if (VerpCodec.isVerp(rcpt.getLocalPart())) {
                 try {
                     return Optional.of(verp.codec().get().decode(rcpt.asString()));
-                } catch (VerpException e) {
-                    LOGGER.info("Postbridge: bounce {} to {} not linked: {}", mail.getName(), rcpt.asString(), e.reason().text());
+                } catch (SignedAddressException e) {
+                    LOGGER.info("Postbridge: bounce {} to {} not linked: {}", mail.getName(), rcpt.asString(), e.text());
                 }
             }
         }

@@ -41,6 +41,15 @@ final class MailetParameters {
         return read(mailet, known, UnaryOperator.identity());
     }
 
+    /** For a mailet that takes no parameters: refuses any, as the container's exception. */
+    static void requireNone(GenericMailet mailet) throws MessagingException {
+        try {
+            read(mailet, List.of());
+        } catch (SettingProblem.Invalid e) {
+            throw problem(e);
+        }
+    }
+
     /** The mailet container's exception for a bad parameter, its message the one line of the problem. */
     static MessagingException problem(SettingProblem.Invalid invalid) {
         return new MessagingException(invalid.getMessage());

@@ -22,7 +22,7 @@ import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.srs.SrsCodec;
 import io.postbridge.core.verp.VerpAddress;
 import io.postbridge.core.verp.VerpCodec;
-import io.postbridge.core.verp.VerpException;
+import io.postbridge.core.signing.SignedAddressException;
 import io.postbridge.core.verp.VerpReturnPaths;
 
 /**
@@ -114,9 +114,9 @@ public class VerpReturnPath extends GenericMailet {
             } else {
                 LOGGER.warn("Postbridge: mail {} is no MailImpl, its VERP return path cannot be restored", mail.getName());
             }
-        } catch (VerpException e) {
+        } catch (SignedAddressException e) {
             LOGGER.warn("Postbridge: mail {} has a VERP return path that does not verify ({}); left as it is", mail.getName(),
-                e.reason().text());
+                e.text());
         }
     }
 

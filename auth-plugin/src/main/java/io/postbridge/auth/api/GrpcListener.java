@@ -116,7 +116,7 @@ public class GrpcListener implements UserDefinedStartable {
         if (settings.plaintext()) {
             return InsecureServerCredentials.create();
         }
-        Keystore keystore = settings.keystore().map(path -> new Keystore(path, settings.keystorePassword().orElse(""), settings.keystoreType()))
+        Keystore keystore = settings.keystore().map(location -> new Keystore(Path.of(location), settings.keystorePassword().orElse(""), settings.keystoreType()))
             .or(this::smtpKeystore)
             .orElseThrow(() -> new IllegalStateException("postbridge.properties api.grpc: no keystore for TLS: set api.grpc.keystore "
                 + "(or a <tls><keystore> in smtpserver.xml), or api.grpc.plaintext=true"));

@@ -22,9 +22,8 @@ import io.postbridge.core.alias.AliasForwardingSource;
 import io.postbridge.core.alias.AliasReply;
 import io.postbridge.core.alias.LocalMailboxes;
 import io.postbridge.core.alias.Resolution;
-import io.postbridge.core.srs.SrsException;
+import io.postbridge.core.signing.SignedAddressException;
 import io.postbridge.core.verp.VerpCodec;
-import io.postbridge.core.verp.VerpException;
 import io.postbridge.core.verp.VerpReturnPaths;
 
 /**
@@ -93,25 +92,28 @@ public class AliasRecipientHook implements RcptHook {
     }
 
     private HookResult checkSrs(SMTPSession session, MaybeSender sender, AliasForwarding forwarding, MailAddress rcpt) {
+        return checkSigned(session, sender, rcpt, () -> forwarding.reverseSrs(rcpt.asString()));
+    }
+
+    private HookResult checkVerp(SMTPSession session, MaybeSender sender, VerpCodec codec, MailAddress rcpt) {
+        return checkSigned(session, sender, rcpt, () -> codec.decode(rcpt.asString()));
+    }
+
+    /** One rule for both kinds of signed return address: it must verify, and then the backscatter rule applies. */
+    private HookResult checkSigned(SMTPSession session, MaybeSender sender, MailAddress rcpt, SignedAddressCheck check) {
         try {
-            forwarding.reverseSrs(rcpt.asString());
+            check.verify();
             return oneBounceAddressPerTransaction(session, sender, rcpt);
-        } catch (SrsException e) {
-            LOGGER.info("Postbridge: refused SRS address {}: {}", rcpt.asString(), e.reason().text());
-            AliasReply refused = AliasReply.srsRefused(e.reason().text());
+        } catch (SignedAddressException e) {
+            LOGGER.info("Postbridge: refused {} address {}: {}", e.scheme(), rcpt.asString(), e.text());
+            AliasReply refused = AliasReply.srsRefused(e.text());
             return reply(refused, refused.rcptDescription(rcpt.asString()));
         }
     }
 
-    private HookResult checkVerp(SMTPSession session, MaybeSender sender, VerpCodec codec, MailAddress rcpt) {
-        try {
-            codec.decode(rcpt.asString());
-            return oneBounceAddressPerTransaction(session, sender, rcpt);
-        } catch (VerpException e) {
-            LOGGER.info("Postbridge: refused VERP address {}: {}", rcpt.asString(), e.reason().text());
-            AliasReply refused = AliasReply.srsRefused(e.reason().text());
-            return reply(refused, refused.rcptDescription(rcpt.asString()));
-        }
+    @FunctionalInterface
+    private interface SignedAddressCheck {
+        void verify() throws SignedAddressException;
     }
 
     /**

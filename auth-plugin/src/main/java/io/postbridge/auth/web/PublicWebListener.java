@@ -58,8 +58,8 @@ public class PublicWebListener implements UserDefinedStartable {
             LOGGER.info("Postbridge: the public web listener (consent pages) is off (consent.enabled=false)");
             return;
         }
-        Service spark = Service.ignite().ipAddress(settings.host()).port(settings.port()).threadPool(32, 2, 30_000);
-        if (settings.tls()) {
+        Service spark = Service.ignite().ipAddress(settings.web().host()).port(settings.web().port()).threadPool(32, 2, 30_000);
+        if (settings.web().tls()) {
             ServerKeystore keystore = ServerKeystore.resolve(settings, fileSystem);
             spark.secure(keystore.path().toString(), keystore.password(), null, null);
         }
@@ -89,13 +89,13 @@ public class PublicWebListener implements UserDefinedStartable {
         spark.awaitInitialization();
         if (failure.get() != null) {
             spark.stop();
-            throw new IllegalStateException("Postbridge: the public web listener could not start on " + settings.host() + ":"
-                + settings.port() + " (consent.web.host / consent.web.port in postbridge.properties): " + failure.get().getMessage(),
+            throw new IllegalStateException("Postbridge: the public web listener could not start on " + settings.web().host() + ":"
+                + settings.web().port() + " (consent.web.host / consent.web.port in postbridge.properties): " + failure.get().getMessage(),
                 failure.get());
         }
         this.service = spark;
-        LOGGER.info("Postbridge: public web listener on {}://{}:{} (users open {}/connect)", settings.tls() ? "https" : "http",
-            settings.host(), spark.port(), settings.externalUrl());
+        LOGGER.info("Postbridge: public web listener on {}://{}:{} (users open {}/connect)", settings.web().tls() ? "https" : "http",
+            settings.web().host(), spark.port(), settings.externalUrl());
     }
 
     /** The bound port (useful when consent.web.port is 0). */
@@ -131,8 +131,8 @@ public class PublicWebListener implements UserDefinedStartable {
         }
 
         static ServerKeystore resolve(ConsentSettings settings, FileSystem fileSystem) {
-            String location = settings.keystore().orElse(null);
-            String password = settings.keystorePassword().orElse(null);
+            String location = settings.web().keystore().orElse(null);
+            String password = settings.web().keystorePassword().orElse(null);
             if (location == null || password == null) {
                 SmtpServerTls tls = SmtpServerTls.read(fileSystem);
                 location = location == null ? tls.keystore() : location;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,6 +35,7 @@ public final class AccountAdministration {
     private final ProviderSettingsRepository providerSettings;
     private final SecretVault secrets;
     private final Clock clock;
+    private final List<Consumer<String>> whenDeleted = new CopyOnWriteArrayList<>();
 
     public AccountAdministration(AccountRepository accounts, AllowedSenderRepository senders, TrustedNetworkRepository networkRepository,
                                  TrustedNetworks networks, ProviderSettingsRepository providerSettings, SecretVault secrets, Clock clock) {
@@ -130,6 +133,15 @@ public final class AccountAdministration {
             throw new NoSuchAccount(name);
         }
         networksChanged();
+        whenDeleted.forEach(cleanup -> cleanup.accept(name));
+    }
+
+    /**
+     * What else goes with a deleted account and lives outside its tables (its webhook endpoints and their pending
+     * deliveries): called with the account's name once the account is deleted.
+     */
+    public void whenDeleted(Consumer<String> cleanup) {
+        whenDeleted.add(Objects.requireNonNull(cleanup));
     }
 
     // ---- allowed senders ----

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import io.postbridge.core.srs.SrsCodec;
-import io.postbridge.core.srs.SrsException;
+import io.postbridge.core.signing.SignedAddressException;
 
 /**
  * Alias forwarding as configured: alias resolution plus the SRS side (rewriting the envelope sender of forwarded
@@ -44,9 +44,9 @@ public final class AliasForwarding {
     }
 
     /** The address a returning bounce is for, after checking hash and age. */
-    public String reverseSrs(String address) throws SrsException {
+    public String reverseSrs(String address) throws SignedAddressException {
         if (srs.isEmpty()) {
-            throw new SrsException(SrsException.Reason.NOT_SRS);
+            throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.NOT_SIGNED);
         }
         return srs.get().reverse(address);
     }

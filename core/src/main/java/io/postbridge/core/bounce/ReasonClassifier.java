@@ -333,42 +333,39 @@ public final class ReasonClassifier {
 
     /** The top-level alternatives of {@code (?>a|b|c)} (or of {@code a|b|c}); the regex itself otherwise. */
     static List<String> alternatives(String regex) {
-        String inner = regex;
-        if (regex.startsWith("(?>") && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1) {
-            inner = regex.substring(3, regex.length() - 1);
-        }
+        String inner = regex.startsWith("(?>") && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1
+            ? regex.substring(3, regex.length() - 1) : regex;
         List<String> out = new ArrayList<>();
-        int depth = 0;
-        int start = 0;
-        boolean inClass = false;
-        for (int i = 0; i < inner.length(); i++) {
-            char c = inner.charAt(i);
-            if (c == '\\') {
-                i++;
-            } else if (inClass) {
-                inClass = c != ']';
-            } else if (c == '[') {
-                inClass = true;
-                if (i + 1 < inner.length() && inner.charAt(i + 1) == ']') {
-                    i++;
-                }
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')') {
-                depth--;
-            } else if (c == '|' && depth == 0) {
-                out.add(inner.substring(start, i));
-                start = i + 1;
+        int[] start = {0};
+        scanStructure(inner, 0, (i, c, depth) -> {
+            if (c == '|' && depth == 0) {
+                out.add(inner.substring(start[0], i));
+                start[0] = i + 1;
             }
-        }
-        out.add(inner.substring(start));
+            return false;
+        });
+        out.add(inner.substring(start[0]));
         return out;
     }
 
     private static int closingOf(String regex, int open) {
+        return scanStructure(regex, open, (i, c, depth) -> c == ')' && depth == 0);
+    }
+
+    /** Sees one structural character of a regex: {@code (}, {@code )} or {@code |}, with the group depth after it. */
+    @FunctionalInterface
+    private interface StructureVisitor {
+        boolean stopAt(int index, char c, int depth);
+    }
+
+    /**
+     * Walks a regex from {@code from}, skipping escapes and character classes ({@code []...]} included), and shows the
+     * visitor each structural character; the index where the visitor stops, or -1.
+     */
+    private static int scanStructure(String regex, int from, StructureVisitor visitor) {
         int depth = 0;
         boolean inClass = false;
-        for (int i = open; i < regex.length(); i++) {
+        for (int i = from; i < regex.length(); i++) {
             char c = regex.charAt(i);
             if (c == '\\') {
                 i++;
@@ -376,10 +373,14 @@ public final class ReasonClassifier {
                 inClass = c != ']';
             } else if (c == '[') {
                 inClass = true;
-            } else if (c == '(') {
-                depth++;
-            } else if (c == ')' && --depth == 0) {
-                return i;
+                if (i + 1 < regex.length() && regex.charAt(i + 1) == ']') {
+                    i++;
+                }
+            } else if (c == '(' || c == ')' || c == '|') {
+                depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+                if (visitor.stopAt(i, c, depth)) {
+                    return i;
+                }
             }
         }
         return -1;

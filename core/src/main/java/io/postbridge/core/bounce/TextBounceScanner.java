@@ -122,26 +122,15 @@ final class TextBounceScanner {
         int linesSinceCandidate = 0;
         for (String raw : lines) {
             String line = raw.strip();
-            if (line.indexOf('@') < 0) {
-                // no address on this line: it can only continue the current recipient's explanation
-                if (current != null) {
-                    linesSinceCandidate++;
-                    if (linesSinceCandidate <= 12 && !line.isEmpty()) {
-                        append(current, line);
-                    } else if (linesSinceCandidate > 40) {
-                        current = null;
-                    }
-                }
-                continue;
-            }
             String address = null;
             String rest = "";
             Matcher m;
-            if (HEADERISH.matcher(line).find() && !line.toLowerCase(Locale.ROOT).startsWith("x-failed")) {
+            if (line.indexOf('@') < 0) {
+                // no address on this line: it can only continue the current recipient's explanation (below)
+            } else if (HEADERISH.matcher(line).find() && !line.toLowerCase(Locale.ROOT).startsWith("x-failed")) {
                 current = line.isEmpty() ? null : current;
                 continue;
-            }
-            if (line.contains(">>>") && (m = RCPT_TRANSCRIPT.matcher(line)).find()) {
+            } else if (line.contains(">>>") && (m = RCPT_TRANSCRIPT.matcher(line)).find()) {
                 address = m.group(1);
             } else if ((m = ANGLE_LINE.matcher(raw)).matches()) {
                 address = m.group(1);

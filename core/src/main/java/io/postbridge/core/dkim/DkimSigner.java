@@ -146,18 +146,6 @@ public final class DkimSigner {
         }
     }
 
-    public Canonicalization headerCanonicalization() {
-        return headerCanonicalization;
-    }
-
-    public Canonicalization bodyCanonicalization() {
-        return bodyCanonicalization;
-    }
-
-    public SignedHeaders signedHeaders() {
-        return signedHeaders;
-    }
-
     /** Builds a folded field: lines of at most {@value #LINE_WIDTH} characters, continuation lines start with a space. */
     private static final class Folder {
         private final StringBuilder text = new StringBuilder(600);

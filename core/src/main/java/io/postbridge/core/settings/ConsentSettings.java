@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import io.postbridge.core.config.ListenerSettings;
 import io.postbridge.core.config.SettingsReader;
 import io.postbridge.core.consent.ConsentProvider;
 import io.postbridge.core.consent.OAuthClient;
@@ -58,12 +59,7 @@ public final class ConsentSettings {
     /** Open: anyone whose mailbox is in an allowed domain; invitation: only with a link WebAdmin issued. */
     public enum Mode { OPEN, INVITATION }
 
-    private final boolean enabled;
-    private final String host;
-    private final int port;
-    private final boolean tls;
-    private final Optional<String> keystore;
-    private final Optional<String> keystorePassword;
+    private final ListenerSettings web;
     private final URI externalUrl;
     private final String smtpHost;
     private final int smtpPort;
@@ -77,12 +73,11 @@ public final class ConsentSettings {
     private final Map<ConsentProvider, OAuthClient> endpoints = new LinkedHashMap<>();
 
     ConsentSettings(SettingsReader reader) {
-        this.enabled = reader.bool(ENABLED, false);
-        this.host = reader.string(HOST, "0.0.0.0");
-        this.port = reader.integer(PORT, 8443, 1, 65535);
-        this.tls = reader.bool(TLS, true);
-        this.keystore = reader.string(KEYSTORE);
-        this.keystorePassword = reader.string(KEYSTORE_PASSWORD);
+        boolean enabled = reader.bool(ENABLED, false);
+        int port = reader.integer(PORT, 8443, 1, 65535);
+        boolean tls = reader.bool(TLS, true);
+        this.web = new ListenerSettings(enabled, reader.string(HOST, "0.0.0.0"), port, tls, reader.string(KEYSTORE),
+            reader.string(KEYSTORE_PASSWORD), "PKCS12");
         Optional<URI> external = reader.uri(EXTERNAL_URL, Set.of("https", "http")).map(uri -> URI.create(uri.toString().replaceAll("/+$", "")));
         if (enabled && external.isEmpty()) {
             throw reader.problem(EXTERNAL_URL, "is required with consent.enabled=true: the address users' browsers reach the "
@@ -149,29 +144,12 @@ public final class ConsentSettings {
     }
 
     public boolean enabled() {
-        return enabled;
+        return web.enabled();
     }
 
-    public String host() {
-        return host;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    /** HTTPS on the listener itself (the default); false only behind a TLS proxy. */
-    public boolean tls() {
-        return tls;
-    }
-
-    /** Empty: the keystore of conf/smtpserver.xml. */
-    public Optional<String> keystore() {
-        return keystore;
-    }
-
-    public Optional<String> keystorePassword() {
-        return keystorePassword;
+    /** The public web listener: host, port, TLS (the default; false only behind a TLS proxy) and keystore. */
+    public ListenerSettings web() {
+        return web;
     }
 
     /** What browsers see: scheme://host[:port], no trailing slash. */

@@ -67,6 +67,7 @@ public final class PostbridgeSettings {
     public static final String WEBHOOKS_ATTEMPTS = "webhooks.retry.attempts";
     public static final String WEBHOOKS_POLL = "webhooks.pollInterval";
     public static final String WEBHOOKS_ALLOWED_TARGETS = "webhooks.allowedTargets";
+    public static final String WEBHOOKS_ENDPOINT_CONCURRENCY = "webhooks.endpoint.concurrency";
     public static final String SUPPRESSION_SOFT_BOUNCES = "suppression.softBounces";
     public static final String SUPPRESSION_SOFT_WINDOW = "suppression.softWindow";
     public static final String SUPPRESSION_EXPIRY = "suppression.expiry";
@@ -97,7 +98,7 @@ public final class PostbridgeSettings {
         MICROSOFT_AUTHORITY, MICROSOFT_SCOPE, MICROSOFT_TOKEN_ENDPOINT,
         DKIM_ACTIVATION_DELAY, DKIM_RETIRED_DNS_KEEP, DKIM_DNS_RECHECK, DKIM_KEY_CACHE, EVENTS_RETENTION, EVENTS_ENABLED, EVENTS_BUFFER, EVENTS_BATCH, ALIASES_CACHE,
         WEBHOOKS_DISPATCH, WEBHOOKS_TIMEOUT, WEBHOOKS_FIRST_RETRY, WEBHOOKS_MAX_RETRY, WEBHOOKS_ATTEMPTS, WEBHOOKS_POLL,
-        WEBHOOKS_ALLOWED_TARGETS,
+        WEBHOOKS_ALLOWED_TARGETS, WEBHOOKS_ENDPOINT_CONCURRENCY,
         SUPPRESSION_SOFT_BOUNCES, SUPPRESSION_SOFT_WINDOW, SUPPRESSION_EXPIRY, SUPPRESSION_ENFORCEMENT,
         VERP_ENABLED, VERP_SECRETS_FILE, VERP_MAX_AGE_DAYS, VERP_DEFAULT_DOMAIN, VERP_DOMAINS));
 
@@ -214,7 +215,9 @@ public final class PostbridgeSettings {
         this.webhooks = new WebhookSettings(reader.bool(WEBHOOKS_DISPATCH, true),
             reader.duration(WEBHOOKS_TIMEOUT, WebhookSettings.DEFAULT_TIMEOUT, Duration.ofMillis(1)),
             firstRetry, maxRetry, reader.integer(WEBHOOKS_ATTEMPTS, WebhookSettings.DEFAULT_ATTEMPTS, 1, 50),
-            reader.duration(WEBHOOKS_POLL, WebhookSettings.DEFAULT_POLL, Duration.ofMillis(1)), allowedTargets);
+            reader.duration(WEBHOOKS_POLL, WebhookSettings.DEFAULT_POLL, Duration.ofMillis(1)), allowedTargets,
+            reader.integer(WEBHOOKS_ENDPOINT_CONCURRENCY, WebhookSettings.DEFAULT_ENDPOINT_CONCURRENCY, 1,
+                WebhookSettings.MAX_ENDPOINT_CONCURRENCY));
         this.suppressionPolicy = new SuppressionPolicy(
             reader.integer(SUPPRESSION_SOFT_BOUNCES, SuppressionPolicy.DEFAULT_SOFT_BOUNCES, 1, 1000),
             reader.duration(SUPPRESSION_SOFT_WINDOW, SuppressionPolicy.DEFAULT_SOFT_WINDOW, Duration.ofMinutes(1)),

@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 
 import io.postbridge.core.signing.DayStamp;
 import io.postbridge.core.signing.SecretRing;
+import io.postbridge.core.signing.SignedAddressException;
 
 /**
  * The Sender Rewriting Scheme as Mail::SRS 0.31 ("Guarded") and libsrs2/postsrsd write it, byte for byte:
@@ -75,14 +76,14 @@ public final class SrsCodec {
      * The address an SRS address stands for: the original sender for SRS0, the first forwarder's SRS0 address
      * for SRS1. The domain of {@code address} is not checked here; callers only reverse their own domain.
      */
-    public String reverse(String address) throws SrsException {
+    public String reverse(String address) throws SignedAddressException {
         int at = address.lastIndexOf('@');
         String user = at < 0 ? address : address.substring(0, at);
         if (isSrs1(user)) {
             String[] parts = user.substring(TAG_LENGTH + 1).split(String.valueOf(FIELD_SEPARATOR), 3);
             if (parts.length != 3 || parts[1].isEmpty() || parts[2].isEmpty() || parts[0].contains(".")) {
                 // a "." in the hash field is a hashless SRS1 address, refused as Mail::SRS does by default
-                throw new SrsException(SrsException.Reason.MALFORMED);
+                throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.MALFORMED);
             }
             verifyHash(parts[0], parts[1], parts[2]);
             return "SRS0" + parts[2] + "@" + parts[1];
@@ -90,13 +91,13 @@ public final class SrsCodec {
         if (isSrs0(user)) {
             String[] parts = user.substring(TAG_LENGTH + 1).split(String.valueOf(FIELD_SEPARATOR), 4);
             if (parts.length != 4 || parts[2].isEmpty() || parts[3].isEmpty()) {
-                throw new SrsException(SrsException.Reason.MALFORMED);
+                throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.MALFORMED);
             }
             verifyHash(parts[0], parts[1], parts[2], parts[3]);
             checkTimestamp(parts[1]);
             return parts[3] + "@" + parts[2];
         }
-        throw new SrsException(SrsException.Reason.NOT_SRS);
+        throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.NOT_SIGNED);
     }
 
     private String srs1(String firstHop, String srsUser, String aliasDomain) {
@@ -125,13 +126,13 @@ public final class SrsCodec {
         return DayStamp.of(clock.instant());
     }
 
-    private void checkTimestamp(String timestamp) throws SrsException {
+    private void checkTimestamp(String timestamp) throws SignedAddressException {
         OptionalLong age = DayStamp.ageDays(timestamp, clock.instant());
         if (age.isEmpty()) {
-            throw new SrsException(SrsException.Reason.BAD_TIMESTAMP);
+            throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.BAD_TIMESTAMP);
         }
         if (age.getAsLong() > settings.maxAgeDays()) {
-            throw new SrsException(SrsException.Reason.EXPIRED);
+            throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.EXPIRED);
         }
     }
 
@@ -139,15 +140,15 @@ public final class SrsCodec {
      * Tries every secret without stopping early; a match is exact or, as in both references, case-insensitive.
      * Only the first {@code given.length()} characters are compared (postsrsd's hash-minimum).
      */
-    private void verifyHash(String given, String... fields) throws SrsException {
+    private void verifyHash(String given, String... fields) throws SignedAddressException {
         if (given.length() < settings.hashMinimum()) {
-            throw new SrsException(SrsException.Reason.HASH_TOO_SHORT);
+            throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.HASH_TOO_SHORT);
         }
         if (given.length() > SrsSettings.MAX_HASH_LENGTH) {
-            throw new SrsException(SrsException.Reason.BAD_HASH);
+            throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.BAD_HASH);
         }
         if (!settings.secretRing().anyMatches(given, secret -> hash(secret, fields).substring(0, given.length()), true)) {
-            throw new SrsException(SrsException.Reason.BAD_HASH);
+            throw new SignedAddressException(SignedAddressException.Scheme.SRS, SignedAddressException.Reason.BAD_HASH);
         }
     }
 

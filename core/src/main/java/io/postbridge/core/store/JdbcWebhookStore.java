@@ -200,15 +200,21 @@ public final class JdbcWebhookStore implements WebhookStore {
     }
 
     @Override
-    public List<Claimed> claimDue(String node, Instant now, Instant leaseUntil, int limit) {
+    public List<Claimed> claimDue(String node, Instant now, Instant leaseUntil, int limit, int perEndpoint) {
         if (limit <= 0) {
             return List.of();
         }
         long nowMillis = now.toEpochMilli();
-        List<Long> candidates = jdbc.query("SELECT d.id FROM pb_webhook_delivery d JOIN pb_webhook_endpoint e ON e.id = d.endpoint_id"
+        // per endpoint: its due deliveries in order, as many as its leased (in-flight) ones leave room for
+        List<Long> candidates = jdbc.query("SELECT c.id FROM (SELECT d.id, d.next_attempt_at,"
+                + " ROW_NUMBER() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS rank_in_endpoint,"
+                + " (SELECT COUNT(*) FROM pb_webhook_delivery f WHERE f.endpoint_id = d.endpoint_id AND f.status = 'pending'"
+                + " AND f.lease_until >= ?) AS leased"
+                + " FROM pb_webhook_delivery d JOIN pb_webhook_endpoint e ON e.id = d.endpoint_id"
                 + " WHERE d.status = 'pending' AND e.enabled = TRUE AND d.next_attempt_at <= ?"
-                + " AND (d.lease_until IS NULL OR d.lease_until < ?) ORDER BY d.next_attempt_at, d.id FETCH FIRST " + limit + " ROWS ONLY",
-            row -> row.getLong("id"), nowMillis, nowMillis);
+                + " AND (d.lease_until IS NULL OR d.lease_until < ?)) c"
+                + " WHERE c.rank_in_endpoint + c.leased <= ? ORDER BY c.next_attempt_at, c.id FETCH FIRST " + limit + " ROWS ONLY",
+            row -> row.getLong("id"), nowMillis, nowMillis, nowMillis, perEndpoint);
         List<Claimed> claimed = new ArrayList<>();
         for (long id : candidates) {
             int taken = jdbc.update("UPDATE pb_webhook_delivery SET lease_owner = ?, lease_until = ? WHERE id = ? AND status = 'pending'"

@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import io.postbridge.core.signing.DayStamp;
 import io.postbridge.core.signing.SecretRing;
+import io.postbridge.core.signing.SignedAddressException;
 
 /**
  * Signed, expiring VERP return paths:
@@ -85,35 +86,35 @@ public final class VerpCodec {
     }
 
     /** Checks the signature (every secret) and the age of a VERP address and says what it names. */
-    public VerpAddress decode(String address) throws VerpException {
+    public VerpAddress decode(String address) throws SignedAddressException {
         int at = address.lastIndexOf('@');
         if (at <= 0) {
-            throw new VerpException(VerpException.Reason.MALFORMED);
+            throw new SignedAddressException(SignedAddressException.Scheme.VERP, SignedAddressException.Reason.MALFORMED);
         }
         String local = address.substring(0, at);
         String bounceDomain = address.substring(at + 1);
         int tag = indexOfTag(local);
         if (tag <= 0) {
-            throw new VerpException(VerpException.Reason.MALFORMED);
+            throw new SignedAddressException(SignedAddressException.Scheme.VERP, SignedAddressException.Reason.MALFORMED);
         }
         String signed = local.substring(tag + TAG.length());
         int firstSeparator = signed.indexOf(SEPARATOR);
         String[] parts = signed.split(String.valueOf(SEPARATOR), FIELDS);
         if (parts.length != FIELDS || parts[2].isEmpty() || parts[5].isEmpty() || parts[6].isEmpty()) {
-            throw new VerpException(VerpException.Reason.MALFORMED);
+            throw new SignedAddressException(SignedAddressException.Scheme.VERP, SignedAddressException.Reason.MALFORMED);
         }
         String given = parts[0];
         String fields = signed.substring(firstSeparator + 1);
         if (given.length() != HASH_LENGTH
             || !settings.secrets().anyMatches(given, secret -> hash(secret, fields), true)) {
-            throw new VerpException(VerpException.Reason.BAD_HASH);
+            throw new SignedAddressException(SignedAddressException.Scheme.VERP, SignedAddressException.Reason.BAD_HASH);
         }
         OptionalLong age = DayStamp.ageDays(parts[1], clock.instant());
         if (age.isEmpty()) {
-            throw new VerpException(VerpException.Reason.BAD_TIMESTAMP);
+            throw new SignedAddressException(SignedAddressException.Scheme.VERP, SignedAddressException.Reason.BAD_TIMESTAMP);
         }
         if (age.getAsLong() > settings.maxAgeDays()) {
-            throw new VerpException(VerpException.Reason.EXPIRED);
+            throw new SignedAddressException(SignedAddressException.Scheme.VERP, SignedAddressException.Reason.EXPIRED);
         }
         String senderDomain = parts[4].isEmpty() ? bounceDomain : parts[4];
         return new VerpAddress(local.substring(0, tag) + "@" + senderDomain, parts[2], parts[3], parts[6] + "@" + parts[5]);

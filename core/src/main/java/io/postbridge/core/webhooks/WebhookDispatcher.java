@@ -38,7 +38,9 @@ import io.postbridge.core.events.MailEventType;
  * ({@link PinnedHttp}), asynchronously, so a slow or dead receiver holds no thread. 2xx = delivered. 410 Gone disables the endpoint (with a {@code webhook-disabled} event). Anything else
  * (3xx included: redirects are never followed; timeouts; refused connections) is retried on the
  * {@link RetrySchedule}, honouring {@code Retry-After}, until the attempts run out. A target the
- * {@link EgressGuard} refuses fails at once: the operator fixes the URL or the allow-list, then replays.
+ * {@link EgressGuard} refuses fails at once: the operator fixes the URL or the allow-list, then replays. One endpoint
+ * gets at most {@code webhooks.endpoint.concurrency} deliveries at a time, so a slow one never takes the slots of
+ * the others.
  */
 public final class WebhookDispatcher implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(WebhookDispatcher.class);
@@ -124,7 +126,8 @@ public final class WebhookDispatcher implements AutoCloseable {
             Instant now = clock.instant();
             pruneIfDue(now);
             int free = WebhookSettings.DEFAULT_MAX_IN_FLIGHT - inFlight.get();
-            List<WebhookStore.Claimed> claimed = store.claimDue(node, now, now.plus(settings.lease()), free);
+            List<WebhookStore.Claimed> claimed = store.claimDue(node, now, now.plus(settings.lease()), free,
+                settings.endpointConcurrency());
             for (WebhookStore.Claimed delivery : claimed) {
                 inFlight.incrementAndGet();
                 try {

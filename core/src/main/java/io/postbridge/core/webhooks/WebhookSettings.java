@@ -13,6 +13,9 @@ public final class WebhookSettings {
     public static final int DEFAULT_ATTEMPTS = 10;
     public static final Duration DEFAULT_POLL = Duration.ofSeconds(1);
     public static final int DEFAULT_MAX_IN_FLIGHT = 64;
+    /** {@code webhooks.endpoint.concurrency}: deliveries sent to one endpoint at the same time. */
+    public static final int DEFAULT_ENDPOINT_CONCURRENCY = 4;
+    public static final int MAX_ENDPOINT_CONCURRENCY = DEFAULT_MAX_IN_FLIGHT;
 
     private final boolean dispatch;
     private final Duration timeout;
@@ -21,9 +24,20 @@ public final class WebhookSettings {
     private final int attempts;
     private final Duration pollInterval;
     private final List<IpRange> allowedTargets;
+    private final int endpointConcurrency;
 
     public WebhookSettings(boolean dispatch, Duration timeout, Duration firstRetryDelay, Duration maxRetryDelay, int attempts,
                            Duration pollInterval, List<IpRange> allowedTargets) {
+        this(dispatch, timeout, firstRetryDelay, maxRetryDelay, attempts, pollInterval, allowedTargets, DEFAULT_ENDPOINT_CONCURRENCY);
+    }
+
+    public WebhookSettings(boolean dispatch, Duration timeout, Duration firstRetryDelay, Duration maxRetryDelay, int attempts,
+                           Duration pollInterval, List<IpRange> allowedTargets, int endpointConcurrency) {
+        if (endpointConcurrency < 1 || endpointConcurrency > MAX_ENDPOINT_CONCURRENCY) {
+            throw new IllegalArgumentException("the endpoint concurrency must be from 1 to " + MAX_ENDPOINT_CONCURRENCY
+                + ", was " + endpointConcurrency);
+        }
+        this.endpointConcurrency = endpointConcurrency;
         this.dispatch = dispatch;
         this.timeout = timeout;
         this.firstRetryDelay = firstRetryDelay;
@@ -65,6 +79,14 @@ public final class WebhookSettings {
 
     public List<IpRange> allowedTargets() {
         return allowedTargets;
+    }
+
+    /**
+     * How many deliveries one endpoint gets at the same time: claimed only while fewer of its deliveries are leased
+     * (in flight on any node), so a slow endpoint never holds more than this many of the sender's slots.
+     */
+    public int endpointConcurrency() {
+        return endpointConcurrency;
     }
 
     /** How long a node owns a claimed delivery: past it, another node may send it again. */

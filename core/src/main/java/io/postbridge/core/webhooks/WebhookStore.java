@@ -40,9 +40,11 @@ public interface WebhookStore {
 
     /**
      * Claims up to {@code limit} pending deliveries that are due, for enabled endpoints, for {@code node} until
-     * {@code leaseUntil}. A delivery is claimed by at most one node at a time, whatever the number of nodes.
+     * {@code leaseUntil}. A delivery is claimed by at most one node at a time, whatever the number of nodes; of one
+     * endpoint's deliveries only so many that, with those of it already leased (in flight), at most
+     * {@code perEndpoint} are.
      */
-    List<Claimed> claimDue(String node, Instant now, Instant leaseUntil, int limit);
+    List<Claimed> claimDue(String node, Instant now, Instant leaseUntil, int limit, int perEndpoint);
 
     /**
      * Logs an attempt and moves the claimed delivery on: delivered, failed, or pending again at {@code nextAttempt}.

@@ -11,6 +11,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+import io.postbridge.core.accounts.AccountAdministration;
+import io.postbridge.core.accounts.AccountRepository;
+
 /**
  * What WebAdmin does with webhook endpoints: subscribe (the secret is returned once, then only stored sealed),
  * change, rotate the secret with an overlap, send a test delivery, read the delivery log, replay.
@@ -22,11 +25,13 @@ public final class Webhooks {
 
     private final WebhookStore store;
     private final EgressGuard guard;
+    private final AccountRepository accounts;
     private final Clock clock;
 
-    public Webhooks(WebhookStore store, EgressGuard guard, Clock clock) {
+    public Webhooks(WebhookStore store, EgressGuard guard, AccountRepository accounts, Clock clock) {
         this.store = Objects.requireNonNull(store);
         this.guard = Objects.requireNonNull(guard);
+        this.accounts = Objects.requireNonNull(accounts);
         this.clock = Objects.requireNonNull(clock);
     }
 
@@ -53,8 +58,14 @@ public final class Webhooks {
         }
     }
 
-    /** @throws IllegalArgumentException naming what is wrong with the URL (form, or a target the SSRF guard refuses) */
+    /**
+     * @throws AccountAdministration.NoSuchAccount for an account's endpoint when there is no such account
+     * @throws IllegalArgumentException naming what is wrong with the URL (form, or a target the SSRF guard refuses)
+     */
     public Created create(Optional<String> account, String url, Set<WebhookEventType> eventTypes, boolean enabled) {
+        if (account.isPresent() && accounts.findByName(account.get()).isEmpty()) {
+            throw new AccountAdministration.NoSuchAccount(account.get());
+        }
         checkTarget(url);
         if (eventTypes.contains(WebhookEventType.TEST)) {
             throw new IllegalArgumentException(WebhookEventType.TEST.type() + " is sent on demand only, not subscribed to");
@@ -109,6 +120,15 @@ public final class Webhooks {
 
     public boolean delete(String id) {
         return store.delete(id);
+    }
+
+    /** Deletes an account's endpoints with their secrets and deliveries (the account is gone); returns how many. */
+    public int deleteEndpointsOf(String account) {
+        int deleted = 0;
+        for (WebhookEndpoint endpoint : store.list(Optional.of(account))) {
+            deleted += store.delete(endpoint.id()) ? 1 : 0;
+        }
+        return deleted;
     }
 
     private void checkTarget(String url) {

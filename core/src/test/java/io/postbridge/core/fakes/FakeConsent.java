@@ -3,7 +3,6 @@ package io.postbridge.core.fakes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -23,15 +22,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import io.postbridge.core.consent.Pkce;
 
@@ -52,13 +48,7 @@ public final class FakeConsent implements AutoCloseable {
     private static final Pattern MS_TOKEN = Pattern.compile("/ms/([^/]+)/oauth2/v2\\.0/token");
     private static final Set<String> TENANTS = Set.of("common", "organizations", "consumers");
 
-    private final HttpServer server;
     private final FakeProviders providers;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-consent");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<String, String> clients = new ConcurrentHashMap<>();
     private final Set<String> redirectUris = ConcurrentHashMap.newKeySet();
     private final Map<String, Request> requests = new ConcurrentHashMap<>();
@@ -79,28 +69,21 @@ public final class FakeConsent implements AutoCloseable {
     private volatile Duration codeLifetime = Duration.ofMinutes(10);
     private final Clock clock = Clock.systemUTC();
 
-    private FakeConsent(HttpServer server, FakeProviders providers) {
-        this.server = server;
+    private final LoopbackHttpServer http;
+
+    private FakeConsent(FakeProviders providers) {
         this.providers = providers;
+        this.http = LoopbackHttpServer.start("fake-consent", 50, this::handle);
     }
 
     public static FakeConsent start(FakeProviders providers) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-            FakeConsent fake = new FakeConsent(server, providers);
-            server.createContext("/", fake::handle);
-            server.setExecutor(fake.executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeConsent(providers);
     }
 
     // ---------------------------------------------------------------- configuration
 
     public URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.base();
     }
 
     public URI googleAuthorize() {
@@ -196,8 +179,7 @@ public final class FakeConsent implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
     }
 
     // ---------------------------------------------------------------- state
@@ -591,16 +573,6 @@ public final class FakeConsent implements AutoCloseable {
 
     private static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
         throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (!body.isEmpty()) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-        }
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        LoopbackHttpServer.reply(exchange, status, contentType, body, headers, () -> { });
     }
 }

@@ -4,7 +4,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +34,6 @@ import javax.mail.internet.MimeMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * Local stand-ins for the Google token endpoint, the Gmail API, the Microsoft identity platform and Microsoft Graph,
@@ -62,12 +58,6 @@ public final class FakeProviders implements AutoCloseable {
     private static final Pattern GRAPH = Pattern.compile("/v1\\.0/users/([^/]+)/(sendMail|messages)(?:/([^/]+)(?:/(send|attachments)(?:/(createUploadSession))?)?)?");
     private static final Pattern MS_TOKEN = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "fake-providers");
-        t.setDaemon(true);
-        return t;
-    });
     private final CountDownLatch closed = new CountDownLatch(1);
 
     public final Script googleToken = new Script();
@@ -98,27 +88,20 @@ public final class FakeProviders implements AutoCloseable {
     private final Map<String, UploadSession> uploads = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
 
-    private FakeProviders(HttpServer server) {
-        this.server = server;
+    private final LoopbackHttpServer http;
+
+    private FakeProviders() {
+        this.http = LoopbackHttpServer.start("fake-providers", 200, this::handle);
     }
 
     public static FakeProviders start() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-            FakeProviders fake = new FakeProviders(server);
-            server.createContext("/", fake::handle);
-            server.setExecutor(fake.executor);
-            server.start();
-            return fake;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new FakeProviders();
     }
 
     // ---------------------------------------------------------------- configuration
 
     public URI base() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return http.base();
     }
 
     public URI googleTokenUri() {
@@ -258,8 +241,7 @@ public final class FakeProviders implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
-        server.stop(0);
-        executor.shutdownNow();
+        http.close();
         assertNoViolations();
     }
 
@@ -760,21 +742,12 @@ public final class FakeProviders implements AutoCloseable {
 
     private static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
         throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (!body.isEmpty()) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-        }
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        Runnable release = IN_FLIGHT_RELEASE.get();
-        if (release != null) {
-            release.run();
-        }
-        exchange.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+        LoopbackHttpServer.reply(exchange, status, contentType, body, headers, () -> {
+            Runnable release = IN_FLIGHT_RELEASE.get();
+            if (release != null) {
+                release.run();
             }
-        }
+        });
     }
 
     /** Simulated latency or a hung call: waits that long, or less if the fake is closed meanwhile. */

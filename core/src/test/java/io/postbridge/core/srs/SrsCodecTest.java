@@ -11,6 +11,8 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import io.postbridge.core.signing.SignedAddressException;
+
 /**
  * The rows of {@code tools/srs-interop.sh} and of the anchors document (a.3), which Mail::SRS and postsrsd
  * both produce for secret {@code s3cr3t} at 2025-01-15 12:00:00 UTC.
@@ -92,20 +94,20 @@ class SrsCodecTest {
             assertThat(six.reverse("SRS0=FcXJLN=UH=example.com=alice@fwd.example.net")).isEqualTo("alice@example.com");
             assertThat(six.reverse("SRS0=FcXJ=UH=example.com=alice@fwd.example.net")).isEqualTo("alice@example.com");
             assertThatThrownBy(() -> six.reverse("SRS0=FcX=UH=example.com=alice@fwd.example.net"))
-                .isInstanceOfSatisfying(SrsException.class,
-                    e -> assertThat(e.reason()).isEqualTo(SrsException.Reason.HASH_TOO_SHORT));
+                .isInstanceOfSatisfying(SignedAddressException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.HASH_TOO_SHORT));
         }
 
         @Test
         void addressThirtySixDaysOldIsExpired() {
             String old = new SrsCodec(VECTOR_SETTINGS, Clock.fixed(VECTOR_TIME.minus(Duration.ofDays(36)), ZoneOffset.UTC))
                 .forward("alice@example.com", "fwd.example.net");
-            assertReason(old, SrsException.Reason.EXPIRED);
+            assertReason(old, SignedAddressException.Reason.EXPIRED);
         }
 
         @Test
         void wrongHashIsRefused() {
-            assertReason("SRS0=AAAA=UH=example.com=alice@fwd.example.net", SrsException.Reason.BAD_HASH);
+            assertReason("SRS0=AAAA=UH=example.com=alice@fwd.example.net", SignedAddressException.Reason.BAD_HASH);
         }
     }
 
@@ -113,46 +115,46 @@ class SrsCodecTest {
     class Forging {
         @Test
         void changingTheOriginalSenderBreaksTheHash() {
-            assertReason("SRS0=FcXJ=UH=example.com=mallory@fwd.example.net", SrsException.Reason.BAD_HASH);
-            assertReason("SRS0=FcXJ=UH=evil.example=alice@fwd.example.net", SrsException.Reason.BAD_HASH);
+            assertReason("SRS0=FcXJ=UH=example.com=mallory@fwd.example.net", SignedAddressException.Reason.BAD_HASH);
+            assertReason("SRS0=FcXJ=UH=evil.example=alice@fwd.example.net", SignedAddressException.Reason.BAD_HASH);
         }
 
         @Test
         void changingTheTimestampBreaksTheHash() {
-            assertReason("SRS0=FcXJ=UI=example.com=alice@fwd.example.net", SrsException.Reason.BAD_HASH);
+            assertReason("SRS0=FcXJ=UI=example.com=alice@fwd.example.net", SignedAddressException.Reason.BAD_HASH);
         }
 
         @Test
         void srs1WithAForgedHashIsRefused() {
             assertReason("SRS1=AAAA=fwd.example.net==FcXJ=UH=example.com=alice@fwd2.example.org",
-                SrsException.Reason.BAD_HASH);
+                SignedAddressException.Reason.BAD_HASH);
         }
 
         @Test
         void hashlessSrs1IsRefused() {
-            assertReason("SRS1=fwd.example.net=evil.example==x=UH=a=b@fwd2.example.org", SrsException.Reason.MALFORMED);
+            assertReason("SRS1=fwd.example.net=evil.example==x=UH=a=b@fwd2.example.org", SignedAddressException.Reason.MALFORMED);
         }
 
         @Test
         void missingFieldsAreMalformed() {
-            assertReason("SRS0=FcXJ=UH=alice@fwd.example.net", SrsException.Reason.MALFORMED);
-            assertReason("SRS0=FcXJ=UH==alice@fwd.example.net", SrsException.Reason.MALFORMED);
+            assertReason("SRS0=FcXJ=UH=alice@fwd.example.net", SignedAddressException.Reason.MALFORMED);
+            assertReason("SRS0=FcXJ=UH==alice@fwd.example.net", SignedAddressException.Reason.MALFORMED);
         }
 
         @Test
         void correctlySignedTimestampOutsideTheAlphabetIsRefused() throws Exception {
             // "U1" is not base32; a forger holding the secret is not the point, the parser must still refuse it
             String hash = referenceHash("s3cr3t", "U1", "example.com", "alice");
-            assertReason("SRS0=" + hash + "=U1=example.com=alice@fwd.example.net", SrsException.Reason.BAD_TIMESTAMP);
+            assertReason("SRS0=" + hash + "=U1=example.com=alice@fwd.example.net", SignedAddressException.Reason.BAD_TIMESTAMP);
             assertReason("SRS0=" + referenceHash("s3cr3t", "UHH", "example.com", "alice")
-                + "=UHH=example.com=alice@fwd.example.net", SrsException.Reason.BAD_TIMESTAMP);
+                + "=UHH=example.com=alice@fwd.example.net", SignedAddressException.Reason.BAD_TIMESTAMP);
         }
 
         @Test
         void ordinaryAddressIsNotSrs() {
-            assertReason("alice@fwd.example.net", SrsException.Reason.NOT_SRS);
-            assertReason("SRS0alice@fwd.example.net", SrsException.Reason.NOT_SRS);
-            assertReason("SRS2=FcXJ=UH=example.com=alice@fwd.example.net", SrsException.Reason.NOT_SRS);
+            assertReason("alice@fwd.example.net", SignedAddressException.Reason.NOT_SIGNED);
+            assertReason("SRS0alice@fwd.example.net", SignedAddressException.Reason.NOT_SIGNED);
+            assertReason("SRS2=FcXJ=UH=example.com=alice@fwd.example.net", SignedAddressException.Reason.NOT_SIGNED);
         }
     }
 
@@ -163,14 +165,14 @@ class SrsCodecTest {
             String address = codec.forward("alice@example.com", "fwd.example.net");
             assertThat(at(VECTOR_TIME.plus(Duration.ofDays(21))).reverse(address)).isEqualTo("alice@example.com");
             assertThatThrownBy(() -> at(VECTOR_TIME.plus(Duration.ofDays(22))).reverse(address))
-                .isInstanceOfSatisfying(SrsException.class,
-                    e -> assertThat(e.reason()).isEqualTo(SrsException.Reason.EXPIRED));
+                .isInstanceOfSatisfying(SignedAddressException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.EXPIRED));
         }
 
         @Test
         void addressFromTheFutureIsExpired() {
             String tomorrow = at(VECTOR_TIME.plus(Duration.ofDays(1))).forward("alice@example.com", "fwd.example.net");
-            assertReason(tomorrow, SrsException.Reason.EXPIRED);
+            assertReason(tomorrow, SignedAddressException.Reason.EXPIRED);
         }
 
         @Test
@@ -187,8 +189,8 @@ class SrsCodecTest {
             SrsCodec strict = new SrsCodec(SrsSettings.builder().secret("s3cr3t").maxAgeDays(2).build(),
                 Clock.fixed(VECTOR_TIME.plus(Duration.ofDays(3)), ZoneOffset.UTC));
             assertThatThrownBy(() -> strict.reverse("SRS0=FcXJ=UH=example.com=alice@fwd.example.net"))
-                .isInstanceOfSatisfying(SrsException.class,
-                    e -> assertThat(e.reason()).isEqualTo(SrsException.Reason.EXPIRED));
+                .isInstanceOfSatisfying(SignedAddressException.class,
+                    e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.EXPIRED));
         }
     }
 
@@ -201,7 +203,7 @@ class SrsCodecTest {
         void firstSecretSigns() {
             String signed = rotatedCodec.forward("alice@example.com", "fwd.example.net");
             assertThat(signed).isNotEqualTo("SRS0=FcXJ=UH=example.com=alice@fwd.example.net");
-            assertReason(signed, SrsException.Reason.BAD_HASH);
+            assertReason(signed, SignedAddressException.Reason.BAD_HASH);
         }
 
         @Test
@@ -215,7 +217,7 @@ class SrsCodecTest {
         void retiredSecretNoLongerVerifies() {
             SrsCodec retired = new SrsCodec(SrsSettings.builder().secret("n3w-s3cr3t").build(), VECTOR_CLOCK);
             assertThatThrownBy(() -> retired.reverse("SRS0=FcXJ=UH=example.com=alice@fwd.example.net"))
-                .isInstanceOf(SrsException.class);
+                .isInstanceOf(SignedAddressException.class);
         }
     }
 
@@ -248,8 +250,8 @@ class SrsCodecTest {
         return new SrsCodec(VECTOR_SETTINGS, Clock.fixed(instant, ZoneOffset.UTC));
     }
 
-    private void assertReason(String address, SrsException.Reason reason) {
+    private void assertReason(String address, SignedAddressException.Reason reason) {
         assertThatThrownBy(() -> codec.reverse(address))
-            .isInstanceOfSatisfying(SrsException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+            .isInstanceOfSatisfying(SignedAddressException.class, e -> assertThat(e.reason()).isEqualTo(reason));
     }
 }

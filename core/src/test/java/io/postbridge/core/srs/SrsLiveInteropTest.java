@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.postbridge.core.signing.SignedAddressException;
+
 /**
  * Postbridge's SRS against the reference implementations themselves, live: runs {@code tools/srs-interop.sh}
  * (Mail::SRS and postsrsd on the published vectors) and then compares the Java codec with Mail::SRS's {@code srs}
@@ -82,7 +84,7 @@ class SrsLiveInteropTest {
     }
 
     /** SRS0 input reverses to the sender itself; SRS0/SRS1 input from another forwarder reverses to an SRS0. */
-    private static String expected(String sender, SrsCodec codec) throws SrsException {
+    private static String expected(String sender, SrsCodec codec) throws SignedAddressException {
         return codec.reverse(codec.forward(sender, ALIAS));
     }
 

@@ -338,6 +338,7 @@ public abstract class WebhookDeliveryContract {
         PostbridgeBackend backend = open(FAST);
         FakeWebhookReceiver receiver = receiver();
         Webhooks.Created all = subscribe(backend, receiver, Set.of());
+        backend.accountAdministration().createOrUpdate("erp", account -> account); // an account's endpoints need the account
         Webhooks.Created erpBounces = backend.webhooks().create(Optional.of("erp"), receiver.url(), Set.of(WebhookEventType.MESSAGE_BOUNCED), true);
         Webhooks.Created erpAll = backend.webhooks().create(Optional.of("erp"), receiver.url(), Set.of(), true);
         Webhooks.Created disabled = backend.webhooks().create(Optional.empty(), receiver.url(), Set.of(), false);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.postbridge.core.signing.SecretRing;
+import io.postbridge.core.signing.SignedAddressException;
 
 class VerpCodecTest {
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
@@ -62,9 +63,9 @@ class VerpCodecTest {
         String verp = codec.encode("news@example.com", "crm", "<m1@x>", "bob@remote.test", "example.com");
 
         assertThatThrownBy(() -> codec.decode(verp.replace("=crm=", "=other=")))
-            .isInstanceOfSatisfying(VerpException.class, e -> assertThat(e.reason()).isEqualTo(VerpException.Reason.BAD_HASH));
+            .isInstanceOfSatisfying(SignedAddressException.class, e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.BAD_HASH));
         assertThatThrownBy(() -> codec.decode(verp.replace("bob@", "carol@")))
-            .isInstanceOfSatisfying(VerpException.class, e -> assertThat(e.reason()).isEqualTo(VerpException.Reason.BAD_HASH));
+            .isInstanceOfSatisfying(SignedAddressException.class, e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.BAD_HASH));
     }
 
     @Test
@@ -73,14 +74,14 @@ class VerpCodecTest {
         String verp = then.encode("news@example.com", "crm", "<m1@x>", "bob@remote.test", "example.com");
 
         assertThatThrownBy(() -> codec.decode(verp))
-            .isInstanceOfSatisfying(VerpException.class, e -> assertThat(e.reason()).isEqualTo(VerpException.Reason.EXPIRED));
+            .isInstanceOfSatisfying(SignedAddressException.class, e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.EXPIRED));
     }
 
     @Test
     void aPlusAddressIsNotVerp() {
         assertThat(VerpCodec.isVerp("alice+newsletter")).isFalse();
         assertThatThrownBy(() -> codec.decode("alice+V1=x@example.com"))
-            .isInstanceOfSatisfying(VerpException.class, e -> assertThat(e.reason()).isEqualTo(VerpException.Reason.MALFORMED));
+            .isInstanceOfSatisfying(SignedAddressException.class, e -> assertThat(e.reason()).isEqualTo(SignedAddressException.Reason.MALFORMED));
     }
 
     @Test

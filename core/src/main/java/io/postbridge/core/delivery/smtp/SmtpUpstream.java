@@ -113,18 +113,6 @@ public final class SmtpUpstream {
         return host;
     }
 
-    public int port() {
-        return port;
-    }
-
-    public SmtpSecurity security() {
-        return security;
-    }
-
-    public Optional<String> username() {
-        return username;
-    }
-
     public SmtpDeliveryAgent.Fallback fallback() {
         return fallback;
     }

@@ -174,7 +174,7 @@ class SmtpDeliveryAgentTest {
         assertThatThrownBy(() -> SmtpUpstream.parse(Map.of("hots", "smtp.example.com"), Optional.empty()))
             .hasMessageContaining("unknown smtp setting 'hots'");
         SmtpUpstream tls = SmtpUpstream.parse(Map.of("host", "smtp.example.com", "security", "tls", "username", "u"), Optional.of("s3cr3t-value"));
-        assertThat(tls.port()).isEqualTo(465);
+        assertThat(tls.route("acct").orElseThrow().port()).isEqualTo(465);
         assertThat(tls.route("acct").orElseThrow().describe()).isEqualTo("upstream smtp.example.com:465 as u (account acct)");
         assertThat(tls.toString()).doesNotContain("s3cr3t-value").contains("password set");
         assertThat(SmtpUpstream.parse(Map.of(), Optional.empty()).route("acct")).isEmpty();
