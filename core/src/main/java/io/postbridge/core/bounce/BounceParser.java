@@ -448,9 +448,20 @@ public final class BounceParser {
             if (action.isEmpty()) {
                 action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
             }
-            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType);
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint());
             return Optional.of(recipient(address, action, status, verdict, diagnostic,
                 Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
+        }
+
+        private String commandHint;
+
+        /** The SMTP command the human-readable part names, read once per report ("" when it names none). */
+        private String commandHint() {
+            if (commandHint == null) {
+                String part = TextBounceScanner.beforeOriginal(text.toString());
+                commandHint = ReasonClassifier.smtpCommand((part.length() > 8000 ? part.substring(0, 8000) : part).toLowerCase(Locale.ROOT));
+            }
+            return commandHint;
         }
 
         private BouncedRecipient fromText(TextBounceScanner.Candidate candidate, String textPart, boolean only) {

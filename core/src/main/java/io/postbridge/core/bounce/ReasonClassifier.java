@@ -147,6 +147,12 @@ public final class ReasonClassifier {
         BounceReason.VIRUSDETECTED);
 
     private static final PhraseIndex PHRASES = load();
+    /**
+     * The phrases Sisimai's MTA and provider decoders (Lhost/*.pm, Rhost/*.pm) map to a reason themselves, before
+     * its general rules run (mta-phrases.txt, same licence). A reason they give is kept unless it is one the general
+     * rules look at again (Sisimai's "retry" reasons), as in Sisimai.
+     */
+    private static final PhraseIndex MTA_PHRASES = loadMta();
     /** The remote reply is a line or two; more is quoted text, and the phrase search is linear in it. */
     private static final int MAX_TEXT = 2000;
     /** Each reason's phrases are looked for at most once per text (the rules below ask several times). */
@@ -178,6 +184,16 @@ public final class ReasonClassifier {
      * @param diagnosticType the Diagnostic-Code type (smtp, x-unix, x-postfix, ...), empty when absent
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType) {
+        return classify(status, diagnostic, action, diagnosticType, "");
+    }
+
+    /**
+     * As {@link #classify(Optional, String, String, String)}, with the SMTP command the report's human-readable
+     * text names ({@link #smtpCommand(String)} of it) for when the remote reply itself does not say which command
+     * it answered (Postfix puts "(in reply to RCPT TO command)" in the text, not in the Diagnostic-Code).
+     */
+    public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
+                                   String commandHint) {
         String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
@@ -188,15 +204,25 @@ public final class ReasonClassifier {
         }
         Optional<BounceReason> fromStatus = status.filter(s -> !s.isGeneric()).map(s -> STATUS.get(s.toString()));
         boolean smtp = diagnosticType.isEmpty() || "smtp".equalsIgnoreCase(diagnosticType);
+        BounceReason mta = mtaReason(text);
+        if (mta != null && !RETRY.contains(mta)) {
+            return new Verdict(mta, fromStatus.orElse(null) == mta ? 0.95 : 0.8);
+        }
         if (smtp) {
             String command = smtpCommand(text);
+            if (command.isEmpty()) {
+                command = commandHint;
+            }
             BounceReason statusReason = fromStatus.orElse(null);
             for (BounceReason reason : FIRST_ORDER) {
-                if (holds(reason, statusReason, status.isPresent(), text, command)) {
+                if (reason == mta || holds(reason, statusReason, status.isPresent(), text, command)) {
                     boolean agree = reason == statusReason && matches(reason, text);
                     return new Verdict(reason, agree ? 0.95 : statusReason == reason ? 0.85 : 0.7);
                 }
             }
+        }
+        if (mta != null) {
+            return new Verdict(mta, 0.7);
         }
         BounceReason reason = fromStatus.orElse(null);
         if (reason == null || RETRY.contains(reason) || reason == BounceReason.EXPIRED || !smtp) {
@@ -254,8 +280,9 @@ public final class ReasonClassifier {
                     }
                     return true;
                 }
-                // most MTAs do not say which command failed; an unknown user is then most likely at RCPT
-                return (command.equals("RCPT") || command.isEmpty()) && matches(reason, text);
+                // as Sisimai 4 (Reason/UserUnknown.pm): the words alone count only when the reply answered RCPT; said
+                // after DATA, or without saying when, they are read as "filtered" below
+                return command.equals("RCPT") && matches(reason, text);
             case FILTERED:
                 if (statusReason == BounceReason.SUSPEND) {
                     return false;
@@ -290,7 +317,7 @@ public final class ReasonClassifier {
     }
 
     private static final Pattern COMMAND = Pattern.compile(
-        "(?:in reply to|after|while sending|during|error (?:from remote mail server )?after|command:?|>>>)\\s*(?:the\\s+)?"
+        "(?:in reply to|after|while sending|during|error (?:from remote mail server )?after|command:?|>>>|smtp:)\\s*(?:the\\s+)?"
             + "(rcpt|mail|data|ehlo|helo|end of data|connect|banner|greeting|starttls|auth|message|body)");
 
     /** The SMTP command a reply answered, when the text says ("in reply to RCPT TO command", ">>> DATA"). */
@@ -316,6 +343,23 @@ public final class ReasonClassifier {
             default:
                 return "DATA";
         }
+    }
+
+    /** The reason an MTA or provider phrase of {@code lowerText} names, the first in {@link #TEXT_ORDER}; null if none. */
+    static BounceReason mtaReason(String lowerText) {
+        if (lowerText.isEmpty()) {
+            return null;
+        }
+        long found = MTA_PHRASES.reasonsIn(lowerText);
+        if (found == 0) {
+            return null;
+        }
+        for (BounceReason reason : TEXT_ORDER) {
+            if ((found & (1L << reason.ordinal())) != 0) {
+                return reason;
+            }
+        }
+        return null;
     }
 
     /** Whether {@code lowerText} holds one of {@code reason}'s phrases (a lower-cased text). */
@@ -440,6 +484,13 @@ public final class ReasonClassifier {
         return index;
     }
 
+    private static PhraseIndex loadMta() {
+        PhraseIndex index = new PhraseIndex();
+        load(index, "mta-phrases.txt");
+        index.build();
+        return index;
+    }
+
     private static void load(PhraseIndex index, String resource) {
         try (InputStream in = ReasonClassifier.class.getResourceAsStream(resource);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -448,7 +499,7 @@ public final class ReasonClassifier {
                 if (line.startsWith("#") || line.isBlank()) {
                     continue;
                 }
-                String[] parts = line.split("\t", 3);
+                String[] parts = line.split("\t", 4);
                 BounceReason reason = BounceReason.fromWireName(parts[0])
                     .orElseThrow(() -> new IllegalStateException(resource + ": unknown reason " + parts[0]));
                 if (parts[1].equals("s")) {
