@@ -21,6 +21,12 @@ for my $f (sort(glob("$base/Lhost/*.pm"), glob("$base/Rhost/*.pm"))) {
     open my $fh, '<', $f or die $!; my $src = do { local $/; <$fh> }; close $fh;
     while ($src =~ /^(\s*)state \$(messagesof|refailures|errorcodes|failonldap|resmtp) = (\{.*?^\1\});/gms) {
         my $table = eval $3; next unless ref $table eq 'HASH';
+        if (!grep { ref $_ } values %$table) {
+            # a phrase => reason table (Rhost/TencentQQ): turned round; code => reason tables are skipped
+            my %byreason;
+            while (my ($k, $r) = each %$table) { push @{ $byreason{$r} }, $k if defined $r && $k =~ /[a-z]{3}/i; }
+            $table = \%byreason;
+        }
         for my $reason (sort keys %$table) {
             my ($file) = grep { lc($_) eq lc("$base/Reason/$reason.pm") } glob("$base/Reason/*.pm");
             next unless $file;

@@ -448,18 +448,28 @@ public final class BounceParser {
             if (action.isEmpty()) {
                 action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
             }
-            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint());
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint(),
+                humanText());
             return Optional.of(recipient(address, action, status, verdict, diagnostic,
                 Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
         }
 
         private String commandHint;
+        private String humanText;
+
+        /** The human-readable part before the returned original, its first 4000 characters lower-cased, read once. */
+        private String humanText() {
+            if (humanText == null) {
+                String part = TextBounceScanner.beforeOriginal(text.toString());
+                humanText = (part.length() > 4000 ? part.substring(0, 4000) : part).toLowerCase(Locale.ROOT);
+            }
+            return humanText;
+        }
 
         /** The SMTP command the human-readable part names, read once per report ("" when it names none). */
         private String commandHint() {
             if (commandHint == null) {
-                String part = TextBounceScanner.beforeOriginal(text.toString());
-                commandHint = ReasonClassifier.smtpCommand((part.length() > 8000 ? part.substring(0, 8000) : part).toLowerCase(Locale.ROOT));
+                commandHint = ReasonClassifier.smtpCommand(humanText());
             }
             return commandHint;
         }
@@ -472,7 +482,7 @@ public final class BounceParser {
                 diagnostic = (diagnostic + " " + context.replace('\n', ' ')).trim();
             }
             Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
-            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "");
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "", commandHint(), humanText());
             // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
             return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
                 Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());

@@ -184,16 +184,18 @@ public final class ReasonClassifier {
      * @param diagnosticType the Diagnostic-Code type (smtp, x-unix, x-postfix, ...), empty when absent
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType) {
-        return classify(status, diagnostic, action, diagnosticType, "");
+        return classify(status, diagnostic, action, diagnosticType, "", "");
     }
 
     /**
      * As {@link #classify(Optional, String, String, String)}, with the SMTP command the report's human-readable
      * text names ({@link #smtpCommand(String)} of it) for when the remote reply itself does not say which command
-     * it answered (Postfix puts "(in reply to RCPT TO command)" in the text, not in the Diagnostic-Code).
+     * it answered (Postfix puts "(in reply to RCPT TO command)" in the text, not in the Diagnostic-Code), and the
+     * lower-cased human-readable text, whose MTA phrases count when the remote reply has none (Sisimai's MTA
+     * decoders read that text too).
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
-                                   String commandHint) {
+                                   String commandHint, String lowerHumanText) {
         String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
@@ -205,6 +207,10 @@ public final class ReasonClassifier {
         Optional<BounceReason> fromStatus = status.filter(s -> !s.isGeneric()).map(s -> STATUS.get(s.toString()));
         boolean smtp = diagnosticType.isEmpty() || "smtp".equalsIgnoreCase(diagnosticType);
         BounceReason mta = mtaReason(text);
+        boolean mtaInReply = mta != null;
+        if (mta == null && !lowerHumanText.isEmpty()) {
+            mta = mtaReason(lowerHumanText);
+        }
         if (mta != null && !RETRY.contains(mta)) {
             return new Verdict(mta, fromStatus.orElse(null) == mta ? 0.95 : 0.8);
         }
@@ -215,13 +221,15 @@ public final class ReasonClassifier {
             }
             BounceReason statusReason = fromStatus.orElse(null);
             for (BounceReason reason : FIRST_ORDER) {
-                if (reason == mta || holds(reason, statusReason, status.isPresent(), text, command)) {
+                // an MTA's unknown-user words count only at RCPT or when the command is not named (as holds())
+                boolean mtaSays = reason == mta && (mta != BounceReason.USERUNKNOWN || command.isEmpty() || command.equals("RCPT"));
+                if (mtaSays || holds(reason, statusReason, status.isPresent(), text, command)) {
                     boolean agree = reason == statusReason && matches(reason, text);
                     return new Verdict(reason, agree ? 0.95 : statusReason == reason ? 0.85 : 0.7);
                 }
             }
         }
-        if (mta != null) {
+        if (mta != null && mtaInReply) {
             return new Verdict(mta, 0.7);
         }
         BounceReason reason = fromStatus.orElse(null);
@@ -251,6 +259,10 @@ public final class ReasonClassifier {
         }
         if (action.startsWith("delayed") || action.startsWith("expired")) {
             return new Verdict(BounceReason.EXPIRED, 0.6);
+        }
+        if (mta != null) {
+            // only the human-readable text names a reason (an MTA phrase outside the remote reply)
+            return new Verdict(mta, 0.5);
         }
         if (matches(BounceReason.VACATION, text)) {
             return new Verdict(BounceReason.VACATION, 0.5);
