@@ -449,7 +449,7 @@ public final class BounceParser {
                 action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
             }
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint(),
-                humanText());
+                dsn.size() == 1 ? humanText() : "");
             return Optional.of(recipient(address, action, status, verdict, diagnostic,
                 Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
         }
@@ -482,7 +482,8 @@ public final class BounceParser {
                 diagnostic = (diagnostic + " " + context.replace('\n', ' ')).trim();
             }
             Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
-            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "", commandHint(), humanText());
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "", commandHint(),
+                only ? humanText() : "");
             // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
             return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
                 Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());

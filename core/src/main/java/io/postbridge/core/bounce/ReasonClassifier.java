@@ -191,8 +191,8 @@ public final class ReasonClassifier {
      * As {@link #classify(Optional, String, String, String)}, with the SMTP command the report's human-readable
      * text names ({@link #smtpCommand(String)} of it) for when the remote reply itself does not say which command
      * it answered (Postfix puts "(in reply to RCPT TO command)" in the text, not in the Diagnostic-Code), and the
-     * lower-cased human-readable text, whose MTA phrases count when the remote reply has none (Sisimai's MTA
-     * decoders read that text too).
+     * lower-cased human-readable text of a report about this one recipient ("" when it names several), whose MTA
+     * phrases count when the remote reply has none (Sisimai's MTA decoders read that text too).
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
                                    String commandHint, String lowerHumanText) {
