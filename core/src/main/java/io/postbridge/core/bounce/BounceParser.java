@@ -28,6 +28,7 @@ import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
 
 /**
  * Parses an inbound message into a {@link BounceReport}: RFC 3464 delivery reports, ARF complaints (RFC 5965),
@@ -142,10 +143,18 @@ public final class BounceParser {
                     stack.push(new Entity(false, parent != null && parent.returned));
                     break;
                 }
+                case T_END_HEADER:
+                    if (stack.peek() != null && stack.peek() == returnedRoot) {
+                        // the returned original's headers are read; its body (parts, attachments) is skipped unparsed
+                        stream.setRecursionMode(RecursionMode.M_RAW);
+                    }
+                    break;
                 case T_END_MESSAGE:
                 case T_END_BODYPART:
                     if (!stack.isEmpty()) {
-                        stack.pop();
+                        if (stack.pop() == returnedRoot) {
+                            stream.setRecursionMode(RecursionMode.M_RECURSE);
+                        }
                     }
                     break;
                 case T_FIELD: {
@@ -177,6 +186,8 @@ public final class BounceParser {
                     if (entity == null || entity.returned) {
                         break;
                     }
+                    Entity parent = stack.size() > 1 ? stack.stream().skip(1).findFirst().orElse(null) : null;
+                    entity.inAlternative = parent != null && parent.contentType.startsWith("multipart/alternative");
                     body(stream, entity, reading);
                     break;
                 }
@@ -218,7 +229,12 @@ public final class BounceParser {
                 break;
             }
             default:
+                if (mime.equals("text/html") && entity.inAlternative && reading.textInAlternative) {
+                    // the HTML twin of a text/plain part already read says the same
+                    break;
+                }
                 if (mime.startsWith("text/") && reading.text.length() < limits.maxTextChars) {
+                    reading.textInAlternative |= entity.inAlternative && mime.equals("text/plain");
                     appendText(reader(stream, charset), reading, mime.equals("text/html"));
                 }
                 break;
@@ -247,19 +263,35 @@ public final class BounceParser {
         return new BufferedReader(new InputStreamReader(stream.getDecodedInputStream(), charset));
     }
 
+    /** Charsets by the name a part gives (looking one up, an unknown one above all, costs more than parsing the part). */
+    private static final Map<String, Charset> CHARSETS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Charset charset(String name) {
-        try {
-            Charset c = name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
-            return c.name().equalsIgnoreCase("US-ASCII") ? StandardCharsets.UTF_8 : c;
-        } catch (RuntimeException e) {
+        if (name == null) {
             return StandardCharsets.UTF_8;
         }
+        Charset known = CHARSETS.get(name);
+        if (known != null) {
+            return known;
+        }
+        Charset c;
+        try {
+            c = Charset.forName(name);
+            c = c.name().equalsIgnoreCase("US-ASCII") ? StandardCharsets.UTF_8 : c;
+        } catch (RuntimeException e) {
+            c = StandardCharsets.UTF_8;
+        }
+        if (CHARSETS.size() < 256) {
+            CHARSETS.put(name, c);
+        }
+        return c;
     }
 
     private static final class Entity {
         final boolean top;
         final boolean returned;
         String contentType = "";
+        boolean inAlternative;
 
         Entity(boolean top, boolean returned) {
             this.top = top;
@@ -281,6 +313,7 @@ public final class BounceParser {
         final StringBuilder text = new StringBuilder();
         boolean sawDeliveryStatus;
         boolean sawFeedbackReport;
+        boolean textInAlternative;
         String limitHit;
 
         void limit(String what) {

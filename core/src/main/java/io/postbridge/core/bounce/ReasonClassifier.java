@@ -328,17 +328,54 @@ public final class ReasonClassifier {
         }
     }
 
-    private static final Pattern COMMAND = Pattern.compile(
-        "(?:in reply to|after|while sending|during|error (?:from remote mail server )?after|command:?|>>>|smtp:)\\s*(?:the\\s+)?"
-            + "(rcpt|mail|data|ehlo|helo|end of data|connect|banner|greeting|starttls|auth|message|body)");
+    private static final List<String> COMMAND_TRIGGERS = List.of("in reply to", "after", "while sending", "during",
+        "command", ">>>", "smtp:");
+    private static final List<String> COMMAND_WORDS = List.of("rcpt", "mail", "data", "ehlo", "helo", "end of data",
+        "connect", "banner", "greeting", "starttls", "auth", "message", "body");
+
+    private static String commandWordAt(String text, int at) {
+        for (String w : COMMAND_WORDS) {
+            if (text.startsWith(w, at)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
 
     /** The SMTP command a reply answered, when the text says ("in reply to RCPT TO command", ">>> DATA"). */
     static String smtpCommand(String lowerText) {
-        java.util.regex.Matcher m = COMMAND.matcher(lowerText);
-        if (!m.find()) {
+        // the leftmost trigger followed by a command word, as a regex find() would, read without one: it runs over
+        // whole texts
+        String word = null;
+        int best = Integer.MAX_VALUE;
+        for (String trigger : COMMAND_TRIGGERS) {
+            for (int at = lowerText.indexOf(trigger); at >= 0 && at < best; at = lowerText.indexOf(trigger, at + 1)) {
+                int i = at + trigger.length();
+                if (trigger.equals("command") && i < lowerText.length() && lowerText.charAt(i) == ':') {
+                    i++;
+                }
+                while (i < lowerText.length() && Character.isWhitespace(lowerText.charAt(i))) {
+                    i++;
+                }
+                if (lowerText.startsWith("the", i) && i + 3 < lowerText.length() && Character.isWhitespace(lowerText.charAt(i + 3))) {
+                    i += 4;
+                    while (i < lowerText.length() && Character.isWhitespace(lowerText.charAt(i))) {
+                        i++;
+                    }
+                }
+                String found = commandWordAt(lowerText, i);
+                if (found != null) {
+                    best = at;
+                    word = found;
+                    break;
+                }
+            }
+        }
+        if (word == null) {
             return lowerText.contains("rcpt to") ? "RCPT" : "";
         }
-        switch (m.group(1)) {
+        switch (word) {
             case "rcpt":
                 return "RCPT";
             case "mail":
