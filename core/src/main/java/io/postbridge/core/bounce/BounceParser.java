@@ -49,7 +49,8 @@ public final class BounceParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("content-type", "from", "subject", "x-failed-recipients",
         "auto-submitted", "precedence", "x-autoreply", "x-autorespond");
-    private static final Set<String> ORIGINAL_FIELDS = Set.of("message-id", "from", "to", "subject", "date", "return-path");
+    private static final Set<String> ORIGINAL_FIELDS = Set.of("message-id", "from", "to", "subject", "date", "return-path",
+        "delivered-to");
     private static final Pattern HTML_BREAK = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</tr>");
     private static final Pattern HTML_TAG = Pattern.compile("<[^>]*>");
 
@@ -331,7 +332,7 @@ public final class BounceParser {
 
         BounceReport report() {
             Map<String, String> returned = new LinkedHashMap<>();
-            for (String name : List.of("message-id", "from", "to", "subject", "date", "return-path")) {
+            for (String name : List.of("message-id", "from", "to", "subject", "date", "return-path", "delivered-to")) {
                 // the returned original's headers (a message/rfc822 part or a text/rfc822-headers block)
                 Optional.ofNullable(original.get(name)).ifPresent(v -> returned.put(name, v));
             }
