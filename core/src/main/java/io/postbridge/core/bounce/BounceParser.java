@@ -495,7 +495,9 @@ public final class BounceParser {
         private String humanText() {
             if (humanText == null) {
                 String part = TextBounceScanner.beforeOriginal(text.toString());
-                humanText = (part.length() > 4000 ? part.substring(0, 4000) : part).toLowerCase(Locale.ROOT);
+                // one line, as the MTAs' phrases are matched (a phrase may be wrapped over two lines)
+                humanText = (part.length() > 4000 ? part.substring(0, 4000) : part).toLowerCase(Locale.ROOT)
+                    .replace('\n', ' ');
             }
             return humanText;
         }

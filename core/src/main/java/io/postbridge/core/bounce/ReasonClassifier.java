@@ -229,10 +229,10 @@ public final class ReasonClassifier {
                 }
             }
         }
-        if (mta != null && mtaInReply) {
+        BounceReason reason = fromStatus.orElse(null);
+        if (mta != null && mtaInReply && (reason == null || RETRY.contains(reason))) {
             return new Verdict(mta, 0.7);
         }
-        BounceReason reason = fromStatus.orElse(null);
         if (reason == null || RETRY.contains(reason) || reason == BounceReason.EXPIRED || !smtp) {
             for (BounceReason candidate : RETRY_ORDER) {
                 if (matches(candidate, text)) {
@@ -373,7 +373,8 @@ public final class ReasonClassifier {
             }
         }
         if (word == null) {
-            return lowerText.contains("rcpt to") ? "RCPT" : "";
+            // Yahoo writes the command in brackets after the reply: "... User Unknown [RCPT_TO]"
+            return lowerText.contains("rcpt to") || lowerText.contains("rcpt_to") ? "RCPT" : "";
         }
         switch (word) {
             case "rcpt":
