@@ -157,6 +157,7 @@ public final class ReasonClassifier {
     private static final int MAX_TEXT = 2000;
     /** Each reason's phrases are looked for at most once per text (the rules below ask several times). */
     private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
+    private static final ThreadLocal<Memo> MTA_MEMO = ThreadLocal.withInitial(Memo::new);
 
     private static final class Memo {
         String text;
@@ -400,7 +401,13 @@ public final class ReasonClassifier {
         if (lowerText.isEmpty()) {
             return null;
         }
-        long found = MTA_PHRASES.reasonsIn(lowerText);
+        Memo memo = MTA_MEMO.get();
+        if (memo.text != lowerText) {
+            // a report's human-readable text is asked about once per recipient
+            memo.reasons = MTA_PHRASES.reasonsIn(lowerText);
+            memo.text = lowerText;
+        }
+        long found = memo.reasons;
         if (found == 0) {
             return null;
         }
@@ -425,11 +432,28 @@ public final class ReasonClassifier {
         return (memo.reasons & (1L << reason.ordinal())) != 0;
     }
 
-    /** The top-level alternatives of {@code (?>a|b|c)} (or of {@code a|b|c}); the regex itself otherwise. */
+    /**
+     * The top-level alternatives of {@code (?>a|b|c)}, {@code (?:a|b|c)} or {@code \A(?:a|b)} (or of {@code a|b|c});
+     * the regex itself otherwise. Each is searched only when its literal occurs (a regex without one runs on every text).
+     */
     static List<String> alternatives(String regex) {
         String inner = regex;
-        if (regex.startsWith("(?>") && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1) {
+        String anchor = "";
+        if (regex.startsWith("\\A(") && regex.endsWith(")") && closingOf(regex, 2) == regex.length() - 1) {
+            // \A(?:a|b): each alternative keeps the anchor
+            anchor = "\\A";
+            regex = regex.substring(2);
+            inner = regex;
+        }
+        if ((regex.startsWith("(?>") || regex.startsWith("(?:")) && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1) {
             inner = regex.substring(3, regex.length() - 1);
+        }
+        if (!anchor.isEmpty()) {
+            List<String> anchored = new ArrayList<>();
+            for (String alternative : alternatives(inner)) {
+                anchored.add(anchor + alternative);
+            }
+            return anchored;
         }
         List<String> out = new ArrayList<>();
         int depth = 0;
