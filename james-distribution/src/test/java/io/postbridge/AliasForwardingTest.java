@@ -65,6 +65,7 @@ class AliasForwardingTest {
         + "<target>b3@remote.test</target></alias>"
         + "<alias address='override@example.com'><target>frank@remote.test</target></alias>"
         + "<alias address='@catchall.test'><target>gina@remote.test</target></alias>"
+        + "<alias address='srsbounce@example.com'><target>hank@remote.test</target><target>alice@example.com</target></alias>"
         + "</aliases>";
 
     @RegisterExtension
@@ -251,6 +252,47 @@ class AliasForwardingTest {
     }
 
     @Test
+    void aBounceToTheSrsAddressSuppressesTheAliasTargetUntilWebAdminRemovesIt() throws Exception {
+        assertThat(send("sender@elsewhere.test", "srsbounce@example.com", message("srs-link-1@test", ""))).startsWith("250");
+        String srsSender = awaitAt("srs-link-1@test", "hank@remote.test").getEnvelopeSender();
+
+        // hank's server accepted the copy, then bounced it to the SRS address: hank does not exist
+        assertThat(send("", srsSender, dsnWithOriginal("srs-link-dsn-1@test", "hank@remote.test", "5.1.1",
+            "550 5.1.1 <hank@remote.test>: Recipient address rejected: User unknown", "srs-link-1@test", "srsbounce@example.com")))
+            .startsWith("250");
+        JsonNode event = AWAIT.until(() -> bounceEventAbout("hank@remote.test"), java.util.Objects::nonNull);
+        assertThat(event.path("detail").asText()).contains("forwarded by alias srsbounce@example.com")
+            .contains("original sender sender@elsewhere.test")
+            .contains("hank@remote.test 5.1.1 hard userunknown").contains("-> suppressed (hard-bounce)");
+        assertThat(event.path("recipients").toString()).contains("hank@remote.test").doesNotContain("SRS0");
+        JsonNode entry = WebAdmin.parse(webAdmin.get("/postbridge/suppressions/forwarding/hank@remote.test").body());
+        assertThat(entry.path("scope").asText()).isEqualTo("forwarding");
+        assertThat(entry.path("reason").asText()).isEqualTo("hard-bounce");
+        // the original sender still gets the bounce
+        assertThat(awaitAt("srs-link-dsn-1@test", "sender@elsewhere.test").getEnvelopeSender()).isNullOrEmpty();
+
+        // the alias no longer forwards to hank; its local target still gets the mail
+        assertThat(send("sender@elsewhere.test", "srsbounce@example.com", message("srs-link-2@test", ""))).startsWith("250");
+        AWAIT.until(() -> deliveredLocallyTo("srs-link-2@test", "alice@example.com"));
+        AWAIT.until(() -> Events.eventsFor(webAdmin, "srs-link-2@test").stream().anyMatch(e -> e.path("type").asText().equals("dropped")
+            && e.path("detail").asText().contains("target hank@remote.test suppressed since")));
+        assertThat(mx.messageIds()).doesNotContain("<srs-link-2@test>");
+
+        assertThat(webAdmin.delete("/postbridge/suppressions/forwarding/hank@remote.test").statusCode()).isEqualTo(204);
+        assertThat(send("sender@elsewhere.test", "srsbounce@example.com", message("srs-link-3@test", ""))).startsWith("250");
+        awaitAt("srs-link-3@test", "hank@remote.test");
+    }
+
+    private static JsonNode bounceEventAbout(String recipient) throws Exception {
+        for (JsonNode event : webAdmin.getJson("/postbridge/events?type=bounce-received&limit=100")) {
+            if (event.path("detail").asText().contains(recipient)) {
+                return event;
+            }
+        }
+        return null;
+    }
+
+    @Test
     void forwardedCopyComingBackIsAMailLoopAndBouncesWithAReason() throws Exception {
         assertThat(send("sender@elsewhere.test", "info@example.com", message("loop-1@test", ""))).startsWith("250");
         WiserMessage forwarded = awaitAt("loop-1@test", "carol@remote.test");
@@ -396,6 +438,20 @@ class AliasForwardingTest {
             + "--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; remote.test\r\n\r\n"
             + "Final-Recipient: rfc822; " + failed + "\r\nAction: failed\r\nStatus: 5.2.2\r\n\r\n"
             + "--b1--\r\n";
+    }
+
+    /** A remote MX's report with the returned copy's headers (as forwarded: Delivered-To names the alias). */
+    private static String dsnWithOriginal(String messageId, String failed, String status, String reply, String originalId,
+                                          String alias) {
+        return "From: Mail Delivery System <MAILER-DAEMON@remote.test>\r\nTo: whoever\r\n"
+            + "Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <" + messageId + ">\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b2\"\r\n\r\n"
+            + "--b2\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n"
+            + "--b2\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; remote.test\r\n\r\n"
+            + "Final-Recipient: rfc822; " + failed + "\r\nAction: failed\r\nStatus: " + status + "\r\n"
+            + "Diagnostic-Code: smtp; " + reply + "\r\n\r\n"
+            + "--b2\r\nContent-Type: text/rfc822-headers\r\n\r\nDelivered-To: " + alias + "\r\nFrom: sender@elsewhere.test\r\n"
+            + "To: " + alias + "\r\nMessage-ID: <" + originalId + ">\r\nSubject: forward me\r\n\r\n--b2--\r\n";
     }
 
     private static WiserMessage awaitAt(String messageId, String envelopeReceiver) {

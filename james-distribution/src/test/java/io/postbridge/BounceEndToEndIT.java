@@ -23,7 +23,8 @@ import io.postbridge.it.WebAdmin;
  * Bounce handling on the assembled server as a process (one boot), with {@code verp.enabled=true}: an account sends
  * through relay to a local MX that accepts; a DSN comes back to the VERP return path on the inbound port; the event
  * shows the classification; the next RCPT to that recipient gets the suppression reply until WebAdmin removes it;
- * a forged VERP bounce is refused at RCPT.
+ * a forged VERP bounce is refused at RCPT; soft bounces suppress at the third within the window and a delivery in
+ * between starts the count again; an ARF complaint suppresses with reason complaint; an auto-reply changes nothing.
  */
 class BounceEndToEndIT {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250));
@@ -76,10 +77,125 @@ class BounceEndToEndIT {
                 assertThat(smtp.rcptTo(forged)).startsWith("550 5.1.1").contains("VERP signature invalid");
             }
             assertThat(webAdmin.get("/postbridge/suppressions/crm/someone-else@remote.test").statusCode()).isEqualTo(404);
+
+            softBouncesCountInTheWindowAndADeliveryStartsAgain(ports, key, mx, webAdmin);
+            anArfComplaintSuppressesWithReasonComplaint(ports, key, mx, webAdmin);
+            anAutoReplyChangesNothing(ports, key, mx, webAdmin);
             assertThat(server.stop()).isIn(0, 143);
         } finally {
             mx.stop();
         }
+    }
+
+    /**
+     * suppression.softBounces is 3 (the default): two soft bounces do not suppress; a delivery in between starts
+     * the count again, so two more do not either; the third after the delivery does.
+     */
+    private static void softBouncesCountInTheWindowAndADeliveryStartsAgain(Ports ports, String key, FakeMx mx, WebAdmin webAdmin)
+        throws Exception {
+        String soft = "soft@remote.test";
+        String returnPath = sendAndDeliver(ports, key, mx, soft, "e2e-soft-1@test");
+        softBounce(ports, webAdmin, returnPath, soft, "e2e-soft-1@test", 1);
+        softBounce(ports, webAdmin, returnPath, soft, "e2e-soft-1@test", 2);
+        assertThat(rcpt(ports, key, soft)).as("two soft bounces in the window").startsWith("250");
+
+        sendAndDeliver(ports, key, mx, soft, "e2e-soft-2@test");
+        AWAIT.until(() -> io.postbridge.it.Events.eventsFor(webAdmin, "e2e-soft-2@test").stream()
+            .anyMatch(e -> e.path("type").asText().equals("delivered")));
+        softBounce(ports, webAdmin, returnPath, soft, "e2e-soft-1@test", 3);
+        softBounce(ports, webAdmin, returnPath, soft, "e2e-soft-1@test", 4);
+        assertThat(rcpt(ports, key, soft)).as("four soft bounces, but a delivery after the second").startsWith("250");
+        assertThat(webAdmin.get("/postbridge/suppressions/crm/" + soft).statusCode()).isEqualTo(404);
+
+        softBounce(ports, webAdmin, returnPath, soft, "e2e-soft-1@test", 5);
+        assertThat(rcpt(ports, key, soft)).startsWith("550").contains("<" + soft + ">: suppressed since").contains("(soft-bounces)");
+        JsonNode entry = WebAdmin.parse(webAdmin.get("/postbridge/suppressions/crm/" + soft).body());
+        assertThat(entry.path("reason").asText()).isEqualTo("soft-bounces");
+    }
+
+    private static void anArfComplaintSuppressesWithReasonComplaint(Ports ports, String key, FakeMx mx, WebAdmin webAdmin)
+        throws Exception {
+        String reader = "reader@remote.test";
+        String returnPath = sendAndDeliver(ports, key, mx, reader, "e2e-arf-1@test");
+        assertThat(rcpt(ports, key, reader)).startsWith("250");
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            assertThat(smtp.send("fbl@isp.remote.test", returnPath, arf(reader, "e2e-arf-1@test"))).startsWith("250");
+        }
+        AWAIT.until(() -> eventsAbout(webAdmin, reader) == 1);
+        assertThat(rcpt(ports, key, reader)).startsWith("550 5.7.1 <" + reader + ">: suppressed since").contains("(complaint)");
+        JsonNode entry = WebAdmin.parse(webAdmin.get("/postbridge/suppressions/crm/" + reader).body());
+        assertThat(entry.path("reason").asText()).isEqualTo("complaint");
+    }
+
+    /** An out-of-office reply (RFC 3834) to the account's sender: delivered to its mailbox, nothing suppressed or counted. */
+    private static void anAutoReplyChangesNothing(Ports ports, String key, FakeMx mx, WebAdmin webAdmin) throws Exception {
+        String away = "away@remote.test";
+        sendAndDeliver(ports, key, mx, away, "e2e-away-1@test");
+        String reply = "From: away@remote.test\r\nTo: app@example.com\r\nSubject: Out of office\r\n"
+            + "Auto-Submitted: auto-replied\r\nIn-Reply-To: <e2e-away-1@test>\r\nMessage-ID: <e2e-auto-1@remote.test>\r\n\r\n"
+            + "I am away until Monday.\r\n";
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            assertThat(smtp.send("", "app@example.com", reply)).startsWith("250");
+        }
+        // once it is in the sender's mailbox it has been through everything that could have counted it
+        AWAIT.until(() -> io.postbridge.it.Events.eventsFor(webAdmin, "e2e-auto-1@remote.test").stream()
+            .anyMatch(e -> e.path("type").asText().equals("delivered") && e.path("detail").asText().equals("local mailbox")));
+        assertThat(eventsAbout(webAdmin, away)).isZero();
+        assertThat(rcpt(ports, key, away)).startsWith("250");
+        assertThat(webAdmin.get("/postbridge/suppressions/crm/" + away).statusCode()).isEqualTo(404);
+    }
+
+    /** Sends one message as the account, waits until the MX has it; returns the VERP return path it came with. */
+    private static String sendAndDeliver(Ports ports, String key, FakeMx mx, String recipient, String id) throws Exception {
+        try (SmtpClient smtp = submission(ports, key)) {
+            assertThat(smtp.send("app@example.com", recipient, SmtpClient.message("app@example.com", recipient, "hello", id, "hi")))
+                .startsWith("250");
+        }
+        AWAIT.until(() -> mx.messageIds().contains("<" + id + ">"));
+        return mx.messages().stream().filter(m -> ("<" + id + ">").equals(FakeMx.messageId(m)))
+            .map(WiserMessage::getEnvelopeSender).reduce((a, b) -> b).orElseThrow();
+    }
+
+    /** A "mailbox full" report (soft) to the VERP return path; waits until it is the {@code nth} event about the recipient. */
+    private static void softBounce(Ports ports, WebAdmin webAdmin, String returnPath, String recipient, String originalId, int nth)
+        throws Exception {
+        String report = dsn(recipient, originalId).replace("Status: 5.1.1", "Status: 4.2.2")
+            .replace("550 5.1.1 <" + recipient + ">: User unknown", "452 4.2.2 <" + recipient + ">: Mailbox full")
+            .replace("<dsn-e2e@mx.remote.test>", "<dsn-e2e-soft-" + nth + "@mx.remote.test>");
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            assertThat(smtp.send("", returnPath, report)).startsWith("250");
+        }
+        AWAIT.until(() -> eventsAbout(webAdmin, recipient) == nth);
+        assertThat(bounceEventsAbout(webAdmin, recipient).get(0).path("detail").asText())
+            .contains(recipient + " 4.2.2 soft mailboxfull");
+    }
+
+    private static int eventsAbout(WebAdmin webAdmin, String recipient) throws Exception {
+        return bounceEventsAbout(webAdmin, recipient).size();
+    }
+
+    /** The bounce-received events whose detail names {@code recipient}, newest first. */
+    private static java.util.List<JsonNode> bounceEventsAbout(WebAdmin webAdmin, String recipient) throws Exception {
+        java.util.List<JsonNode> found = new java.util.ArrayList<>();
+        for (JsonNode event : webAdmin.getJson("/postbridge/events?type=bounce-received&limit=200")) {
+            if (event.path("detail").asText().contains(recipient)) {
+                found.add(event);
+            }
+        }
+        return found;
+    }
+
+    private static String arf(String recipient, String originalId) {
+        return "From: fbl@isp.remote.test\r\nTo: app@example.com\r\nSubject: complaint\r\nMessage-ID: <arf-e2e@isp.remote.test>\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=feedback-report; boundary=\"a\"\r\n\r\n"
+            + "--a\r\nContent-Type: text/plain\r\n\r\nThis is an abuse report.\r\n"
+            + "--a\r\nContent-Type: message/feedback-report\r\n\r\nFeedback-Type: abuse\r\nUser-Agent: FBL/1\r\nVersion: 1\r\n"
+            + "Original-Rcpt-To: <" + recipient + ">\r\n\r\n"
+            + "--a\r\nContent-Type: message/rfc822\r\n\r\nFrom: app@example.com\r\nTo: " + recipient + "\r\nMessage-ID: <"
+            + originalId + ">\r\nSubject: hello\r\n\r\nbuy now\r\n--a--\r\n";
     }
 
     private static SmtpClient submission(Ports ports, String key) throws Exception {

@@ -35,6 +35,9 @@ import io.postbridge.core.events.MailEventLog;
 import io.postbridge.core.mail.MailAttributes;
 import io.postbridge.core.events.MailEventType;
 import io.postbridge.core.signing.SignedAddressException;
+import io.postbridge.core.store.StoreException;
+import io.postbridge.core.suppression.Suppression;
+import io.postbridge.core.suppression.SuppressionList;
 
 /**
  * Forwards mail for aliases and brings bounces for our SRS addresses back to the original sender.
@@ -59,8 +62,11 @@ public class AliasForward extends GenericMailet {
     private AliasForwarding forwarding;
     private volatile boolean srsDomainChecked;
 
+    private final SuppressionList suppressions;
+
     @Inject
-    public AliasForward(AliasForwardingSource forwardingSource, MailEventLog eventLog) {
+    public AliasForward(AliasForwardingSource forwardingSource, MailEventLog eventLog, SuppressionList suppressions) {
+        this.suppressions = suppressions;
         this.forwardingSource = forwardingSource;
         this.eventLog = eventLog;
     }
@@ -165,7 +171,11 @@ public class AliasForward extends GenericMailet {
         List<MailAddress> local = new ArrayList<>();
         List<MailAddress> external = new ArrayList<>();
         for (Resolution.Target target : resolution.targets()) {
-            (target.isLocal() ? local : external).add(new MailAddress(target.address()));
+            if (target.isLocal()) {
+                local.add(new MailAddress(target.address()));
+            } else if (!suppressed(mail, recipient, target.address())) {
+                external.add(new MailAddress(target.address()));
+            }
         }
         if (local.isEmpty() && external.isEmpty()) {
             record(mail, MailEventType.DROPPED, recipient, "alias has no enabled target");
@@ -183,6 +193,28 @@ public class AliasForward extends GenericMailet {
         }
         LOGGER.info("Postbridge: mail {} to alias {} forwarded to {} (envelope sender {})", mail.getName(),
             recipient.asString(), resolution.targets(), sender.orElse("<>"));
+    }
+
+    /**
+     * Whether an external target is suppressed for forwarded mail (it bounced back to our SRS address: HandleBounce)
+     * or globally; its copy is then dropped with an event. In doubt (the store cannot be read) it is forwarded.
+     */
+    private boolean suppressed(Mail mail, MailAddress alias, String target) {
+        Optional<Suppression> s;
+        try {
+            s = suppressions.check(Suppression.FORWARDING, target);
+        } catch (StoreException e) {
+            LOGGER.warn("Postbridge: suppression list not readable, forwarding {} to {} anyway: {}", alias.asString(), target, e.getMessage());
+            return false;
+        }
+        if (s.isEmpty()) {
+            return false;
+        }
+        eventLog.record(MailEvents.of(mail, MailEventType.DROPPED, Instant.now()).recipients(List.of(target))
+            .detail("alias " + alias.asString() + ": target " + target + " suppressed since " + s.get().firstSeen()
+                + " (" + s.get().reason().wireName() + "): " + s.get().detail()).build());
+        LOGGER.info("Postbridge: mail {} to alias {} not forwarded to suppressed target {}", mail.getName(), alias.asString(), target);
+        return true;
     }
 
     private static MimeMessage forwardedCopy(Mail mail, Resolution resolution, MailAddress recipient) throws MessagingException {

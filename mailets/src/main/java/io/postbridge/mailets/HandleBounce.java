@@ -17,6 +17,9 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.postbridge.core.alias.AliasForwarding;
+import io.postbridge.core.alias.AliasForwardingSource;
+import io.postbridge.core.alias.ForwardingConfigException;
 import io.postbridge.core.bounce.BounceParser;
 import io.postbridge.core.bounce.BounceReport;
 import io.postbridge.core.events.MailEventLog;
@@ -50,8 +53,12 @@ public class HandleBounce extends GenericMailet {
     private final SuppressionList suppressions;
     private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
 
+    private final AliasForwardingSource forwardingSource;
+
     @Inject
-    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog, VerpReturnPaths verp, SuppressionList suppressions) {
+    public HandleBounce(BounceOutcomes outcomes, MailEventLog eventLog, VerpReturnPaths verp, SuppressionList suppressions,
+                        AliasForwardingSource forwardingSource) {
+        this.forwardingSource = forwardingSource;
         this.suppressions = suppressions;
         this.outcomes = outcomes;
         this.eventLog = eventLog;
@@ -89,10 +96,15 @@ public class HandleBounce extends GenericMailet {
         }
         io.postbridge.core.metrics.MetricNames.bounceParsed(report).forEach(metrics::increment);
         Optional<VerpAddress> verpRecipient = verpRecipient(mail);
+        Optional<String> srsSender = verpRecipient.isPresent() ? Optional.empty() : srsSender(mail);
         Optional<String> account;
         String detail;
         try {
-            if (verpRecipient.isPresent()) {
+            if (srsSender.isPresent()) {
+                // a bounce of a copy an alias forwarded: it is about the alias target, in no account
+                account = Optional.empty();
+                detail = outcomes.applyForwarded(report, srsSender.get(), Optional.ofNullable(report.original().get("delivered-to")));
+            } else if (verpRecipient.isPresent()) {
                 account = Optional.of(verpRecipient.get().account());
                 detail = outcomes.apply(report, verpRecipient.get());
             } else {
@@ -105,7 +117,12 @@ public class HandleBounce extends GenericMailet {
             account = Optional.empty();
             detail = report.kind().wireName() + " (" + report.format() + "), not applied: store error " + e.getMessage();
         }
-        eventLog.record(MailEvents.of(mail, MailEventType.BOUNCE_RECEIVED, Instant.now())
+        io.postbridge.core.events.MailEvent.Builder event = MailEvents.of(mail, MailEventType.BOUNCE_RECEIVED, Instant.now());
+        if (srsSender.isPresent() && !report.recipients().isEmpty()) {
+            // the event is about the alias targets that failed, not about the SRS address it came to
+            event.recipients(report.recipients().stream().map(r -> r.address()).collect(java.util.stream.Collectors.toList()));
+        }
+        eventLog.record(event
             .account(account).detail(Optional.of(detail.length() > 4000 ? detail.substring(0, 4000) : detail)).build());
         if (account.isPresent() && !forwardsBounces(account.get())) {
             // the account asked not to get its bounces (WebAdmin policy forwardBounces=false); the event above has it
@@ -121,6 +138,32 @@ public class HandleBounce extends GenericMailet {
         } catch (StoreException e) {
             return true; // in doubt the sender gets it: nothing is lost
         }
+    }
+
+    /**
+     * Who the SRS address the bounce came to reverses to, when it came to one of ours that verifies (the others
+     * were refused at RCPT); AliasForward then returns the bounce to that sender.
+     */
+    private Optional<String> srsSender(Mail mail) {
+        Optional<AliasForwarding> forwarding;
+        try {
+            forwarding = forwardingSource.get();
+        } catch (ForwardingConfigException e) {
+            return Optional.empty();
+        }
+        if (forwarding.isEmpty()) {
+            return Optional.empty();
+        }
+        for (MailAddress rcpt : mail.getRecipients()) {
+            if (forwarding.get().isOurSrsAddress(rcpt.getLocalPart(), rcpt.getDomain().asString())) {
+                try {
+                    return Optional.of(forwarding.get().reverseSrs(rcpt.asString()));
+                } catch (SignedAddressException e) {
+                    LOGGER.info("Postbridge: bounce {} to {} not linked: {}", mail.getName(), rcpt.asString(), e.text());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** The VERP address the bounce came to, when it has one that verifies (the others were refused at RCPT). */

@@ -34,6 +34,7 @@ import spark.Response;
 public class SuppressionRoutes extends PostbridgeRoutes {
     public static final String BASE_PATH = "/postbridge/suppressions";
     private static final String GLOBAL_SCOPE = "global";
+    private static final String FORWARDING_SCOPE = "forwarding";
     private static final String ENTRY = BASE_PATH + "/:scope/:address";
     private static final String POLICY = BASE_PATH + "/:scope/policy";
 
@@ -123,6 +124,9 @@ public class SuppressionRoutes extends PostbridgeRoutes {
     }
 
     private static String scope(String raw) {
+        if (raw.equalsIgnoreCase(FORWARDING_SCOPE)) {
+            return Suppression.FORWARDING;
+        }
         return raw.equalsIgnoreCase(GLOBAL_SCOPE) ? Suppression.GLOBAL : raw;
     }
 
@@ -140,7 +144,7 @@ public class SuppressionRoutes extends PostbridgeRoutes {
 
     static Map<String, Object> toJson(Suppression s) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("scope", s.isGlobal() ? GLOBAL_SCOPE : s.scope());
+        out.put("scope", s.isGlobal() ? GLOBAL_SCOPE : Suppression.FORWARDING.equals(s.scope()) ? FORWARDING_SCOPE : s.scope());
         out.put("address", s.address());
         out.put("reason", s.reason().wireName());
         out.put("source", s.source());

@@ -28,6 +28,7 @@ import org.apache.james.mime4j.stream.EntityState;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.MimeConfig;
 import org.apache.james.mime4j.stream.MimeTokenStream;
+import org.apache.james.mime4j.stream.RecursionMode;
 
 /**
  * Parses an inbound message into a {@link BounceReport}: RFC 3464 delivery reports, ARF complaints (RFC 5965),
@@ -48,7 +49,8 @@ public final class BounceParser {
 
     private static final Set<String> TOP_FIELDS = Set.of("content-type", "from", "subject", "x-failed-recipients",
         "auto-submitted", "precedence", "x-autoreply", "x-autorespond");
-    private static final Set<String> ORIGINAL_FIELDS = Set.of("message-id", "from", "to", "subject", "date", "return-path");
+    private static final Set<String> ORIGINAL_FIELDS = Set.of("message-id", "from", "to", "subject", "date", "return-path",
+        "delivered-to");
     private static final Pattern HTML_BREAK = Pattern.compile("(?i)<br\\s*/?>|</p>|</div>|</tr>");
     private static final Pattern HTML_TAG = Pattern.compile("<[^>]*>");
 
@@ -142,10 +144,18 @@ public final class BounceParser {
                     stack.push(new Entity(false, parent != null && parent.returned));
                     break;
                 }
+                case T_END_HEADER:
+                    if (stack.peek() != null && stack.peek() == returnedRoot) {
+                        // the returned original's headers are read; its body (parts, attachments) is skipped unparsed
+                        stream.setRecursionMode(RecursionMode.M_RAW);
+                    }
+                    break;
                 case T_END_MESSAGE:
                 case T_END_BODYPART:
                     if (!stack.isEmpty()) {
-                        stack.pop();
+                        if (stack.pop() == returnedRoot) {
+                            stream.setRecursionMode(RecursionMode.M_RECURSE);
+                        }
                     }
                     break;
                 case T_FIELD: {
@@ -177,6 +187,8 @@ public final class BounceParser {
                     if (entity == null || entity.returned) {
                         break;
                     }
+                    Entity parent = stack.size() > 1 ? stack.stream().skip(1).findFirst().orElse(null) : null;
+                    entity.inAlternative = parent != null && parent.contentType.startsWith("multipart/alternative");
                     body(stream, entity, reading);
                     break;
                 }
@@ -218,7 +230,12 @@ public final class BounceParser {
                 break;
             }
             default:
+                if (mime.equals("text/html") && entity.inAlternative && reading.textInAlternative) {
+                    // the HTML twin of a text/plain part already read says the same
+                    break;
+                }
                 if (mime.startsWith("text/") && reading.text.length() < limits.maxTextChars) {
+                    reading.textInAlternative |= entity.inAlternative && mime.equals("text/plain");
                     appendText(reader(stream, charset), reading, mime.equals("text/html"));
                 }
                 break;
@@ -247,19 +264,35 @@ public final class BounceParser {
         return new BufferedReader(new InputStreamReader(stream.getDecodedInputStream(), charset));
     }
 
+    /** Charsets by the name a part gives (looking one up, an unknown one above all, costs more than parsing the part). */
+    private static final Map<String, Charset> CHARSETS = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static Charset charset(String name) {
-        try {
-            Charset c = name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
-            return c.name().equalsIgnoreCase("US-ASCII") ? StandardCharsets.UTF_8 : c;
-        } catch (RuntimeException e) {
+        if (name == null) {
             return StandardCharsets.UTF_8;
         }
+        Charset known = CHARSETS.get(name);
+        if (known != null) {
+            return known;
+        }
+        Charset c;
+        try {
+            c = Charset.forName(name);
+            c = c.name().equalsIgnoreCase("US-ASCII") ? StandardCharsets.UTF_8 : c;
+        } catch (RuntimeException e) {
+            c = StandardCharsets.UTF_8;
+        }
+        if (CHARSETS.size() < 256) {
+            CHARSETS.put(name, c);
+        }
+        return c;
     }
 
     private static final class Entity {
         final boolean top;
         final boolean returned;
         String contentType = "";
+        boolean inAlternative;
 
         Entity(boolean top, boolean returned) {
             this.top = top;
@@ -281,6 +314,7 @@ public final class BounceParser {
         final StringBuilder text = new StringBuilder();
         boolean sawDeliveryStatus;
         boolean sawFeedbackReport;
+        boolean textInAlternative;
         String limitHit;
 
         void limit(String what) {
@@ -298,7 +332,7 @@ public final class BounceParser {
 
         BounceReport report() {
             Map<String, String> returned = new LinkedHashMap<>();
-            for (String name : List.of("message-id", "from", "to", "subject", "date", "return-path")) {
+            for (String name : List.of("message-id", "from", "to", "subject", "date", "return-path", "delivered-to")) {
                 // the returned original's headers (a message/rfc822 part or a text/rfc822-headers block)
                 Optional.ofNullable(original.get(name)).ifPresent(v -> returned.put(name, v));
             }
@@ -448,9 +482,32 @@ public final class BounceParser {
             if (action.isEmpty()) {
                 action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
             }
-            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType);
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint(),
+                dsn.size() == 1 ? humanText() : "");
             return Optional.of(recipient(address, action, status, verdict, diagnostic,
                 Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
+        }
+
+        private String commandHint;
+        private String humanText;
+
+        /** The human-readable part before the returned original, its first 4000 characters lower-cased, read once. */
+        private String humanText() {
+            if (humanText == null) {
+                String part = TextBounceScanner.beforeOriginal(text.toString());
+                // one line, as the MTAs' phrases are matched (a phrase may be wrapped over two lines)
+                humanText = (part.length() > 4000 ? part.substring(0, 4000) : part).toLowerCase(Locale.ROOT)
+                    .replace('\n', ' ');
+            }
+            return humanText;
+        }
+
+        /** The SMTP command the human-readable part names, read once per report ("" when it names none). */
+        private String commandHint() {
+            if (commandHint == null) {
+                commandHint = ReasonClassifier.smtpCommand(humanText());
+            }
+            return commandHint;
         }
 
         private BouncedRecipient fromText(TextBounceScanner.Candidate candidate, String textPart, boolean only) {
@@ -461,7 +518,8 @@ public final class BounceParser {
                 diagnostic = (diagnostic + " " + context.replace('\n', ' ')).trim();
             }
             Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
-            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "");
+            ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "", commandHint(),
+                only ? humanText() : "");
             // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
             return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
                 Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());

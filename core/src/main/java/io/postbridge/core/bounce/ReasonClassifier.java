@@ -147,10 +147,17 @@ public final class ReasonClassifier {
         BounceReason.VIRUSDETECTED);
 
     private static final PhraseIndex PHRASES = load();
+    /**
+     * The phrases Sisimai's MTA and provider decoders (Lhost/*.pm, Rhost/*.pm) map to a reason themselves, before
+     * its general rules run (mta-phrases.txt, same licence). A reason they give is kept unless it is one the general
+     * rules look at again (Sisimai's "retry" reasons), as in Sisimai.
+     */
+    private static final PhraseIndex MTA_PHRASES = loadMta();
     /** The remote reply is a line or two; more is quoted text, and the phrase search is linear in it. */
     private static final int MAX_TEXT = 2000;
     /** Each reason's phrases are looked for at most once per text (the rules below ask several times). */
     private static final ThreadLocal<Memo> MEMO = ThreadLocal.withInitial(Memo::new);
+    private static final ThreadLocal<Memo> MTA_MEMO = ThreadLocal.withInitial(Memo::new);
 
     private static final class Memo {
         String text;
@@ -178,6 +185,18 @@ public final class ReasonClassifier {
      * @param diagnosticType the Diagnostic-Code type (smtp, x-unix, x-postfix, ...), empty when absent
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType) {
+        return classify(status, diagnostic, action, diagnosticType, "", "");
+    }
+
+    /**
+     * As {@link #classify(Optional, String, String, String)}, with the SMTP command the report's human-readable
+     * text names ({@link #smtpCommand(String)} of it) for when the remote reply itself does not say which command
+     * it answered (Postfix puts "(in reply to RCPT TO command)" in the text, not in the Diagnostic-Code), and the
+     * lower-cased human-readable text of a report about this one recipient ("" when it names several), whose MTA
+     * phrases count when the remote reply has none (Sisimai's MTA decoders read that text too).
+     */
+    public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
+                                   String commandHint, String lowerHumanText) {
         String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
@@ -188,17 +207,33 @@ public final class ReasonClassifier {
         }
         Optional<BounceReason> fromStatus = status.filter(s -> !s.isGeneric()).map(s -> STATUS.get(s.toString()));
         boolean smtp = diagnosticType.isEmpty() || "smtp".equalsIgnoreCase(diagnosticType);
+        BounceReason mta = mtaReason(text);
+        boolean mtaInReply = mta != null;
+        if (mta == null && !lowerHumanText.isEmpty()) {
+            mta = mtaReason(lowerHumanText);
+        }
+        if (mta != null && !RETRY.contains(mta)) {
+            return new Verdict(mta, fromStatus.orElse(null) == mta ? 0.95 : 0.8);
+        }
         if (smtp) {
             String command = smtpCommand(text);
+            if (command.isEmpty()) {
+                command = commandHint;
+            }
             BounceReason statusReason = fromStatus.orElse(null);
             for (BounceReason reason : FIRST_ORDER) {
-                if (holds(reason, statusReason, status.isPresent(), text, command)) {
+                // an MTA's unknown-user words count only at RCPT or when the command is not named (as holds())
+                boolean mtaSays = reason == mta && (mta != BounceReason.USERUNKNOWN || command.isEmpty() || command.equals("RCPT"));
+                if (mtaSays || holds(reason, statusReason, status.isPresent(), text, command)) {
                     boolean agree = reason == statusReason && matches(reason, text);
                     return new Verdict(reason, agree ? 0.95 : statusReason == reason ? 0.85 : 0.7);
                 }
             }
         }
         BounceReason reason = fromStatus.orElse(null);
+        if (mta != null && mtaInReply && (reason == null || RETRY.contains(reason))) {
+            return new Verdict(mta, 0.7);
+        }
         if (reason == null || RETRY.contains(reason) || reason == BounceReason.EXPIRED || !smtp) {
             for (BounceReason candidate : RETRY_ORDER) {
                 if (matches(candidate, text)) {
@@ -225,6 +260,10 @@ public final class ReasonClassifier {
         }
         if (action.startsWith("delayed") || action.startsWith("expired")) {
             return new Verdict(BounceReason.EXPIRED, 0.6);
+        }
+        if (mta != null) {
+            // only the human-readable text names a reason (an MTA phrase outside the remote reply)
+            return new Verdict(mta, 0.5);
         }
         if (matches(BounceReason.VACATION, text)) {
             return new Verdict(BounceReason.VACATION, 0.5);
@@ -254,8 +293,9 @@ public final class ReasonClassifier {
                     }
                     return true;
                 }
-                // most MTAs do not say which command failed; an unknown user is then most likely at RCPT
-                return (command.equals("RCPT") || command.isEmpty()) && matches(reason, text);
+                // as Sisimai 4 (Reason/UserUnknown.pm): the words alone count only when the reply answered RCPT; said
+                // after DATA, or without saying when, they are read as "filtered" below
+                return command.equals("RCPT") && matches(reason, text);
             case FILTERED:
                 if (statusReason == BounceReason.SUSPEND) {
                     return false;
@@ -289,17 +329,55 @@ public final class ReasonClassifier {
         }
     }
 
-    private static final Pattern COMMAND = Pattern.compile(
-        "(?:in reply to|after|while sending|during|error (?:from remote mail server )?after|command:?|>>>)\\s*(?:the\\s+)?"
-            + "(rcpt|mail|data|ehlo|helo|end of data|connect|banner|greeting|starttls|auth|message|body)");
+    private static final List<String> COMMAND_TRIGGERS = List.of("in reply to", "after", "while sending", "during",
+        "command", ">>>", "smtp:");
+    private static final List<String> COMMAND_WORDS = List.of("rcpt", "mail", "data", "ehlo", "helo", "end of data",
+        "connect", "banner", "greeting", "starttls", "auth", "message", "body");
+
+    private static String commandWordAt(String text, int at) {
+        for (String w : COMMAND_WORDS) {
+            if (text.startsWith(w, at)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
 
     /** The SMTP command a reply answered, when the text says ("in reply to RCPT TO command", ">>> DATA"). */
     static String smtpCommand(String lowerText) {
-        java.util.regex.Matcher m = COMMAND.matcher(lowerText);
-        if (!m.find()) {
-            return lowerText.contains("rcpt to") ? "RCPT" : "";
+        // the leftmost trigger followed by a command word, as a regex find() would, read without one: it runs over
+        // whole texts
+        String word = null;
+        int best = Integer.MAX_VALUE;
+        for (String trigger : COMMAND_TRIGGERS) {
+            for (int at = lowerText.indexOf(trigger); at >= 0 && at < best; at = lowerText.indexOf(trigger, at + 1)) {
+                int i = at + trigger.length();
+                if (trigger.equals("command") && i < lowerText.length() && lowerText.charAt(i) == ':') {
+                    i++;
+                }
+                while (i < lowerText.length() && Character.isWhitespace(lowerText.charAt(i))) {
+                    i++;
+                }
+                if (lowerText.startsWith("the", i) && i + 3 < lowerText.length() && Character.isWhitespace(lowerText.charAt(i + 3))) {
+                    i += 4;
+                    while (i < lowerText.length() && Character.isWhitespace(lowerText.charAt(i))) {
+                        i++;
+                    }
+                }
+                String found = commandWordAt(lowerText, i);
+                if (found != null) {
+                    best = at;
+                    word = found;
+                    break;
+                }
+            }
         }
-        switch (m.group(1)) {
+        if (word == null) {
+            // Yahoo writes the command in brackets after the reply: "... User Unknown [RCPT_TO]"
+            return lowerText.contains("rcpt to") || lowerText.contains("rcpt_to") ? "RCPT" : "";
+        }
+        switch (word) {
             case "rcpt":
                 return "RCPT";
             case "mail":
@@ -318,6 +396,29 @@ public final class ReasonClassifier {
         }
     }
 
+    /** The reason an MTA or provider phrase of {@code lowerText} names, the first in {@link #TEXT_ORDER}; null if none. */
+    static BounceReason mtaReason(String lowerText) {
+        if (lowerText.isEmpty()) {
+            return null;
+        }
+        Memo memo = MTA_MEMO.get();
+        if (memo.text != lowerText) {
+            // a report's human-readable text is asked about once per recipient
+            memo.reasons = MTA_PHRASES.reasonsIn(lowerText);
+            memo.text = lowerText;
+        }
+        long found = memo.reasons;
+        if (found == 0) {
+            return null;
+        }
+        for (BounceReason reason : TEXT_ORDER) {
+            if ((found & (1L << reason.ordinal())) != 0) {
+                return reason;
+            }
+        }
+        return null;
+    }
+
     /** Whether {@code lowerText} holds one of {@code reason}'s phrases (a lower-cased text). */
     public static boolean matches(BounceReason reason, String lowerText) {
         if (lowerText.isEmpty()) {
@@ -331,10 +432,33 @@ public final class ReasonClassifier {
         return (memo.reasons & (1L << reason.ordinal())) != 0;
     }
 
-    /** The top-level alternatives of {@code (?>a|b|c)} (or of {@code a|b|c}); the regex itself otherwise. */
+    /**
+     * The top-level alternatives of {@code (?>a|b|c)}, {@code (?:a|b|c)} or {@code \A(?:a|b)} (or of {@code a|b|c});
+     * the regex itself otherwise. Each is searched only when its literal occurs (a regex without one runs on every text).
+     */
     static List<String> alternatives(String regex) {
-        String inner = regex.startsWith("(?>") && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1
-            ? regex.substring(3, regex.length() - 1) : regex;
+        String inner = regex;
+        String anchor = "";
+        if (regex.startsWith("\\A(") && regex.endsWith(")") && closingOf(regex, 2) == regex.length() - 1) {
+            // \A(?:a|b): each alternative keeps the anchor
+            anchor = "\\A";
+            regex = regex.substring(2);
+            inner = regex;
+        }
+        if ((regex.startsWith("(?>") || regex.startsWith("(?:")) && regex.endsWith(")") && closingOf(regex, 0) == regex.length() - 1) {
+            inner = regex.substring(3, regex.length() - 1);
+        }
+        if (!anchor.isEmpty()) {
+            List<String> anchored = new ArrayList<>();
+            for (String alternative : alternatives(inner)) {
+                anchored.add(anchor + alternative);
+            }
+            return anchored;
+        }
+        return topLevelAlternatives(inner);
+    }
+
+    private static List<String> topLevelAlternatives(String inner) {
         List<String> out = new ArrayList<>();
         int[] start = {0};
         scanStructure(inner, 0, (i, c, depth) -> {
@@ -441,6 +565,13 @@ public final class ReasonClassifier {
         return index;
     }
 
+    private static PhraseIndex loadMta() {
+        PhraseIndex index = new PhraseIndex();
+        load(index, "mta-phrases.txt");
+        index.build();
+        return index;
+    }
+
     private static void load(PhraseIndex index, String resource) {
         try (InputStream in = ReasonClassifier.class.getResourceAsStream(resource);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -449,7 +580,7 @@ public final class ReasonClassifier {
                 if (line.startsWith("#") || line.isBlank()) {
                     continue;
                 }
-                String[] parts = line.split("\t", 3);
+                String[] parts = line.split("\t", 4);
                 BounceReason reason = BounceReason.fromWireName(parts[0])
                     .orElseThrow(() -> new IllegalStateException(resource + ": unknown reason " + parts[0]));
                 if (parts[1].equals("s")) {

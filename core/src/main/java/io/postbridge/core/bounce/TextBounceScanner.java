@@ -37,11 +37,6 @@ final class TextBounceScanner {
     private static final Pattern DELIVERED_TO = Pattern.compile(
         "(?:wasn't|was not|couldn't be|could not be|has not been|not) delivered to\\s+<?(" + ADDR + ")>?", Pattern.CASE_INSENSITIVE);
     private static final Pattern RCPT_TRANSCRIPT = Pattern.compile(">>>\\s*RCPT\\s+TO:\\s*<(" + ADDR + ")>", Pattern.CASE_INSENSITIVE);
-    private static final Pattern ORIGINAL_MARKER = Pattern.compile(
-        "^\\s*(?:-{2,}|={2,}|\\*{2,}).*(?:original message|copy of the message|returned message|unsent message|undelivered message"
-            + "|message follows|header of the original|headers of the original|original message headers|below this line"
-            + "|message text follows|rfc822|returned content|returned mail follows)",
-        Pattern.CASE_INSENSITIVE);
     private static final Pattern ORIGINAL_PHRASE = Pattern.compile(
         "^\\s*(?:original message follows|original message headers|below this line is a copy of the message"
             + "|the original message (?:headers? )?(?:is|are|was) (?:attached|included|following|below)"
@@ -65,8 +60,20 @@ final class TextBounceScanner {
         }
     }
 
+    /** The last text {@link #beforeOriginal} read and its answer: the parser asks about one text several times. */
+    private static final ThreadLocal<String[]> LAST = ThreadLocal.withInitial(() -> new String[2]);
+
     /** The part of {@code text} before the returned original. */
     static String beforeOriginal(String text) {
+        String[] last = LAST.get();
+        if (last[0] != text) {
+            last[1] = scanBeforeOriginal(text);
+            last[0] = text;
+        }
+        return last[1];
+    }
+
+    private static String scanBeforeOriginal(String text) {
         int from = 0;
         while (from < text.length()) {
             int nl = text.indexOf('\n', from);
@@ -90,10 +97,25 @@ final class TextBounceScanner {
         char c = Character.toLowerCase(text.charAt(i));
         // cheap first-character test: the regexes below run on few lines
         if (c == '-' || c == '=' || c == '*') {
-            return ORIGINAL_MARKER.matcher(text.substring(from, end)).find();
+            if (i + 1 >= end || text.charAt(i + 1) != text.charAt(i)) {
+                return false;
+            }
+            String line = text.substring(from, end).toLowerCase(Locale.ROOT);
+            for (String marker : MARKER_WORDS) {
+                if (line.indexOf(marker) >= 0) {
+                    return true;
+                }
+            }
+            return false;
         }
         return (c == 'o' || c == 'b' || c == 't' || c == 'c') && ORIGINAL_PHRASE.matcher(text.substring(from, end)).find();
     }
+
+    /** What follows a line of dashes, equals signs or stars that starts the returned original . */
+    private static final List<String> MARKER_WORDS = List.of("original message", "copy of the message", "returned message",
+        "unsent message", "undelivered message", "message follows", "header of the original", "headers of the original",
+        "original message headers", "below this line", "message text follows", "rfc822", "returned content",
+        "returned mail follows");
 
     /** Header lines of an original quoted inline after its marker (Exim, qmail and others put it in the text). */
     static Map<String, String> inlineOriginal(String text) {

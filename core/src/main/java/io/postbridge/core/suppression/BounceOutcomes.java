@@ -66,6 +66,22 @@ public final class BounceOutcomes {
         return head + ": " + line(report, about.get(), verp.recipient(), Optional.of(verp.account()));
     }
 
+    /**
+     * Applies a report that came back to the SRS address of a copy an alias forwarded: the failed recipients are
+     * the alias targets (the report names them as we sent to them), counted and suppressed in the scope
+     * {@link Suppression#FORWARDING}. {@code originalSender} is who the SRS address reverses to, {@code alias} the
+     * alias the returned copy names (its Delivered-To), when it does.
+     */
+    public String applyForwarded(BounceReport report, String originalSender, Optional<String> alias) {
+        List<String> parts = new ArrayList<>();
+        for (BouncedRecipient r : report.recipients()) {
+            parts.add(line(report, r, r.address(), Optional.of(Suppression.FORWARDING)));
+        }
+        String head = report.kind().wireName() + " (" + report.format() + ") of mail forwarded" + alias.map(a -> " by alias " + a).orElse("")
+            + " (SRS, original sender " + originalSender + ")";
+        return parts.isEmpty() ? head + ", no failure read" : head + ": " + String.join("; ", parts);
+    }
+
     private String line(BounceReport report, BouncedRecipient r, String address, Optional<String> account) {
         String line = address + " " + r.status().map(EnhancedStatus::toString).orElse("-") + " " + r.hardness().wireName()
             + " " + r.reason().wireName() + (r.remoteReply().isEmpty() ? "" : " (" + truncate(r.remoteReply(), 300) + ")");

@@ -5,7 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One suppressed recipient in one scope: an account's name, or {@link #GLOBAL} for every account.
+ * One suppressed recipient in one scope: an account's name, {@link #GLOBAL} for every account, or
+ * {@link #FORWARDING} for alias targets.
  *
  * @param source what put it there: bounce, complaint, smtp (a 5xx while sending), provider, webadmin
  * @param detail the status and remote reply that decided it
@@ -13,6 +14,11 @@ import java.util.Optional;
  */
 public final class Suppression {
     public static final String GLOBAL = "*";
+    /**
+     * The scope of mail forwarded by an alias (it belongs to no account): a bounce that comes back to the SRS
+     * address of a forwarded copy suppresses the alias target here, and AliasForward stops forwarding to it.
+     */
+    public static final String FORWARDING = "+forwarding";
 
     private final String scope;
     private final String address;
