@@ -5,14 +5,10 @@ import java.io.FileNotFoundException;
 import javax.inject.Singleton;
 import javax.jms.ConnectionFactory;
 
-import org.apache.activemq.store.PersistenceAdapter;
-import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.queue.activemq.ActiveMQConfiguration;
 import org.apache.james.queue.activemq.ActiveMQHealthCheck;
-import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
-import org.apache.james.queue.activemq.EmbeddedActiveMQ;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollector;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorImpl;
 import org.apache.james.queue.api.MailQueue;
@@ -30,10 +26,14 @@ import com.google.inject.Scopes;
 import com.google.inject.multibindings.Multibinder;
 import com.google.inject.multibindings.ProvidesIntoSet;
 
+import io.postbridge.server.spool.DurableBroker;
+import io.postbridge.server.spool.DurableMailQueueFactory;
+
 /**
  * Replaces the memory app's in-memory mail queues with embedded ActiveMQ persisted by KahaDB under
- * {@code var/store/activemq}: a message that got its 250 survives a crash ({@code kill -9}).
- * The same bindings as James's {@code ActiveMQQueueModule}, which is not published as a jar for 3.8.1.
+ * {@code var/store/activemq}: a message that got its 250 survives a crash ({@code kill -9}). The queues are
+ * {@link io.postbridge.server.spool.DurableMailQueue}s (group commit, long-lived consumers, scheduled delays); the
+ * other bindings are those of James's {@code ActiveMQQueueModule}, which is not published as a jar for 3.8.1.
  */
 public class DurableSpoolModule extends AbstractModule {
     private static final Logger LOGGER = LoggerFactory.getLogger(DurableSpoolModule.class);
@@ -41,10 +41,8 @@ public class DurableSpoolModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(PersistenceAdapter.class).to(KahaDBPersistenceAdapter.class);
-        bind(KahaDBPersistenceAdapter.class).in(Scopes.SINGLETON);
-        bind(EmbeddedActiveMQ.class).in(Scopes.SINGLETON);
-        bind(ActiveMQMailQueueFactory.class).in(Scopes.SINGLETON);
+        bind(DurableBroker.class).in(Scopes.SINGLETON);
+        bind(DurableMailQueueFactory.class).in(Scopes.SINGLETON);
         bind(ActiveMQMetricCollector.class).to(ActiveMQMetricCollectorImpl.class);
         bind(ActiveMQMetricCollectorImpl.class).in(Scopes.SINGLETON);
         Multibinder.newSetBinder(binder(), HealthCheck.class).addBinding().to(ActiveMQHealthCheck.class);
@@ -52,13 +50,13 @@ public class DurableSpoolModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ConnectionFactory connectionFactory(EmbeddedActiveMQ embeddedActiveMQ) {
-        return embeddedActiveMQ.getConnectionFactory();
+    ConnectionFactory connectionFactory(DurableBroker broker) {
+        return broker.connectionFactory();
     }
 
     @Provides
     @Singleton
-    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(ActiveMQMailQueueFactory factory) {
+    MailQueueFactory<? extends ManageableMailQueue> manageableMailQueueFactory(DurableMailQueueFactory factory) {
         factory.setUseJMX(false);
         factory.init();
         return factory;
@@ -72,7 +70,7 @@ public class DurableSpoolModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(ActiveMQMailQueueFactory factory) {
+    MailQueueFactory<? extends MailQueue> mailQueueFactoryGenerics(DurableMailQueueFactory factory) {
         return factory;
     }
 

@@ -39,6 +39,12 @@ public final class WebAdmin {
             HttpResponse.BodyHandlers.ofString());
     }
 
+    /** PATCH with a JSON body (for instance {@code /mailQueues/{name}/mails?delayed=true} with {@code {"delayed": false}}). */
+    public HttpResponse<String> patch(String pathAndQuery, String json) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }

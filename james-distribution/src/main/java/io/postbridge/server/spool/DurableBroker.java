@@ -1,0 +1,118 @@
+package io.postbridge.server.spool;
+
+import java.io.File;
+import java.io.IOException;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+import javax.jms.ConnectionFactory;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.ActiveMQPrefetchPolicy;
+import org.apache.activemq.broker.BrokerPlugin;
+import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.jmx.ManagementContext;
+import org.apache.activemq.broker.scheduler.JobScheduler;
+import org.apache.activemq.plugin.StatisticsBrokerPlugin;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.activemq.store.kahadb.scheduler.JobSchedulerStoreImpl;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded ActiveMQ broker of the durable spool. The same broker name, directories and KahaDB store as James's
+ * {@code EmbeddedActiveMQ} (so the queue files of earlier versions are read as they are), plus:
+ * <ul>
+ * <li>the broker's scheduler, with its journal synced on every write like the queue's, for delayed mail
+ * ({@code var/store/activemq/brokers/scheduler});</li>
+ * <li>KahaDB stores each message in the sending thread ({@code concurrentStoreAndDispatchQueues=false}), so that
+ * concurrent senders land in the same journal write batch and share one fsync.</li>
+ * </ul>
+ */
+@Singleton
+public final class DurableBroker {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DurableBroker.class);
+    private static final String KAHADB_STORE_LOCATION = "file://var/store/activemq/brokers/KahaDB";
+    private static final String SCHEDULER_LOCATION = "file://var/store/activemq/brokers/scheduler";
+    private static final String BLOB_TRANSFER_LOCATION = "file://var/store/activemq/blob-transfer";
+    private static final String BROKERS_LOCATION = "file://var/store/activemq/brokers";
+    /** The name SchedulerBroker gives the scheduler of JMS messages carrying {@code AMQ_SCHEDULED_DELAY}. */
+    private static final String JMS_SCHEDULER = "JMS";
+
+    private final BrokerService broker;
+    private final ActiveMQConnectionFactory connectionFactory;
+
+    @Inject
+    DurableBroker(FileSystem fileSystem) {
+        this(fileSystem, Boolean.parseBoolean(System.getProperty("postbridge.spool.concurrentStoreAndDispatch", "false")));
+    }
+
+    DurableBroker(FileSystem fileSystem, boolean concurrentStoreAndDispatch) {
+        try {
+            KahaDBPersistenceAdapter kahaDB = new KahaDBPersistenceAdapter();
+            kahaDB.setDirectory(fileSystem.getFile(KAHADB_STORE_LOCATION));
+            kahaDB.setConcurrentStoreAndDispatchQueues(concurrentStoreAndDispatch);
+
+            JobSchedulerStoreImpl scheduler = new JobSchedulerStoreImpl();
+            scheduler.setDirectory(fileSystem.getFile(SCHEDULER_LOCATION));
+            scheduler.setEnableJournalDiskSyncs(true);
+
+            broker = new BrokerService();
+            broker.setBrokerName("james");
+            broker.setBrokerId("broker");
+            broker.setUseJmx(false);
+            broker.setPersistent(true);
+            broker.setDataDirectoryFile(fileSystem.getFile(BROKERS_LOCATION));
+            broker.setUseShutdownHook(false);
+            broker.setSchedulerSupport(true);
+            broker.setJobSchedulerStore(scheduler);
+            ManagementContext managementContext = new ManagementContext();
+            managementContext.setCreateConnector(false);
+            broker.setManagementContext(managementContext);
+            broker.setPersistenceAdapter(kahaDB);
+            broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+            broker.setEnableStatistics(true);
+            broker.start();
+            broker.waitUntilStarted();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the spool's ActiveMQ broker under var/store/activemq", e);
+        }
+        connectionFactory = new ActiveMQConnectionFactory("vm://james?create=false");
+        connectionFactory.setTrustAllPackages(false);
+        FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
+        blobs.setDefaultUploadUrl(BLOB_TRANSFER_LOCATION);
+        blobs.setFileSystem(fileSystem);
+        connectionFactory.setBlobTransferPolicy(blobs);
+        ActiveMQPrefetchPolicy prefetch = new ActiveMQPrefetchPolicy();
+        prefetch.setQueuePrefetch(0);
+        prefetch.setTopicPrefetch(0);
+        connectionFactory.setPrefetchPolicy(prefetch);
+        LOGGER.info("Started the spool's embedded ActiveMQ broker (KahaDB, scheduler on)");
+    }
+
+    public ConnectionFactory connectionFactory() {
+        return connectionFactory;
+    }
+
+    /** The broker's scheduler of delayed messages (where mail waits until its next delivery). */
+    JobScheduler scheduler() throws IOException {
+        try {
+            return broker.getJobSchedulerStore().getJobScheduler(JMS_SCHEDULER);
+        } catch (Exception e) {
+            throw new IOException("the spool's scheduler is not available", e);
+        }
+    }
+
+    File dataDirectory() {
+        return broker.getDataDirectoryFile();
+    }
+
+    @PreDestroy
+    public void stop() throws Exception {
+        broker.stop();
+        broker.waitUntilStopped();
+    }
+}
