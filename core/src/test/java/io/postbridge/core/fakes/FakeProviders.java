@@ -79,6 +79,7 @@ public final class FakeProviders implements AutoCloseable {
      * default. A scripted step ({@link Script}) takes precedence over a random fault.
      */
     public final Faults<Faults.Http> faults = Faults.http(19);
+    private final AtomicInteger openEndlessBodies = new AtomicInteger();
     /** The fault the handler thread is injecting into the current answer. */
     private static final ThreadLocal<Faults.Http> CURRENT_FAULT = new ThreadLocal<>();
 
@@ -234,6 +235,11 @@ public final class FakeProviders implements AutoCloseable {
     /** Requests to the send endpoints (Gmail send, Graph sendMail and draft send), successful or not. */
     public int sendRequests() {
         return sendRequests.get();
+    }
+
+    /** Answers of an injected {@link Faults.Http#ENDLESS_BODY} still open (the client has not closed the connection). */
+    public int openEndlessBodies() {
+        return openEndlessBodies.get();
     }
 
     public int openDrafts() {
@@ -836,7 +842,12 @@ public final class FakeProviders implements AutoCloseable {
             OutputStream out = exchange.getResponseBody();
             out.write(bytes);
             out.flush();
-            untilClosed(faults.stall().toMillis());
+            openEndlessBodies.incrementAndGet();
+            try {
+                untilClosed(faults.stall().toMillis());
+            } finally {
+                openEndlessBodies.decrementAndGet();
+            }
             throw new IOException("endless body abandoned");
         }
         exchange.sendResponseHeaders(status, status == 204 || bytes.length == 0 ? -1 : bytes.length);
