@@ -66,7 +66,7 @@ import io.postbridge.it.WebAdmin;
  * ({@code mvn verify}); the {@code soak} profile runs the long one (docs/soak.md).
  */
 class SoakIT {
-    private static final int MESSAGES = Integer.getInteger("soak.messages", 2000);
+    private static final int MESSAGES = Integer.getInteger("soak.messages", 1000);
     private static final int BASELINE = Integer.getInteger("soak.baseline", Math.min(1000, Math.max(100, MESSAGES / 5)));
     // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: docs/soak.md
     private static final double FAULTS = Double.parseDouble(System.getProperty("soak.faults", "0.2"));
@@ -184,9 +184,16 @@ class SoakIT {
                 }
                 crashPoints.sort(Integer::compare);
                 long faultStart = System.currentTimeMillis();
-                load(BASELINE, MESSAGES, crashPoints, FULL_DISK && fullDisk.startsWith("tmpfs"));
+                Throwable aborted = null;
+                try {
+                    load(BASELINE, MESSAGES, crashPoints, FULL_DISK && fullDisk.startsWith("tmpfs"));
+                } catch (Exception | AssertionError e) {
+                    // still write the verdict of what was accepted so far, then fail with the cause
+                    aborted = e;
+                    findings.add("the load could not finish: " + e.getMessage());
+                }
                 long faultAccepted = System.currentTimeMillis();
-                boolean drained = drain(Duration.ofSeconds(DRAIN_SECONDS));
+                boolean drained = drain(Duration.ofSeconds(aborted == null ? DRAIN_SECONDS : Math.min(DRAIN_SECONDS, 30)));
                 long faultEnd = System.currentTimeMillis();
                 // late copies (a retry still in flight) must be seen too: wait until the queues are empty, then a little
                 awaitQueuesEmpty(Duration.ofSeconds(Math.min(60, DRAIN_SECONDS / 3)));
@@ -224,10 +231,12 @@ class SoakIT {
                 report.add("events: " + events);
                 findings.forEach(finding -> report.add("FINDING: " + finding));
                 report.addAll(watch.lines(40));
+                if (aborted != null) {
+                    write(report);
+                    throw new AssertionError("the soak load could not finish (verdict so far in " + VERDICT + ")", aborted);
+                }
             }
-            report.forEach(System.out::println);
-            Files.createDirectories(VERDICT.toAbsolutePath().getParent());
-            Files.write(VERDICT, report);
+            write(report);
             Ledger.Verdict verdict = ledger.verdict(collector.byId());
             assertThat(verdict.lost).as("accepted messages neither delivered nor DSN'd (see %s)", VERDICT).isEmpty();
             assertThat(verdict.unexplainedDuplicates).as("duplicates without a timeout or crash to explain them").isEmpty();
@@ -371,7 +380,14 @@ class SoakIT {
             ledger.crash(at);
             server.kill9();
             events.add(String.format(Locale.ROOT, "%.1fs kill -9 (%d accepted so far)", secs(at - t0), ledger.acceptedCount()));
-            server.start().awaitLog(ServerProcess.READY);
+            try {
+                server.start().awaitLog(ServerProcess.READY);
+            } catch (AssertionError e) {
+                String why = java.util.Arrays.stream(String.valueOf(e.getMessage()).split("\n"))
+                    .filter(line -> line.contains("start-up failed")).findFirst().orElse(String.valueOf(e.getMessage()).split("\n")[0]);
+                findings.add("the server did not start again after the kill -9: " + why);
+                throw e;
+            }
             long up = System.currentTimeMillis();
             downtimeMillis.addAndGet(up - at);
             events.add(String.format(Locale.ROOT, "%.1fs ready again after %.1f s", secs(up - t0), secs(up - at)));
@@ -619,6 +635,12 @@ class SoakIT {
             }
             Thread.sleep(500);
         }
+    }
+
+    private static void write(List<String> report) throws IOException {
+        report.forEach(System.out::println);
+        Files.createDirectories(VERDICT.toAbsolutePath().getParent());
+        Files.write(VERDICT, report);
     }
 
     private String queueSizes() {
