@@ -128,10 +128,12 @@ final class Ledger {
             String unexplained = null;
             List<String> reasons = new ArrayList<>();
             int extra = outcome.size() - 1;
+            int byLostAnswer = 0;
+            int byCrash = 0;
             for (Copy copy : outcome) {
                 if (copy.answerLost != null && extra > 0) {
                     reasons.add(copy.answerLost);
-                    v.extraCopiesLostAnswer++;
+                    byLostAnswer++;
                     extra--;
                 }
             }
@@ -139,7 +141,7 @@ final class Ledger {
                 long last = outcome.get(outcome.size() - 1).atMillis;
                 Long crash = crashBetween(acceptedAt.getOrDefault(id, 0L), last);
                 if (crash != null) {
-                    v.extraCopiesCrash += extra;
+                    byCrash = extra;
                     long before = crash - outcome.get(0).atMillis;
                     reasons.add(extra + " more: in flight at the kill -9 " + (before >= 0
                         ? "(first copy " + before + " ms before it)" : "(every copy after the restart)"));
@@ -148,6 +150,10 @@ final class Ledger {
                 }
             }
             String line = id + " (" + entry.getValue() + "): " + outcome.size() + " copies; " + describe(outcome);
+            if (unexplained == null) {
+                v.extraCopiesLostAnswer += byLostAnswer;
+                v.extraCopiesCrash += byCrash;
+            }
             if (unexplained != null) {
                 v.unexplainedDuplicates.add(line + " -- " + unexplained);
             } else if (deliveries.isEmpty()) {
