@@ -31,6 +31,7 @@ public final class ServerProcess implements AutoCloseable {
     private final String consoleLog;
     private Process process;
     private int logOffsetAtStart;
+    private String javaOpts = "-Xmx512m";
 
     private ServerProcess(Path home, List<String> command) {
         this(home, command, "console.log");
@@ -77,6 +78,17 @@ public final class ServerProcess implements AutoCloseable {
             "-cp", classpath, "org.apache.james.MemoryJamesServerMain", "--generate-keystore"));
     }
 
+    /** JVM options for the next starts (default {@code -Xmx512m}). */
+    public ServerProcess javaOpts(String options) {
+        this.javaOpts = options;
+        return this;
+    }
+
+    /** The operating-system process id of the running server's JVM ({@code bin/postbridge} execs java). */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path home() {
         return home;
     }
@@ -90,7 +102,7 @@ public final class ServerProcess implements AutoCloseable {
         logOffsetAtStart = log().length();
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(consoleLog).toFile()));
-        builder.environment().put("JAVA_OPTS", "-Xmx512m");
+        builder.environment().put("JAVA_OPTS", javaOpts);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         process = builder.start();
         return this;

@@ -16,9 +16,22 @@ public final class Delivered {
     public final String id;
     /** Graph large path: the attachments uploaded separately (name -> bytes). */
     public final java.util.Map<String, byte[]> separateAttachments;
+    /**
+     * Null, or why the client cannot know that this message was sent (an injected {@link Faults.Http#TIMEOUT} or
+     * {@link Faults.Http#ENDLESS_BODY}): a second copy of it is then expected, not a defect.
+     */
+    public final String answerLost;
+    /** When the fake accepted it (epoch milliseconds). */
+    public final long atMillis = System.currentTimeMillis();
 
     Delivered(String provider, String sentAs, byte[] uploaded, List<String> recipients, String id,
               java.util.Map<String, byte[]> separateAttachments) {
+        this(provider, sentAs, uploaded, recipients, id, separateAttachments, null);
+    }
+
+    Delivered(String provider, String sentAs, byte[] uploaded, List<String> recipients, String id,
+              java.util.Map<String, byte[]> separateAttachments, String answerLost) {
+        this.answerLost = answerLost;
         this.provider = provider;
         this.sentAs = sentAs;
         this.uploaded = uploaded;

@@ -64,6 +64,14 @@ public final class FakeProviders implements AutoCloseable {
     public final Script gmailSend = new Script();
     public final Script microsoftToken = new Script();
     public final Script graphSend = new Script();
+    /**
+     * Random faults on the send endpoints (Gmail send, Graph sendMail and draft send) for soak tests; off (rate 0) by
+     * default. A scripted step ({@link Script}) takes precedence over a random fault.
+     */
+    public final Faults<Faults.Http> faults = Faults.http(19);
+    private final AtomicInteger openEndlessBodies = new AtomicInteger();
+    /** The fault the handler thread is injecting into the current answer. */
+    private static final ThreadLocal<Faults.Http> CURRENT_FAULT = new ThreadLocal<>();
 
     private final Map<String, String> googleClients = new ConcurrentHashMap<>();
     private final Map<String, String> googleRefreshTokens = new ConcurrentHashMap<>();
@@ -217,6 +225,11 @@ public final class FakeProviders implements AutoCloseable {
         return sendRequests.get();
     }
 
+    /** Answers of an injected {@link Faults.Http#ENDLESS_BODY} still open (the client has not closed the connection). */
+    public int openEndlessBodies() {
+        return openEndlessBodies.get();
+    }
+
     public int openDrafts() {
         return drafts.size();
     }
@@ -291,12 +304,71 @@ public final class FakeProviders implements AutoCloseable {
         }
         Script.Step step = script.next();
         if (step == null) {
-            normal.handle();
+            Faults.Http fault = script == gmailSend || script == graphSend ? faults.next() : null;
+            if (fault == null) {
+                normal.handle();
+            } else {
+                injected(exchange, fault, normal);
+            }
         } else if (step.status == Script.Step.HANG) {
             untilClosed(TimeUnit.MINUTES.toMillis(10));
         } else {
             reply(exchange, step.status, "application/json", step.body, step.headers);
         }
+    }
+
+    private void injected(HttpExchange exchange, Faults.Http fault, Handler normal) throws IOException {
+        String json = "application/json";
+        switch (fault) {
+            case THROTTLE_429:
+                reply(exchange, 429, json, "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"injected fault\"}}",
+                    Map.of("Retry-After", "1"));
+                break;
+            case ERROR_500:
+                reply(exchange, 500, json, "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"injected fault\"}}", Map.of());
+                break;
+            case UNAVAILABLE_503:
+                reply(exchange, 503, json, "{\"error\":{\"code\":\"ServiceNotAvailable\",\"message\":\"injected fault\"}}", Map.of());
+                break;
+            case RESET:
+                // no answer: handle() closes the exchange, which closes the connection before any response byte
+                break;
+            case TIMEOUT:
+                untilClosed(faults.timeout().toMillis());
+                CURRENT_FAULT.set(fault);
+                try {
+                    normal.handle();
+                } catch (IOException e) {
+                    // the client gave up and closed the connection: the message was sent all the same
+                } finally {
+                    CURRENT_FAULT.remove();
+                }
+                break;
+            case ENDLESS_BODY:
+                CURRENT_FAULT.set(fault);
+                try {
+                    normal.handle();
+                } catch (IOException e) {
+                    // the client gave up on the body
+                } finally {
+                    CURRENT_FAULT.remove();
+                }
+                break;
+            default:
+                throw new IllegalStateException(fault.toString());
+        }
+    }
+
+    /** Why the client of the current request cannot know the outcome (an injected fault), or null. */
+    private static String answerLost() {
+        Faults.Http fault = CURRENT_FAULT.get();
+        if (fault == Faults.Http.TIMEOUT) {
+            return "injected TIMEOUT: sent after the client's request timeout";
+        }
+        if (fault == Faults.Http.ENDLESS_BODY) {
+            return "injected ENDLESS_BODY: 2xx whose body never ended";
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- Google
@@ -358,7 +430,7 @@ public final class FakeProviders implements AutoCloseable {
             return;
         }
         String id = Long.toHexString(0x18c0000000L + ids.incrementAndGet());
-        delivered.add(new Delivered("gmail", user, body, recipients, id, Map.of()));
+        delivered.add(new Delivered("gmail", user, body, recipients, id, Map.of(), answerLost()));
         reply(exchange, 200, "application/json", "{\"id\":\"" + id + "\",\"threadId\":\"" + id + "\",\"labelIds\":[\"SENT\"]}", Map.of());
     }
 
@@ -511,7 +583,7 @@ public final class FakeProviders implements AutoCloseable {
             return;
         }
         String requestId = UUID.randomUUID().toString();
-        delivered.add(new Delivered("graph", mailbox, mime, recipients, requestId, attachments));
+        delivered.add(new Delivered("graph", mailbox, mime, recipients, requestId, attachments, answerLost()));
         reply(exchange, 202, "application/json", "", Map.of("request-id", requestId));
     }
 
@@ -740,14 +812,42 @@ public final class FakeProviders implements AutoCloseable {
         violations.add(text);
     }
 
-    private static void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
+    private void reply(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
         throws IOException {
-        LoopbackHttpServer.reply(exchange, status, contentType, body, headers, () -> {
-            Runnable release = IN_FLIGHT_RELEASE.get();
-            if (release != null) {
-                release.run();
-            }
-        });
+        if (CURRENT_FAULT.get() == Faults.Http.ENDLESS_BODY && status / 100 == 2) {
+            endlessBody(exchange, status, contentType, body, headers);
+            return;
+        }
+        LoopbackHttpServer.reply(exchange, status, contentType, body, headers, FakeProviders::releaseInFlight);
+    }
+
+    private static void releaseInFlight() {
+        Runnable release = IN_FLIGHT_RELEASE.get();
+        if (release != null) {
+            release.run();
+        }
+    }
+
+    /** Fault: announces more than is ever sent, sends what there is, and keeps the connection open until the stall ends. */
+    private void endlessBody(HttpExchange exchange, int status, String contentType, String body, Map<String, String> headers)
+        throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (!body.isEmpty()) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        releaseInFlight();
+        exchange.sendResponseHeaders(status, bytes.length + 4096);
+        OutputStream out = exchange.getResponseBody();
+        out.write(bytes);
+        out.flush();
+        openEndlessBodies.incrementAndGet();
+        try {
+            untilClosed(faults.stall().toMillis());
+        } finally {
+            openEndlessBodies.decrementAndGet();
+        }
+        throw new IOException("endless body abandoned");
     }
 
     /** Simulated latency or a hung call: waits that long, or less if the fake is closed meanwhile. */

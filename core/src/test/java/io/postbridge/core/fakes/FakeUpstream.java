@@ -44,8 +44,20 @@ public final class FakeUpstream implements AutoCloseable {
         public final List<String> recipients;
         public final byte[] content;
         public final int connection;
+        /**
+         * Null, or why the client cannot know that this message was received (an injected
+         * {@link Faults.Smtp#DROP_AFTER_DATA}): a second copy of it is then expected, not a defect.
+         */
+        public final String answerLost;
+        /** When the fake received it (epoch milliseconds). */
+        public final long atMillis = System.currentTimeMillis();
 
         Received(String authenticatedAs, String mailFrom, List<String> recipients, byte[] content, int connection) {
+            this(authenticatedAs, mailFrom, recipients, content, connection, null);
+        }
+
+        Received(String authenticatedAs, String mailFrom, List<String> recipients, byte[] content, int connection, String answerLost) {
+            this.answerLost = answerLost;
             this.authenticatedAs = authenticatedAs;
             this.mailFrom = mailFrom;
             this.recipients = List.copyOf(recipients);
@@ -64,6 +76,9 @@ public final class FakeUpstream implements AutoCloseable {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final Map<String, String> users = new ConcurrentHashMap<>();
     private final Map<String, String> rcptReplies = new ConcurrentHashMap<>();
+    private final Map<java.util.regex.Pattern, String> rcptPatternReplies = new ConcurrentHashMap<>();
+    /** Random faults per transaction (421 at MAIL FROM, 451 at RCPT, socket dropped after DATA); off by default. */
+    public final Faults<Faults.Smtp> faults = Faults.smtp(25);
     private final Map<String, AtomicInteger> authSuccesses = new ConcurrentHashMap<>();
     private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
     private final List<String> mailFromLines = Collections.synchronizedList(new ArrayList<>());
@@ -111,6 +126,12 @@ public final class FakeUpstream implements AutoCloseable {
     /** Answers RCPT TO for {@code recipient} with {@code reply} (for instance "451 4.3.0 try later"). */
     public FakeUpstream rcptReply(String recipient, String reply) {
         rcptReplies.put(recipient.toLowerCase(Locale.ROOT), reply);
+        return this;
+    }
+
+    /** Answers RCPT TO for every recipient matching {@code regex} (whole address, case-insensitive) with {@code reply}. */
+    public FakeUpstream rcptReplyMatching(String regex, String reply) {
+        rcptPatternReplies.put(java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.CASE_INSENSITIVE), reply);
         return this;
     }
 
@@ -281,6 +302,7 @@ public final class FakeUpstream implements AutoCloseable {
         private String mailFrom;
         private final List<String> recipients = new ArrayList<>();
         private int messages;
+        private Faults.Smtp fault;
 
         Session(Socket socket, int number) throws IOException {
             this.socket = socket;
@@ -371,6 +393,12 @@ public final class FakeUpstream implements AutoCloseable {
                         reply("530 5.7.0 authentication required");
                         continue;
                     }
+                    fault = faults.next();
+                    if (fault == Faults.Smtp.CLOSE_421) {
+                        reply("421 4.3.2 " + ehloName + " closing connection (injected fault)");
+                        socket.close();
+                        return;
+                    }
                     mailFromLines.add(line);
                     mailFrom = address(line.substring(10));
                     recipients.clear();
@@ -378,6 +406,15 @@ public final class FakeUpstream implements AutoCloseable {
                 } else if (upper.startsWith("RCPT TO:")) {
                     String recipient = address(line.substring(8));
                     String scripted = rcptReplies.get(recipient.toLowerCase(Locale.ROOT));
+                    for (Map.Entry<java.util.regex.Pattern, String> pattern : rcptPatternReplies.entrySet()) {
+                        if (scripted == null && pattern.getKey().matcher(recipient).matches()) {
+                            scripted = pattern.getValue();
+                        }
+                    }
+                    if (scripted == null && fault == Faults.Smtp.RCPT_451) {
+                        fault = null;
+                        scripted = "451 4.3.0 <" + recipient + ">: try again later (injected fault)";
+                    }
                     if (scripted != null) {
                         reply(scripted);
                     } else {
@@ -392,6 +429,12 @@ public final class FakeUpstream implements AutoCloseable {
                     reply("354 end with <CRLF>.<CRLF>");
                     byte[] content = readData();
                     messages++;
+                    if (fault == Faults.Smtp.DROP_AFTER_DATA) {
+                        received.add(new Received(user, mailFrom, recipients, content, number,
+                            "injected DROP_AFTER_DATA: socket closed instead of the answer to the final dot"));
+                        socket.close();
+                        return;
+                    }
                     received.add(new Received(user, mailFrom, recipients, content, number));
                     reply("250 2.0.0 Ok: queued as " + number + "-" + messages);
                     recipients.clear();
