@@ -20,6 +20,8 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.postbridge.core.http.BoundedHttp;
+
 /**
  * The three provider calls of a consent: redeem the code (form POST, JSON back), ask who signed in (Google userinfo,
  * Graph /me, with the new access token) and revoke a grant we will not keep. Plain {@code java.net.http}: both
@@ -184,7 +186,7 @@ public final class ProviderCalls {
     private JsonNode call(HttpRequest.Builder request) throws ProviderError, ProviderDown {
         HttpResponse<String> response;
         try {
-            response = http.send(request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
+            response = BoundedHttp.send(http, request.timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new ProviderDown(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
         } catch (InterruptedException e) {

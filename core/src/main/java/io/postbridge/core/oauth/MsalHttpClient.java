@@ -14,6 +14,8 @@ import java.util.Set;
 import com.microsoft.aad.msal4j.IHttpClient;
 import com.microsoft.aad.msal4j.IHttpResponse;
 
+import io.postbridge.core.http.BoundedHttp;
+
 /**
  * msal4j's HTTP calls over the JDK client Postbridge uses everywhere (one proxy and timeout policy).
  * <p>
@@ -47,7 +49,7 @@ public final class MsalHttpClient implements IHttpClient {
         String body = request.body();
         builder.method(request.httpMethod().methodName,
             body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = BoundedHttp.send(http, builder.build(), HttpResponse.BodyHandlers.ofString());
         com.microsoft.aad.msal4j.HttpResponse result = new com.microsoft.aad.msal4j.HttpResponse();
         result.statusCode(response.statusCode());
         result.body(response.body());

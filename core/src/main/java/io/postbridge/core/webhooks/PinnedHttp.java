@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.postbridge.core.http.BoundedHttp;
+
 /**
  * Sends a webhook request to the address the {@link EgressGuard} checked, never to a fresh DNS answer: the JDK
  * HTTP client has no resolver hook (and Java 11 forbids setting {@code Host}), so the pinning goes through its
@@ -57,14 +59,14 @@ final class PinnedHttp implements AutoCloseable {
     CompletableFuture<HttpResponse<Void>> send(HttpRequest request, List<InetAddress> checked) {
         URI uri = request.uri();
         if ("https".equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
-            return https.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+            return BoundedHttp.sendAsync(https, request, HttpResponse.BodyHandlers.discarding());
         }
         InetSocketAddress target = new InetSocketAddress(checked.get(0), uri.getPort() < 0 ? 80 : uri.getPort());
         HttpClient client;
         synchronized (plain) {
             client = plain.computeIfAbsent(target, this::client);
         }
-        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        return BoundedHttp.sendAsync(client, request, HttpResponse.BodyHandlers.discarding());
     }
 
     private HttpClient client(InetSocketAddress proxy) {

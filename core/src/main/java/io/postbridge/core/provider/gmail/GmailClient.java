@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.postbridge.core.http.BoundedHttp;
 import io.postbridge.core.delivery.DeliveryOutcome;
 import io.postbridge.core.delivery.FailureClassifier;
 import io.postbridge.core.delivery.ProviderCall;
@@ -55,7 +56,7 @@ public final class GmailClient {
             .header("Content-Type", "message/rfc822")
             .POST(HttpRequest.BodyPublishers.ofByteArray(message))
             .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return BoundedHttp.sendAsync(http, request, HttpResponse.BodyHandlers.ofString())
             .handle((response, error) -> {
                 if (error != null) {
                     return ProviderCall.outcome(classifier.classify(API, error));

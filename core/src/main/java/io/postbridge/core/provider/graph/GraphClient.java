@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import io.postbridge.core.http.BoundedHttp;
 import io.postbridge.core.delivery.DeliveryOutcome;
 import io.postbridge.core.delivery.FailureClassifier;
 import io.postbridge.core.delivery.ProviderCall;
@@ -54,7 +55,7 @@ public final class GraphClient {
             .header("Content-Type", "text/plain")
             .POST(HttpRequest.BodyPublishers.ofByteArray(Base64.getEncoder().encode(message)))
             .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return BoundedHttp.sendAsync(http, request, HttpResponse.BodyHandlers.ofString())
             .handle((response, error) -> {
                 if (error != null) {
                     return ProviderCall.outcome(classifier.classify(API, error));

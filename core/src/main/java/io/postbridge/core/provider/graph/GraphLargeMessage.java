@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.postbridge.core.http.BoundedHttp;
 import io.postbridge.core.delivery.DeliveryOutcome;
 import io.postbridge.core.delivery.ProviderCall;
 
@@ -136,7 +137,7 @@ final class GraphLargeMessage {
             .header("Content-Range", "bytes " + offset + "-" + (end - 1) + "/" + content.length)
             .PUT(HttpRequest.BodyPublishers.ofByteArray(content, offset, end - offset))
             .build();
-        return client.http().sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        return BoundedHttp.sendAsync(client.http(), request, HttpResponse.BodyHandlers.ofString())
             .thenCompose(response -> {
                 boolean last = end == content.length;
                 if (last) {
@@ -155,7 +156,7 @@ final class GraphLargeMessage {
             .header("Authorization", "Bearer " + token)
             .DELETE()
             .build();
-        return client.http().sendAsync(request, HttpResponse.BodyHandlers.discarding())
+        return BoundedHttp.sendAsync(client.http(), request, HttpResponse.BodyHandlers.discarding())
             .handle((response, error) -> null);
     }
 
@@ -166,7 +167,7 @@ final class GraphLargeMessage {
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body))
             .build();
-        return client.http().sendAsync(request, HttpResponse.BodyHandlers.ofString());
+        return BoundedHttp.sendAsync(client.http(), request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static CompletableFuture<ProviderCall> done(DeliveryOutcome outcome) {
