@@ -3,6 +3,7 @@ package io.postbridge.server.spool;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import org.apache.james.queue.activemq.ActiveMQCacheableMailQueue;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +95,11 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
     protected void produceMail(Map<String, Object> props, int priority, Mail mail) throws JMSException, MessagingException, IOException {
         long size = mail.getMessageSize();
         ByteArrayOutputStream body = new ByteArrayOutputStream(size > 0 && size < Integer.MAX_VALUE ? (int) size : 8192);
-        mail.getMessage().writeTo(body);
+        // the bytes as the previous server's queue stored them (MimeMessageInputStream: an unmodified message's own
+        // stream); MimeMessage.writeTo re-serialises the headers of a copy and lost MIME-Version on the way
+        try (InputStream content = new MimeMessageInputStream(mail.getMessage())) {
+            content.transferTo(body);
+        }
 
         Producer producer = producers.poll();
         if (producer == null) {
