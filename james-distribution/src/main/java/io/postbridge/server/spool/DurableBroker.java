@@ -55,12 +55,6 @@ public final class DurableBroker {
             KahaDBPersistenceAdapter kahaDB = new KahaDBPersistenceAdapter();
             kahaDB.setDirectory(fileSystem.getFile(KAHADB_STORE_LOCATION));
             kahaDB.setConcurrentStoreAndDispatchQueues(concurrentStoreAndDispatch);
-            // after a full disk and a kill -9 the journal ends in a torn write that was never synced (no 250 was
-            // given for it) while the index may point into it: scan every journal file at start (batches have
-            // checksums), skip torn batches and unreadable recovery positions instead of refusing to start
-            kahaDB.setChecksumJournalFiles(true);
-            kahaDB.setCheckForCorruptJournalFiles(true);
-            kahaDB.setIgnoreMissingJournalfiles(true);
 
             JobSchedulerStoreImpl scheduler = new JobSchedulerStoreImpl();
             scheduler.setDirectory(fileSystem.getFile(SCHEDULER_LOCATION));
@@ -83,7 +77,6 @@ public final class DurableBroker {
             broker.setEnableStatistics(true);
             broker.start();
             broker.waitUntilStarted();
-            reportSkippedJournalRecords(kahaDB);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the spool's ActiveMQ broker under var/store/activemq", e);
         }
@@ -98,20 +91,6 @@ public final class DurableBroker {
         prefetch.setTopicPrefetch(0);
         connectionFactory.setPrefetchPolicy(prefetch);
         LOGGER.info("Started the spool's embedded ActiveMQ broker (KahaDB, scheduler on)");
-    }
-
-    private static void reportSkippedJournalRecords(KahaDBPersistenceAdapter kahaDB) throws IOException {
-        StringBuilder skipped = new StringBuilder();
-        kahaDB.getStore().getJournal().getFileMap().values().forEach(dataFile -> {
-            if (!dataFile.getCorruptedBlocks().isEmpty()) {
-                skipped.append(skipped.length() == 0 ? "" : ", ").append(dataFile.getFile().getName())
-                    .append(" bytes ").append(dataFile.getCorruptedBlocks());
-            }
-        });
-        if (skipped.length() > 0) {
-            LOGGER.warn("Spool recovery: skipped torn journal records (writes that never completed, e.g. on a full disk; no 250 "
-                + "was given for them) in var/store/activemq/brokers/KahaDB: {}; every complete message is kept", skipped);
-        }
     }
 
     public ConnectionFactory connectionFactory() {
