@@ -42,6 +42,10 @@ public final class Database implements AutoCloseable {
         settings.schema().ifPresent(config::setSchema);
         // fail at start-up, with the reason, rather than at the first SMTP AUTH
         config.setInitializationFailTimeout(10_000);
+        if (settings.dialect() == StoreSettings.Dialect.H2) {
+            // after a failed write (full disk) H2 closes the database: evict its dead sessions, re-open on the next
+            config.setExceptionOverride(new ClosedDatabaseEviction());
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
