@@ -35,22 +35,11 @@ public class RateLimitHook implements MailHook, RcptHook {
 
     private final AccountRateLimits limits;
 
+    private final Refusals refusals = new Refusals();
+
     @Inject
     public RateLimitHook(AccountRateLimits limits) {
         this.limits = limits;
-    }
-
-    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
-
-    /** Where refusals are counted (docs/observability.md). */
-    @Inject
-    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
-        this.metrics = metrics;
-    }
-
-    private HookResult refused(io.postbridge.core.metrics.MetricNames.Refusal reason, HookResult reply) {
-        metrics.increment(io.postbridge.core.metrics.MetricNames.refused(reason));
-        return reply;
     }
 
     @Override
@@ -65,7 +54,7 @@ public class RateLimitHook implements MailHook, RcptHook {
         }
         String who = SmtpSessions.describe(session);
         LOGGER.info("Postbridge: MAIL refused for {}: more than {} messages per minute", who, decision.limit());
-        return refused(io.postbridge.core.metrics.MetricNames.Refusal.RATE_LIMIT, messagesExceeded(who, decision));
+        return refusals.refused(io.postbridge.core.metrics.MetricNames.Refusal.RATE_LIMIT, messagesExceeded(who, decision));
     }
 
     @Override
@@ -80,7 +69,7 @@ public class RateLimitHook implements MailHook, RcptHook {
         }
         String who = SmtpSessions.describe(session);
         LOGGER.info("Postbridge: RCPT refused for {}: more than {} recipients per day", who, decision.limit());
-        return refused(io.postbridge.core.metrics.MetricNames.Refusal.RATE_LIMIT, recipientsExceeded(who, decision));
+        return refusals.refused(io.postbridge.core.metrics.MetricNames.Refusal.RATE_LIMIT, recipientsExceeded(who, decision));
     }
 
     // the replies a client sees, each written once
@@ -104,5 +93,11 @@ public class RateLimitHook implements MailHook, RcptHook {
 
     private static Optional<Account> account(SMTPSession session) {
         return SmtpSessions.principal(session).flatMap(SmtpPrincipal::account);
+    }
+
+    /** Where refusals are counted (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        refusals.recordTo(metrics);
     }
 }

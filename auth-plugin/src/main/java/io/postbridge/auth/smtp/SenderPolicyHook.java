@@ -76,6 +76,8 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
     private final DomainList domains;
     private boolean requireAuthForLocalSenders;
 
+    private final Refusals refusals = new Refusals();
+
     @Inject
     public SenderPolicyHook(SenderPolicy policy, CanSendFrom canSendFrom, DomainList domains) {
         this.policy = policy;
@@ -93,19 +95,6 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
         requireAuthForLocalSenders = config.getBoolean("requireAuthForLocalSenders", false);
     }
 
-    private io.postbridge.core.metrics.PostbridgeMetrics metrics = io.postbridge.core.metrics.PostbridgeMetrics.NONE;
-
-    /** Where refusals are counted (docs/observability.md). */
-    @Inject
-    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
-        this.metrics = metrics;
-    }
-
-    private HookResult refused(io.postbridge.core.metrics.MetricNames.Refusal reason, HookResult reply) {
-        metrics.increment(io.postbridge.core.metrics.MetricNames.refused(reason));
-        return reply;
-    }
-
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Optional<SmtpPrincipal> principal = SmtpSessions.principal(session);
@@ -116,7 +105,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             }
             if (sender.isNullSender() || !policy.allows(account, sender.get().asString())) {
                 LOGGER.info("Postbridge: MAIL FROM <{}> refused for account '{}': not an allowed sender", sender.asString(), account.name());
-                return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, senderNotAllowed(sender, account));
+                return refusals.refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, senderNotAllowed(sender, account));
             }
             return HookResult.DECLINED;
         }
@@ -145,7 +134,7 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
             return HookResult.DECLINED;
         }
         LOGGER.info("Postbridge: MAIL FROM <{}> refused for user {}: not its address", sender.asString(), user.asString());
-        return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, senderNotAllowed(sender, user));
+        return refusals.refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, senderNotAllowed(sender, user));
     }
 
     @Override
@@ -177,12 +166,12 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
     private HookResult checkHeaderFrom(MimeMessage message, Account account) throws MessagingException {
         List<String> from = fromAddresses(message);
         if (from.isEmpty()) {
-            return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, noFromHeader(account));
+            return refusals.refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, noFromHeader(account));
         }
         for (String address : from) {
             if (!policy.allows(account, address)) {
                 LOGGER.info("Postbridge: message refused for account '{}': header From <{}> is not an allowed sender", account.name(), address);
-                return refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, headerFromNotAllowed(address, account));
+                return refusals.refused(io.postbridge.core.metrics.MetricNames.Refusal.POLICY, headerFromNotAllowed(address, account));
             }
         }
         return HookResult.DECLINED;
@@ -239,5 +228,11 @@ public class SenderPolicyHook implements MailHook, JamesMessageHook {
 
     private static void setAttribute(Mail mail, String name, String value) {
         mail.setAttribute(new Attribute(AttributeName.of(name), AttributeValue.of(value)));
+    }
+
+    /** Where refusals are counted (docs/observability.md). */
+    @Inject
+    public void recordTo(io.postbridge.core.metrics.PostbridgeMetrics metrics) {
+        refusals.recordTo(metrics);
     }
 }
