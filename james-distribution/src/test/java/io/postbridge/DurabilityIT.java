@@ -118,7 +118,10 @@ class DurabilityIT {
             Map<String, Long> copies = mx.messageIds().stream()
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
             assertThat(copies.keySet()).containsExactlyInAnyOrderElementsOf(expected);
-            expected.forEach(id -> assertThat(copies.get(id)).as(id).isBetween(1L, 2L));
+            // at least once per queue: a relayed mail passes two durable queues (spool, then postbridge-smtp), and a
+            // kill -9 between a hop's work and its acknowledgement repeats that hop, so one kill can make at most
+            // two extra copies (one per hop); never zero
+            expected.forEach(id -> assertThat(copies.get(id)).as(id).isBetween(1L, 3L));
         } finally {
             mx.stop();
         }
