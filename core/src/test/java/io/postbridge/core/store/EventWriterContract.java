@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.postbridge.core.events.BatchMailEventLog;
@@ -135,8 +136,8 @@ public abstract class EventWriterContract extends BackendContract {
             }
             assertThat(log.buffered()).isEqualTo(10);
             CompletableFuture<Void> eleventh = CompletableFuture.runAsync(() -> log.record(event("m11", MailEventType.RECEIVED)));
-            Thread.sleep(500);
-            assertThat(eleventh).as("waits for room").isNotDone();
+            Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> !eleventh.isDone()); // waits for room
             assertThat(log.buffered()).as("never more than the capacity").isEqualTo(10);
             assertThat(log.waitedForRoom()).isEqualTo(1);
 
@@ -157,8 +158,8 @@ public abstract class EventWriterContract extends BackendContract {
         }
         assertThat(log.buffered()).isEqualTo(199);
         CompletableFuture<Void> closed = CompletableFuture.runAsync(log::close);
-        Thread.sleep(200);
-        assertThat(closed).as("close waits for the buffered events").isNotDone();
+        Awaitility.await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(2))
+            .until(() -> !closed.isDone()); // close waits for the buffered events
         store.open.countDown();
         closed.get(30, TimeUnit.SECONDS);
         assertThat(store.batchSizes).as("in batches of at most 50").containsExactly(1, 50, 50, 50, 49);

@@ -86,7 +86,8 @@ class WebhookEndpointConcurrencyTest {
         backend.webhookDispatcher().start();
 
         AWAIT.until(() -> slowOpen.get() == CONCURRENCY);
-        Thread.sleep(500); // ten polls: none of them sends a fourth
+        // ten polls: none of them sends a fourth
+        Awaitility.await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> slowReceived.get() == CONCURRENCY);
         assertThat(slowReceived.get()).isEqualTo(CONCURRENCY);
         assertThat(slowMaxOpen.get()).isEqualTo(CONCURRENCY);
 
