@@ -91,15 +91,10 @@ class AuthOverTlsOnTheRealStoreTest {
         assertThat(answers).as("it never answers itself: James spools the mail first").containsExactly(HookResult.DECLINED);
     }
 
-    /** The received events, once there is one (events are written in batches). */
-    private List<MailEvent> received() throws InterruptedException {
-        long until = System.nanoTime() + 10_000_000_000L;
-        List<MailEvent> events = backend.events().recent(10, Optional.of(MailEventType.RECEIVED));
-        while (events.isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(50);
-            events = backend.events().recent(10, Optional.of(MailEventType.RECEIVED));
-        }
-        return events;
+    /** The received events, once the event writer has stored what the hook recorded (events are written in batches). */
+    private List<MailEvent> received() {
+        assertThat(backend.flushEvents(java.time.Duration.ofSeconds(10))).as("events stored").isTrue();
+        return backend.events().recent(10, Optional.of(MailEventType.RECEIVED));
     }
 
     private static String plain(String user, String password) {
