@@ -290,34 +290,38 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
 
     @Override
     public long flush() throws MailQueueException {
-        long count = super.flush();
-        for (Scheduled scheduled : scheduledJobs()) {
-            releaseNow(scheduled);
-            count++;
-        }
-        return count;
+        return super.flush() + eachScheduled(scheduled -> true, this::releaseNow);
     }
 
     @Override
     public long clear() throws MailQueueException {
-        long count = super.clear();
-        for (Scheduled scheduled : scheduledJobs()) {
-            removeJob(scheduled);
-            count++;
-        }
-        return count;
+        return super.clear() + eachScheduled(scheduled -> true, this::removeJob);
     }
 
     @Override
     public long remove(Type type, String value) throws MailQueueException {
-        long count = super.remove(type, value);
+        return super.remove(type, value) + eachScheduled(scheduled -> matches(scheduled.message, type, value), this::removeJob);
+    }
+
+    /** What the management operations do to the mail waiting in the scheduler. */
+    private interface ScheduledStep<T> {
+        T apply(Scheduled scheduled) throws MailQueueException;
+    }
+
+    /** Applies {@code action} to each scheduled mail {@code which} selects; how many it was applied to. */
+    private long eachScheduled(ScheduledStep<Boolean> which, VoidStep action) throws MailQueueException {
+        long count = 0;
         for (Scheduled scheduled : scheduledJobs()) {
-            if (matches(scheduled.message, type, value)) {
-                removeJob(scheduled);
+            if (which.apply(scheduled)) {
+                action.apply(scheduled);
                 count++;
             }
         }
         return count;
+    }
+
+    private interface VoidStep {
+        void apply(Scheduled scheduled) throws MailQueueException;
     }
 
     private static boolean matches(ActiveMQMessage message, Type type, String value) throws MailQueueException {
