@@ -153,7 +153,11 @@ class ApiDeliveryBench {
                     .property("postbridge.properties", "rateLimit.recipientsPerDay", "1000000");
                 signWithRsaAndEd25519(conf);
             }
-            server.start().awaitLog(stockJames ? ServerProcess.JAMES_STARTED : ServerProcess.READY);
+            if (stockJames) {
+                server.start().awaitJamesStarted();
+            } else {
+                server.start().awaitLog(ServerProcess.READY);
+            }
             WebAdmin webAdmin = ports.webAdmin();
             for (int a = 0; a < accounts; a++) {
                 webAdmin.addUser("acct" + a + "@example.com", "pw" + a);

@@ -128,7 +128,11 @@ class SpoolThroughputBench {
             if (!relay) {
                 dropAfterTheSpool(conf);
             }
-            server.start().awaitLog(stock ? ServerProcess.JAMES_STARTED : ServerProcess.READY);
+            if (stock) {
+                server.start().awaitJamesStarted();
+            } else {
+                server.start().awaitLog(ServerProcess.READY);
+            }
             if (!stock) {
                 WebAdmin webAdmin = ports.webAdmin();
                 webAdmin.put("/postbridge/accounts/bench", "{\"messagesPerMinute\":100000000,\"recipientsPerDay\":100000000}");
@@ -276,6 +280,8 @@ class SpoolThroughputBench {
             Path queue = dir.resolve("queue");
             Files.createDirectories(conf);
             Files.createDirectories(dir.resolve("data"));
+            // JUnit's temporary directory is private (700); Postfix's daemons run as user postfix and chdir into it
+            run("chmod", "o+x", dir.getParent().toString());
             Files.copy(Path.of("/etc/postfix/master.cf"), conf.resolve("master.cf"));
             int port = FakeMx.freePort();
             Files.writeString(conf.resolve("main.cf"), String.join("\n",

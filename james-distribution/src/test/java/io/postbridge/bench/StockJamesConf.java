@@ -27,6 +27,7 @@ final class StockJamesConf {
     static void stripPostbridge(ConfFolder conf) {
         dropPostbridgeLines(conf.dir().resolve("extensions.properties"));
         dropPostbridgeLines(conf.dir().resolve("webadmin.properties"));
+        dropPostbridgeLines(conf.dir().resolve("healthcheck.properties"));
         conf.xml("smtpserver.xml", doc -> removeAll(doc, "//handler[starts-with(@class,'" + POSTBRIDGE + "')]"));
         conf.xml("mailetcontainer.xml", doc -> {
             NodeList smtp = ConfFolder.select(doc, "//mailet[@class='io.postbridge.mailets.SmtpDelivery']");

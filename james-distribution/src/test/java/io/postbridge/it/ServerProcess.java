@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The assembled Postbridge server (or stock James) running as a separate operating-system process, the way
@@ -108,14 +109,37 @@ public final class ServerProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits for James's "started" line in {@code var/log/james.log}: with Postbridge's logback.xml James's INFO lines
+     * go to that file only, not to the console (a stock James run from a copy of Postbridge's conf/).
+     */
+    public ServerProcess awaitJamesStarted() {
+        Path jamesLog = home.resolve("var/log/james.log");
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited with " + process.exitValue() + " before it started:\n" + tail());
+                }
+                return Files.exists(jamesLog) && Files.readString(jamesLog, StandardCharsets.UTF_8).contains(JAMES_STARTED);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("James did not log '" + JAMES_STARTED + "' within 120 s:\n" + tail(), e);
+        }
+        return this;
+    }
+
     /** Waits until the log, since the last start, contains {@code marker}; fails early if the process died. */
     public ServerProcess awaitLog(String marker) {
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!process.isAlive()) {
-                throw new AssertionError("server exited with " + process.exitValue() + " before '" + marker + "':\n" + tail());
-            }
-            return logSinceLastStart().contains(marker);
-        });
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new AssertionError("server exited with " + process.exitValue() + " before '" + marker + "':\n" + tail());
+                }
+                return logSinceLastStart().contains(marker);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("server did not log '" + marker + "' within 120 s:\n" + tail(), e);
+        }
         return this;
     }
 
