@@ -35,10 +35,13 @@ public final class AccountAdministration {
     private final ProviderSettingsRepository providerSettings;
     private final SecretVault secrets;
     private final Clock clock;
+    private final io.postbridge.core.delivery.smtp.UpstreamTokenSources upstreamTokens;
     private final List<Consumer<String>> whenDeleted = new CopyOnWriteArrayList<>();
 
     public AccountAdministration(AccountRepository accounts, AllowedSenderRepository senders, TrustedNetworkRepository networkRepository,
-                                 TrustedNetworks networks, ProviderSettingsRepository providerSettings, SecretVault secrets, Clock clock) {
+                                 TrustedNetworks networks, ProviderSettingsRepository providerSettings, SecretVault secrets, Clock clock,
+                                 io.postbridge.core.delivery.smtp.UpstreamTokenSources upstreamTokens) {
+        this.upstreamTokens = Objects.requireNonNull(upstreamTokens);
         this.accounts = Objects.requireNonNull(accounts);
         this.senders = Objects.requireNonNull(senders);
         this.networkRepository = Objects.requireNonNull(networkRepository);
@@ -243,11 +246,13 @@ public final class AccountAdministration {
         });
         if (provider == ProviderSettings.Provider.SMTP) {
             // an upstream is checked before it is saved: delivery must not find out later that the port is "abc"
-            io.postbridge.core.delivery.smtp.SmtpUpstream.parse(settings, Optional.empty());
-            newSecrets.keySet().stream().filter(name -> !name.equals(io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)).findFirst()
+            boolean xoauth2 = io.postbridge.core.delivery.smtp.SmtpUpstream.parse(settings, Optional.empty()).xoauth2().isPresent();
+            java.util.Set<String> known = xoauth2 ? java.util.Set.of(io.postbridge.core.delivery.smtp.SmtpUpstream.CLIENT_SECRET,
+                io.postbridge.core.delivery.smtp.SmtpUpstream.REFRESH_TOKEN) : java.util.Set.of(io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD);
+            newSecrets.keySet().stream().filter(name -> !known.contains(name)).findFirst()
                 .ifPresent(name -> {
-                    throw new IllegalArgumentException("unknown smtp secret '" + name + "'; the only one is '"
-                        + io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD + "'");
+                    throw new IllegalArgumentException("unknown smtp secret '" + name + "' with auth " + (xoauth2 ? "xoauth2" : "password")
+                        + "; known: " + String.join(", ", new java.util.TreeSet<>(known)));
                 });
         }
         String scope = providerScope(account);
@@ -270,14 +275,25 @@ public final class AccountAdministration {
      * returned over WebAdmin); empty when its provider is not {@code smtp}.
      */
     public Optional<io.postbridge.core.delivery.smtp.SmtpUpstream> smtpUpstream(Account account) {
+        String scope = providerScope(account);
         return providerSettings.get(account.id()).filter(p -> p.provider() == ProviderSettings.Provider.SMTP)
-            .map(p -> io.postbridge.core.delivery.smtp.SmtpUpstream.parse(p.settings(),
-                secrets.get(providerScope(account), io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)));
+            .map(p -> io.postbridge.core.delivery.smtp.SmtpUpstream.parse(p.settings(), name -> secrets.get(scope, name))
+                .withTokens(upstreamTokens, rotated -> secrets.put(scope, io.postbridge.core.delivery.smtp.SmtpUpstream.REFRESH_TOKEN,
+                    Optional.of(account.id()), rotated)));
     }
 
-    /** The stored upstream password, to test new settings that do not repeat it. */
-    public Optional<String> smtpPassword(Account account) {
-        return secrets.get(providerScope(account), io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD);
+    /**
+     * Settings to test before saving them, with the secrets given and, for those not given, the stored ones. A refresh
+     * token the endpoint rotates during the test is not stored: these settings are not saved.
+     *
+     * @throws IllegalArgumentException naming the setting that is wrong
+     */
+    public io.postbridge.core.delivery.smtp.SmtpUpstream unsavedSmtpUpstream(Account account, Map<String, String> settings,
+                                                                           Map<String, String> givenSecrets) {
+        String scope = providerScope(account);
+        return io.postbridge.core.delivery.smtp.SmtpUpstream.parse(settings,
+            name -> Optional.ofNullable(givenSecrets.get(name)).or(() -> secrets.get(scope, name)))
+            .withTokens(upstreamTokens, rotated -> { });
     }
 
     /** Deletes the provider settings and secrets; false when there were none. */
