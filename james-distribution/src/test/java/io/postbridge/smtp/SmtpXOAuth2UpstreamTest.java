@@ -47,6 +47,9 @@ class SmtpXOAuth2UpstreamTest {
     private static final FakeProviders testTokens = FakeProviders.start();
     private static final FakeUpstream testUpstream = start();
     private static final FakeUpstream refusingUpstream = start();
+    /** Microsoft 365: delegated tokens from the fake Entra endpoint of {@code tokens}. */
+    private static final String MAILBOX = "ms@contoso.test";
+    private static final FakeUpstream msUpstream = start();
 
     @RegisterExtension
     static JamesServerExtension james = PostbridgeJames.extension(conf -> {
@@ -54,6 +57,8 @@ class SmtpXOAuth2UpstreamTest {
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "retryMaxDelay", "1 second");
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "maxConnectionIdle", "1 minute");
         conf.mailetParameter("io.postbridge.mailets.SmtpDelivery", "connectionsPerDestination", "1");
+        // Entra requests (login.microsoftonline.com) go to the fake
+        conf.property("postbridge.properties", "microsoft.tokenEndpointOverride", tokens.microsoftIdentity().toString());
     });
 
     private static int submission;
@@ -79,12 +84,17 @@ class SmtpXOAuth2UpstreamTest {
         testTokens.googleClient("client-t", "client-secret-t").googleUser("refresh-t", USER);
         testUpstream.bearerTokens((user, token) -> testTokens.googleTokenUser(token).map(user::equals).orElse(false));
         refusingUpstream.bearerTokens((user, token) -> false);
-        for (String name : List.of("acct-oauth", "acct-test")) {
+        tokens.microsoftApp("contoso.test", "ms-client", "ms-secret").microsoftUser("ms-refresh-0", MAILBOX);
+        msUpstream.bearerTokens((user, token) -> tokens.microsoftTokenMailbox(token).map(user::equals).orElse(false));
+        for (String name : List.of("acct-oauth", "acct-test", "acct-ms")) {
             accounts.create(name).allowSender(name, name + "@example.com");
             keys.put(name, accounts.issueKey(name).key);
         }
         put("acct-oauth", settings(upstream.port(), tokens), "{\"clientSecret\": \"client-secret-1\", \"refreshToken\": \"refresh-1\"}");
         put("acct-test", settings(testUpstream.port(), testTokens), "{\"clientSecret\": \"client-secret-t\", \"refreshToken\": \"refresh-t\"}");
+        put("acct-ms", "{\"host\": \"127.0.0.1\", \"port\": \"" + msUpstream.port() + "\", \"security\": \"plaintext\", "
+            + "\"allowPlaintext\": \"true\", \"auth\": \"xoauth2\", \"oauthServer\": \"microsoft\", \"tenantId\": \"contoso.test\", "
+            + "\"clientId\": \"ms-client\", \"username\": \"" + MAILBOX + "\"}", "{\"clientSecret\": \"ms-secret\", \"refreshToken\": \"ms-refresh-0\"}");
     }
 
     @AfterAll
@@ -92,6 +102,7 @@ class SmtpXOAuth2UpstreamTest {
         upstream.close();
         testUpstream.close();
         refusingUpstream.close();
+        msUpstream.close();
         tokens.close();
         testTokens.close();
     }
@@ -164,6 +175,28 @@ class SmtpXOAuth2UpstreamTest {
         assertThat(tokens.googleTokenRequests()).isEqualTo(2);
         assertThat(upstream.authSuccesses(USER)).isEqualTo(2);
         assertThat(Events.typesFor(webAdmin, "x-new@test")).doesNotContain("deferred");
+    }
+
+    @Test
+    void aMicrosoft365AccountSendsWithOneDelegatedTokenAndKeepsTheRefreshTokenMicrosoftRotated() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(send("acct-ms", "ms-" + i + "@test")).startsWith("250");
+        }
+        AWAIT.untilAsserted(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertThat(with(msUpstream, "ms-" + i + "@test")).singleElement()
+                    .satisfies(r -> assertThat(r.authenticatedAs).isEqualTo(MAILBOX));
+            }
+        });
+        assertThat(msUpstream.accepts()).isEqualTo(1);
+        assertThat(msUpstream.authSuccesses(MAILBOX)).isEqualTo(1);
+        assertThat(tokens.microsoftTokenRequests()).isEqualTo(1);
+        assertThat(tokens.violations()).isEmpty();
+        // the fake, like Entra, replaced ms-refresh-0 on that use and no longer takes it: a fresh token for the saved
+        // settings works only if the rotated refresh token was stored
+        JsonNode check = test("acct-ms", "");
+        assertThat(stages(check)).as(check.toString()).containsExactly("dns:true", "tcp:true", "tls:true", "token:true", "auth:true");
+        assertThat(webAdmin.get("/postbridge/accounts/acct-ms/provider").body()).doesNotContain("ms-secret").doesNotContain("ms-refresh");
     }
 
     @Test
