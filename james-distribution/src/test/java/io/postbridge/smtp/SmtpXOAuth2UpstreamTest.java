@@ -86,7 +86,7 @@ class SmtpXOAuth2UpstreamTest {
         refusingUpstream.bearerTokens((user, token) -> false);
         tokens.microsoftApp("contoso.test", "ms-client", "ms-secret").microsoftUser("ms-refresh-0", MAILBOX);
         msUpstream.bearerTokens((user, token) -> tokens.microsoftTokenMailbox(token).map(user::equals).orElse(false));
-        for (String name : List.of("acct-oauth", "acct-test", "acct-ms")) {
+        for (String name : List.of("acct-oauth", "acct-test", "acct-ms", "acct-switch")) {
             accounts.create(name).allowSender(name, name + "@example.com");
             keys.put(name, accounts.issueKey(name).key);
         }
@@ -246,6 +246,18 @@ class SmtpXOAuth2UpstreamTest {
             + valid.replace(", \"clientId\": \"client-t\"", "") + "}"), "settings.clientId");
         // nothing refused was stored: the saved settings still test fine
         assertThat(test("acct-test", "").path("verdict").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void switchingFromPasswordToXOAuth2LeavesNoPasswordBehind() throws Exception {
+        put("acct-switch", "{\"host\": \"127.0.0.1\", \"port\": \"" + testUpstream.port() + "\", \"security\": \"plaintext\", "
+            + "\"allowPlaintext\": \"true\", \"username\": \"someone\"}", "{\"password\": \"old-app-password\"}");
+        assertThat(WebAdmin.parse(webAdmin.get("/postbridge/accounts/acct-switch/provider").body()).path("secrets").toString())
+            .isEqualTo("[\"password\"]");
+        put("acct-switch", settings(testUpstream.port(), testTokens), "{\"clientSecret\": \"client-secret-t\", \"refreshToken\": \"refresh-t\"}");
+        JsonNode provider = WebAdmin.parse(webAdmin.get("/postbridge/accounts/acct-switch/provider").body());
+        assertThat(provider.path("secrets").toString()).isEqualTo("[\"clientSecret\",\"refreshToken\"]");
+        assertThat(test("acct-switch", "").path("verdict").asText()).isEqualTo("ok");
     }
 
     private static void assertBadRequest(HttpResponse<String> response, String naming) {
