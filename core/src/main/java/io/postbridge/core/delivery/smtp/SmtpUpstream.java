@@ -172,8 +172,9 @@ public final class SmtpUpstream {
         Optional<Integer> rate = value(settings, MESSAGES_PER_MINUTE).map(r -> number(r, MESSAGES_PER_MINUTE, 1, 1_000_000));
         Optional<String> username = value(settings, USERNAME);
         Optional<XOAuth2> xoauth2 = xoauth2(settings, secrets);
-        return new SmtpUpstream(host, port, security, username, secrets.apply(PASSWORD).filter(p -> !p.isEmpty()), fallback, rate,
-            xoauth2, Optional.empty(), rt -> { });
+        // each secret read is a store query and a decryption, on every delivery attempt: only those of this auth
+        Optional<String> password = xoauth2.isPresent() ? Optional.empty() : secrets.apply(PASSWORD).filter(p -> !p.isEmpty());
+        return new SmtpUpstream(host, port, security, username, password, fallback, rate, xoauth2, Optional.empty(), rt -> { });
     }
 
     private static Optional<XOAuth2> xoauth2(Map<String, String> settings, Function<String, Optional<String>> secrets) {
