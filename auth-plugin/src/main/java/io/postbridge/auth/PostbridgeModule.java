@@ -139,7 +139,7 @@ public class PostbridgeModule extends AbstractModule {
     @Singleton
     ProviderAccounts providerAccounts(PostbridgeBackend backend, InMemoryProviderAccounts memory) {
         return new ChainedProviderAccounts(new StoreProviderAccounts(backend.accounts(), backend.providerSettings(),
-            backend.secretVault(), backend.microsoft()), memory);
+            backend.secretVault(), backend.microsoft(), java.util.Optional.of(backend.upstreamTokens())), memory);
     }
 
     /** The SMTP delivery mailets' connection pools, listed by WebAdmin (SmtpPoolRoutes). */

@@ -114,6 +114,8 @@ public final class PostbridgeBackend implements AutoCloseable {
     private final Optional<MicrosoftTokenClient> microsoftTokenClient;
     /** The server's one token cache: SMTP AUTH (Microsoft pass-through) and API delivery share it. */
     private final TokenCache tokens;
+    /** Access tokens of XOAUTH2 upstreams (provider smtp, auth xoauth2): built on the same OAuth clients as API delivery. */
+    private final io.postbridge.core.delivery.smtp.UpstreamTokenSources upstreamTokens;
     private final MailEventLog events;
     private final Optional<BufferedMailEventLog> eventWriter;
     private final AccountAdministration administration;
@@ -146,6 +148,8 @@ public final class PostbridgeBackend implements AutoCloseable {
                               BiFunction<PostbridgeSettings, TokenCache, MicrosoftTokenClient> microsoftTokens) {
         this.database = database;
         this.tokens = new TokenCache(clock, TokenCache.DEFAULT_REFRESH_AHEAD, TokenCache.DEFAULT_MINIMUM_VALIDITY);
+        this.upstreamTokens = new io.postbridge.core.delivery.smtp.UpstreamTokenSources(tokens, settings.microsoftAuthority(),
+            settings.microsoftTokenEndpoint(), java.time.Duration.ofSeconds(30));
         Jdbc jdbc = new Jdbc(database.dataSource());
         this.accounts = new JdbcAccountRepository(jdbc);
         this.senders = new JdbcAllowedSenderRepository(jdbc);
@@ -200,7 +204,7 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.grpcSettings = settings.grpc();
         this.otpSettings = settings.otp();
         this.administration = new AccountAdministration(accounts, senders, trustedNetworkRepository, trustedNetworks, providerSettings,
-            secretVault, clock);
+            secretVault, clock, upstreamTokens);
         administration.whenDeleted(webhooks::deleteEndpointsOf);
     }
 
@@ -375,6 +379,11 @@ public final class PostbridgeBackend implements AutoCloseable {
         return webhookStore.backlog();
     }
 
+    /** The token sources of XOAUTH2 upstreams, for delivery's provider settings (StoreProviderAccounts). */
+    public io.postbridge.core.delivery.smtp.UpstreamTokenSources upstreamTokens() {
+        return upstreamTokens;
+    }
+
     public TokenCache tokens() {
         return tokens;
     }
@@ -417,6 +426,7 @@ public final class PostbridgeBackend implements AutoCloseable {
             }
         }
         webhookDispatcher.close();
+        upstreamTokens.close();
         // after what records events (listeners, spooler, mailets: OrderedShutdown stops them first), before the store
         eventWriter.ifPresent(BufferedMailEventLog::close);
         database.close();

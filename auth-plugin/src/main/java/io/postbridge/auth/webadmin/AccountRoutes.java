@@ -306,8 +306,9 @@ public class AccountRoutes extends PostbridgeRoutes {
 
     /**
      * Tests the account's upstream SMTP server, sending nothing: the stored settings, or those in the body
-     * ({@code {"settings": {...}, "secrets": {"password": "..."}}}, the stored password when none is given), before
-     * saving them. Answers 200 with each stage (dns, tcp, tls, auth), the verdict and the server's reply.
+     * ({@code {"settings": {...}, "secrets": {"password": "..."}}}, the stored secrets when none are given), before
+     * saving them. Answers 200 with each stage (dns, tcp, tls, with XOAUTH2 token, auth), the verdict and the
+     * server's reply.
      */
     private Object testProvider(Request request, Response response) {
         Account account = account(request);
@@ -319,9 +320,12 @@ public class AccountRoutes extends PostbridgeRoutes {
                 throw JsonBody.badRequest("only provider 'smtp' can be tested, was '" + p + "'");
             });
             Map<String, String> secrets = body.stringMap("secrets", false);
-            Optional<String> password = Optional.ofNullable(secrets.get(SmtpUpstream.PASSWORD));
+            secrets.keySet().stream().filter(name -> !SmtpUpstream.SECRETS.contains(name)).findFirst().ifPresent(name -> {
+                throw JsonBody.badRequest("unknown smtp secret 'secrets." + name + "'; known: "
+                    + String.join(", ", new java.util.TreeSet<>(SmtpUpstream.SECRETS)));
+            });
             try {
-                upstream = SmtpUpstream.parse(body.stringMap("settings", false), password.or(() -> admin.smtpPassword(account)));
+                upstream = admin.unsavedSmtpUpstream(account, body.stringMap("settings", false), secrets);
             } catch (IllegalArgumentException e) {
                 throw JsonBody.badRequest(e.getMessage());
             }

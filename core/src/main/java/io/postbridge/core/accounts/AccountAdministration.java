@@ -5,12 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.postbridge.core.delivery.smtp.SmtpUpstream;
+import io.postbridge.core.delivery.smtp.UpstreamTokenSources;
 import io.postbridge.core.secrets.SecretVault;
 
 /**
@@ -35,10 +39,13 @@ public final class AccountAdministration {
     private final ProviderSettingsRepository providerSettings;
     private final SecretVault secrets;
     private final Clock clock;
+    private final UpstreamTokenSources upstreamTokens;
     private final List<Consumer<String>> whenDeleted = new CopyOnWriteArrayList<>();
 
     public AccountAdministration(AccountRepository accounts, AllowedSenderRepository senders, TrustedNetworkRepository networkRepository,
-                                 TrustedNetworks networks, ProviderSettingsRepository providerSettings, SecretVault secrets, Clock clock) {
+                                 TrustedNetworks networks, ProviderSettingsRepository providerSettings, SecretVault secrets, Clock clock,
+                                 UpstreamTokenSources upstreamTokens) {
+        this.upstreamTokens = Objects.requireNonNull(upstreamTokens);
         this.accounts = Objects.requireNonNull(accounts);
         this.senders = Objects.requireNonNull(senders);
         this.networkRepository = Objects.requireNonNull(networkRepository);
@@ -241,19 +248,26 @@ public final class AccountAdministration {
                     + " characters (or null to remove it)");
             }
         });
+        Set<String> smtpSecrets = Set.of();
         if (provider == ProviderSettings.Provider.SMTP) {
             // an upstream is checked before it is saved: delivery must not find out later that the port is "abc"
-            io.postbridge.core.delivery.smtp.SmtpUpstream.parse(settings, Optional.empty());
-            newSecrets.keySet().stream().filter(name -> !name.equals(io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)).findFirst()
+            boolean xoauth2 = SmtpUpstream.parse(settings, Optional.empty()).xoauth2().isPresent();
+            Set<String> known = xoauth2 ? Set.of(SmtpUpstream.CLIENT_SECRET, SmtpUpstream.REFRESH_TOKEN) : Set.of(SmtpUpstream.PASSWORD);
+            newSecrets.keySet().stream().filter(name -> !known.contains(name)).findFirst()
                 .ifPresent(name -> {
-                    throw new IllegalArgumentException("unknown smtp secret '" + name + "'; the only one is '"
-                        + io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD + "'");
+                    throw new IllegalArgumentException("unknown smtp secret '" + name + "' with auth " + (xoauth2 ? "xoauth2" : "password")
+                        + "; known: " + String.join(", ", new TreeSet<>(known)));
                 });
+            smtpSecrets = known;
         }
         String scope = providerScope(account);
         Optional<ProviderSettings> previous = providerSettings.get(account.id());
         if (previous.isPresent() && previous.get().provider() != provider) {
             secrets.deleteScope(scope);
+        } else if (provider == ProviderSettings.Provider.SMTP) {
+            // password and XOAUTH2 secrets of an upstream that switched its auth must not linger either
+            Set<String> keep = smtpSecrets;
+            secrets.names(scope).stream().filter(name -> !keep.contains(name)).forEach(name -> secrets.delete(scope, name));
         }
         providerSettings.put(account.id(), new ProviderSettings(provider, settings));
         newSecrets.forEach((name, value) -> {
@@ -269,15 +283,26 @@ public final class AccountAdministration {
      * The account's stored upstream SMTP settings with their password (for delivery and the connection test; never
      * returned over WebAdmin); empty when its provider is not {@code smtp}.
      */
-    public Optional<io.postbridge.core.delivery.smtp.SmtpUpstream> smtpUpstream(Account account) {
+    public Optional<SmtpUpstream> smtpUpstream(Account account) {
+        String scope = providerScope(account);
         return providerSettings.get(account.id()).filter(p -> p.provider() == ProviderSettings.Provider.SMTP)
-            .map(p -> io.postbridge.core.delivery.smtp.SmtpUpstream.parse(p.settings(),
-                secrets.get(providerScope(account), io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)));
+            .map(p -> SmtpUpstream.parse(p.settings(), name -> secrets.get(scope, name))
+                .withTokens(upstreamTokens, rotated -> secrets.put(scope, SmtpUpstream.REFRESH_TOKEN,
+                    Optional.of(account.id()), rotated)));
     }
 
-    /** The stored upstream password, to test new settings that do not repeat it. */
-    public Optional<String> smtpPassword(Account account) {
-        return secrets.get(providerScope(account), io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD);
+    /**
+     * Settings to test before saving them, with the secrets given and, for those not given, the stored ones. A refresh
+     * token the endpoint rotates during the test is not stored: these settings are not saved.
+     *
+     * @throws IllegalArgumentException naming the setting that is wrong
+     */
+    public SmtpUpstream unsavedSmtpUpstream(Account account, Map<String, String> settings,
+                                                                           Map<String, String> givenSecrets) {
+        String scope = providerScope(account);
+        return SmtpUpstream.parse(settings,
+            name -> Optional.ofNullable(givenSecrets.get(name)).or(() -> secrets.get(scope, name)))
+            .withTokens(upstreamTokens, rotated -> { });
     }
 
     /** Deletes the provider settings and secrets; false when there were none. */

@@ -25,6 +25,8 @@ import io.postbridge.core.secrets.SecretVault;
  * <li>gmail: settings {@code clientId}; secrets {@code clientSecret}, {@code refreshToken}</li>
  * <li>graph, app-only: settings {@code tenantId}, {@code clientId}, optional {@code mailbox}; secret {@code clientSecret}</li>
  * <li>graph, delegated: the same plus secret {@code refreshToken} and setting {@code mailbox}</li>
+ * <li>smtp: see {@link io.postbridge.core.delivery.smtp.SmtpUpstream} (secret {@code password}, or with
+ * {@code auth: xoauth2} {@code clientSecret} and {@code refreshToken})</li>
  * </ul>
  */
 public final class StoreProviderAccounts implements ProviderAccounts {
@@ -41,9 +43,18 @@ public final class StoreProviderAccounts implements ProviderAccounts {
     private final ProviderSettingsRepository settings;
     private final SecretVault vault;
     private final Optional<MicrosoftPassThrough> passThrough;
+    private final Optional<io.postbridge.core.delivery.smtp.UpstreamTokenSources> upstreamTokens;
 
     public StoreProviderAccounts(AccountRepository accounts, ProviderSettingsRepository settings, SecretVault vault,
                                  Optional<MicrosoftPassThrough> passThrough) {
+        this(accounts, settings, vault, passThrough, Optional.empty());
+    }
+
+    /** @param upstreamTokens where the XOAUTH2 upstreams of provider smtp get their tokens (without: password AUTH only) */
+    public StoreProviderAccounts(AccountRepository accounts, ProviderSettingsRepository settings, SecretVault vault,
+                                 Optional<MicrosoftPassThrough> passThrough,
+                                 Optional<io.postbridge.core.delivery.smtp.UpstreamTokenSources> upstreamTokens) {
+        this.upstreamTokens = Objects.requireNonNull(upstreamTokens);
         this.accounts = Objects.requireNonNull(accounts);
         this.settings = Objects.requireNonNull(settings);
         this.vault = Objects.requireNonNull(vault);
@@ -130,8 +141,13 @@ public final class StoreProviderAccounts implements ProviderAccounts {
                     secret(account, scope, CLIENT_SECRET), mailbox);
             default:
                 try {
-                    return ProviderAccount.smtp(account.name(), io.postbridge.core.delivery.smtp.SmtpUpstream.parse(values,
-                        vault.get(scope, io.postbridge.core.delivery.smtp.SmtpUpstream.PASSWORD)));
+                    // read at each attempt: a changed setting or secret makes another route (pool key) at once
+                    io.postbridge.core.delivery.smtp.SmtpUpstream upstream = io.postbridge.core.delivery.smtp.SmtpUpstream.parse(values,
+                        name -> vault.get(scope, name));
+                    if (upstreamTokens.isPresent()) {
+                        upstream = upstream.withTokens(upstreamTokens.get(), rotated -> refreshTokenRotated(account.name(), rotated));
+                    }
+                    return ProviderAccount.smtp(account.name(), upstream);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("account '" + account.name() + "' has invalid smtp settings: " + e.getMessage()
                         + " (PUT /postbridge/accounts/" + account.name() + "/provider)", e);

@@ -182,6 +182,11 @@ public final class FakeProviders implements AutoCloseable {
         return java.util.Optional.ofNullable(issuedGoogle.get(accessToken));
     }
 
+    /** The mailbox a delegated access token from the Microsoft endpoint was issued for, while it is valid. */
+    public java.util.Optional<String> microsoftTokenMailbox(String accessToken) {
+        return java.util.Optional.ofNullable(issuedMicrosoft.get(accessToken)).filter(p -> p.startsWith("user:")).map(p -> p.substring(5));
+    }
+
     public int googleTokenRequests() {
         return googleTokenRequests.get();
     }
@@ -470,8 +475,10 @@ public final class FakeProviders implements AutoCloseable {
             }
             principal = "app:" + tenant + "/" + form.get("client_id");
         } else if (grant.equals("refresh_token")) {
-            if (!form.getOrDefault("scope", "").contains("https://graph.microsoft.com/")) {
-                violation("delegated refresh without a Graph scope: " + form.get("scope"));
+            // Graph (API delivery) or Exchange Online SMTP (XOAUTH2 upstreams)
+            if (!form.getOrDefault("scope", "").contains("https://graph.microsoft.com/")
+                && !form.getOrDefault("scope", "").contains("https://outlook.office365.com/SMTP.Send")) {
+                violation("delegated refresh without a Graph or SMTP scope: " + form.get("scope"));
                 reply(exchange, 400, "application/json", "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS900144:"
                     + " The request body must contain the following parameter: 'scope'.\",\"error_codes\":[900144]}", Map.of());
                 return;

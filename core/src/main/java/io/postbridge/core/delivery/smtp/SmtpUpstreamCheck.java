@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import javax.mail.AuthenticationFailedException;
@@ -25,9 +28,11 @@ import javax.net.ssl.SSLSocketFactory;
 
 import com.sun.mail.smtp.SMTPTransport;
 
+import io.postbridge.core.oauth.AccessToken;
+
 /**
  * Tests an upstream before (or after) it is saved, sending nothing: DNS, TCP, TLS (certificate subject and validity),
- * AUTH, each stage with its result, a verdict naming the first stage that failed, and the server's own last reply.
+ * for XOAUTH2 upstreams the access token (the token endpoint's error, such as invalid_grant), AUTH, each stage with its result, a verdict naming the first stage that failed, and the server's own last reply.
  * The TLS and AUTH stages use the same javax.mail settings as delivery ({@link SmtpConnectionPool}), so a passing
  * test means delivery connects the same way.
  */
@@ -69,30 +74,61 @@ public final class SmtpUpstreamCheck {
             stages.add(stage("tcp", false, "cannot connect to " + addresses[0].getHostAddress() + ":" + route.port() + ": " + e.getMessage()));
             return "tcp";
         }
+        // XOAUTH2: a fresh token from the endpoint (not the pool's cache), so the test proves the refresh token works
+        Optional<Map<String, Object>> tokenStage = Optional.empty();
+        Optional<String> secret = route.password();
+        SmtpRoute connectAs = route;
+        if (route.oauth().isPresent()) {
+            try {
+                AccessToken token = route.oauth().get().tokens().fetch().get(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                secret = Optional.of(token.value());
+                tokenStage = Optional.of(stage("token", true, "access token for " + route.username().orElse("?") + " valid until "
+                    + token.expiresAt()));
+            } catch (Exception e) {
+                Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+                tokenStage = Optional.of(stage("token", false, cause instanceof TimeoutException
+                    ? "the token endpoint did not answer within " + settings.readTimeout().toSeconds() + " s"
+                    : SmtpSender.oneLine(String.valueOf(cause.getMessage()))));
+                // without a token, still test TLS (connect without AUTH) so the operator sees every stage up to here
+                connectAs = SmtpRoute.upstream(route.owner(), route.host(), route.port(), route.security(), Optional.empty(),
+                    Optional.empty());
+                secret = Optional.empty();
+            }
+        }
+        boolean tokenFailed = tokenStage.isPresent() && !Boolean.TRUE.equals(tokenStage.get().get("ok"));
         RecordingFactory tls = new RecordingFactory(settings.verifiedTls().orElse((SSLSocketFactory) SSLSocketFactory.getDefault()));
-        Session session = Session.getInstance(SmtpConnectionPool.sessionProperties(route, settings, Optional.of(tls)));
-        SMTPTransport transport = new SMTPTransport(session, new URLName("smtp", route.connectTo(), route.port(), null,
-            route.username().orElse(null), null));
+        Session session = Session.getInstance(SmtpConnectionPool.sessionProperties(connectAs, settings, Optional.of(tls)));
+        SMTPTransport transport = new SMTPTransport(session, new URLName("smtp", connectAs.connectTo(), connectAs.port(), null,
+            connectAs.username().orElse(null), null));
         try {
-            transport.connect(route.connectTo(), route.port(), route.username().orElse(null), route.password().orElse(null));
+            transport.connect(connectAs.connectTo(), connectAs.port(), connectAs.username().orElse(null), secret.orElse(null));
             result.put("serverReply", SmtpSender.oneLine(transport.getLastServerResponse()));
             tlsStage(route, tls, stages, null);
-            stages.add(route.username().isPresent() ? stage("auth", true, "authenticated as " + route.username().get())
-                : stage("auth", true, "skipped: no username set"));
+            tokenStage.ifPresent(stages::add);
+            if (tokenFailed) {
+                return "token";
+            }
+            stages.add(route.username().isPresent() ? stage("auth", true, "authenticated as " + route.username().get()
+                + (route.oauth().isPresent() ? " (XOAUTH2)" : "")) : stage("auth", true, "skipped: no username set"));
             return null;
         } catch (AuthenticationFailedException e) {
             result.put("serverReply", SmtpSender.oneLine(e.getMessage()));
             if (!tlsStage(route, tls, stages, null)) {
                 return "tls";
             }
-            stages.add(stage("auth", false, "the server refused the credentials of " + route.username().orElse("?") + ": "
-                + SmtpSender.oneLine(e.getMessage())));
+            tokenStage.ifPresent(stages::add);
+            stages.add(stage("auth", false, "the server refused the " + (route.oauth().isPresent() ? "access token" : "credentials")
+                + " of " + route.username().orElse("?") + ": " + SmtpSender.oneLine(e.getMessage()) + errorChallenge(e.getMessage())));
             return "auth";
         } catch (MessagingException e) {
             result.put("serverReply", SmtpSender.oneLine(transport.getLastServerResponse()));
             String problem = SmtpSender.describe(e);
             if (!tlsStage(route, tls, stages, problem)) {
                 return "tls";
+            }
+            tokenStage.ifPresent(stages::add);
+            if (tokenFailed) {
+                return "token";
             }
             stages.add(stage("auth", false, problem));
             return "auth";
@@ -102,6 +138,24 @@ public final class SmtpUpstreamCheck {
             } catch (MessagingException ignored) {
                 // the test is over either way
             }
+        }
+    }
+
+    /**
+     * An XOAUTH2 server refuses a token with a 334 challenge carrying a base64 JSON error (Gmail:
+     * {@code {"status":"400","schemes":"Bearer","scope":"https://mail.google.com/"}}), which javax.mail reports as is:
+     * show it decoded too.
+     */
+    static String errorChallenge(String reply) {
+        String line = reply == null ? "" : reply.trim();
+        if (!line.startsWith("334 ")) {
+            return "";
+        }
+        try {
+            String decoded = new String(java.util.Base64.getDecoder().decode(line.substring(4).trim()), java.nio.charset.StandardCharsets.UTF_8);
+            return decoded.startsWith("{") ? " (error challenge: " + SmtpSender.oneLine(decoded) + ")" : "";
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 
