@@ -30,7 +30,8 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> command;
     private final String consoleLog;
     private Process process;
-    private int logOffsetAtStart;
+    /** Byte offset in the console log where the most recent start began (the log of a long run is large). */
+    private long logOffsetAtStart;
     private String javaOpts = "-Xmx512m";
 
     private ServerProcess(Path home, List<String> command) {
@@ -99,7 +100,8 @@ public final class ServerProcess implements AutoCloseable {
 
     public ServerProcess start() throws IOException {
         Files.createDirectories(home.resolve("var/log"));
-        logOffsetAtStart = log().length();
+        Path log = home.resolve(consoleLog);
+        logOffsetAtStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(consoleLog).toFile()));
         builder.environment().put("JAVA_OPTS", javaOpts);
@@ -154,13 +156,33 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Output of the most recent start only. */
     public String logSinceLastStart() {
-        String log = log();
-        return log.substring(Math.min(logOffsetAtStart, log.length()));
+        return logFrom(logOffsetAtStart);
     }
 
     public String tail() {
-        String log = log();
-        return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
+        Path log = home.resolve(consoleLog);
+        try {
+            return logFrom(Files.exists(log) ? Math.max(0, Files.size(log) - 6000) : 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The console log from a byte offset on, without reading what comes before (awaitLog polls this). */
+    private String logFrom(long offset) {
+        Path log = home.resolve(consoleLog);
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.min(offset, in.length());
+            byte[] bytes = new byte[(int) (in.length() - start)];
+            in.seek(start);
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
