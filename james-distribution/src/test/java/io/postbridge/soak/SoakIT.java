@@ -67,9 +67,10 @@ import io.postbridge.it.WebAdmin;
  * ({@code mvn verify}); the {@code soak} profile runs the long one (docs/soak.md).
  */
 class SoakIT {
-    private static final int MESSAGES = Integer.getInteger("soak.messages", 10_000);
+    // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: 5,000, not the
+    // issue's 10,000 (-Dsoak.messages=10000, about 4.5 minutes): docs/soak.md
+    private static final int MESSAGES = Integer.getInteger("soak.messages", 5000);
     private static final int BASELINE = Integer.getInteger("soak.baseline", Math.min(1000, Math.max(100, MESSAGES / 20)));
-    // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: docs/soak.md
     private static final double FAULTS = Double.parseDouble(System.getProperty("soak.faults", "0.2"));
     private static final int CRASHES = Integer.getInteger("soak.crashes", 1);
     private static final int CLIENTS = Integer.getInteger("soak.clients", 8);
@@ -79,6 +80,8 @@ class SoakIT {
     private static final long SEED = Long.getLong("soak.seed", 19L);
     private static final Path VERDICT = Path.of(System.getProperty("soak.verdict", "target/soak-verdict.txt"));
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    /** A start takes 20-40 s of CPU; on a shared, loaded machine that was once more than 2 minutes of wall clock. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     /** JVM options added to the server's -Xmx512m, e.g. a flight recording for a CPU profile (docs/soak.md). */
     private static final String SERVER_JAVA_OPTS = System.getProperty("soak.serverJavaOpts", "").trim();
     /**
@@ -174,7 +177,7 @@ class SoakIT {
             configure(server.conf(), dns);
             fullDisk = FULL_DISK ? mountSmallVar(home) : "not tried (soak.fullDisk=false)";
             long startedAt = System.currentTimeMillis();
-            server.start().awaitLog(ServerProcess.READY);
+            server.start().awaitLog(ServerProcess.READY, START_TIMEOUT);
             startCpuSeconds.add(ServerWatch.cpuSecondsOf(server.pid()));
             events.add(String.format(Locale.ROOT, "%.1fs ready after %.1f s (start-up: %.1f s of server CPU)",
                 secs(System.currentTimeMillis() - t0), secs(System.currentTimeMillis() - startedAt), startCpuSeconds.get(0)));
@@ -414,7 +417,7 @@ class SoakIT {
             server.kill9();
             events.add(String.format(Locale.ROOT, "%.1fs kill -9 (%d accepted so far)", secs(at - t0), ledger.acceptedCount()));
             try {
-                server.start().awaitLog(ServerProcess.READY);
+                server.start().awaitLog(ServerProcess.READY, START_TIMEOUT);
                 startCpuSeconds.add(ServerWatch.cpuSecondsOf(server.pid()));
             } catch (AssertionError e) {
                 String why = java.util.Arrays.stream(String.valueOf(e.getMessage()).split("\n"))
