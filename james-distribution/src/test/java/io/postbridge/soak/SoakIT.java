@@ -28,8 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.junit.jupiter.api.Test;
-import org.w3c.dom.Element;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 
 import io.postbridge.api.GrpcClients;
 import io.postbridge.core.fakes.Delivered;
@@ -68,7 +68,7 @@ import io.postbridge.it.WebAdmin;
  */
 class SoakIT {
     // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: 5,000, not the
-    // issue's 10,000 (-Dsoak.messages=10000, about 4.5 minutes): docs/soak.md
+    // issue's 10,000 (-Dsoak.messages=10000, about 5 minutes): docs/soak.md
     private static final int MESSAGES = Integer.getInteger("soak.messages", 5000);
     private static final int BASELINE = Integer.getInteger("soak.baseline", Math.min(1000, Math.max(100, MESSAGES / 20)));
     private static final double FAULTS = Double.parseDouble(System.getProperty("soak.faults", "0.2"));
