@@ -31,7 +31,8 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> command;
     private final String consoleLog;
     private Process process;
-    private int logOffsetAtStart;
+    /** Byte offset in the console log where the most recent start began (the log of a long run is large). */
+    private long logOffsetAtStart;
     private String javaOpts = "-Xmx512m";
 
     private ServerProcess(Path home, List<String> command) {
@@ -100,7 +101,8 @@ public final class ServerProcess implements AutoCloseable {
 
     public ServerProcess start() throws IOException {
         Files.createDirectories(home.resolve("var/log"));
-        logOffsetAtStart = log().length();
+        Path log = home.resolve(consoleLog);
+        logOffsetAtStart = Files.exists(log) ? Files.size(log) : 0;
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve(consoleLog).toFile()));
         builder.environment().put("JAVA_OPTS", javaOpts);
@@ -130,15 +132,20 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until the log, since the last start, contains {@code marker}; fails early if the process died. */
     public ServerProcess awaitLog(String marker) {
+        return awaitLog(marker, Duration.ofSeconds(120));
+    }
+
+    /** {@link #awaitLog(String)} with a longer wait, for a start on a machine that many builds share. */
+    public ServerProcess awaitLog(String marker, Duration atMost) {
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("server exited with " + process.exitValue() + " before '" + marker + "':\n" + tail());
                 }
                 return logSinceLastStart().contains(marker);
             });
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("server did not log '" + marker + "' within 120 s:\n" + tail(), e);
+            throw new AssertionError("server did not log '" + marker + "' within " + atMost.toSeconds() + " s:\n" + tail(), e);
         }
         return this;
     }
@@ -178,13 +185,33 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Output of the most recent start only. */
     public String logSinceLastStart() {
-        String log = log();
-        return log.substring(Math.min(logOffsetAtStart, log.length()));
+        return logFrom(logOffsetAtStart);
     }
 
     public String tail() {
-        String log = log();
-        return log.length() > 6000 ? log.substring(log.length() - 6000) : log;
+        Path log = home.resolve(consoleLog);
+        try {
+            return logFrom(Files.exists(log) ? Math.max(0, Files.size(log) - 6000) : 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The console log from a byte offset on, without reading what comes before (awaitLog polls this). */
+    private String logFrom(long offset) {
+        Path log = home.resolve(consoleLog);
+        if (!Files.exists(log)) {
+            return "";
+        }
+        try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(log.toFile(), "r")) {
+            long start = Math.min(offset, in.length());
+            byte[] bytes = new byte[(int) (in.length() - start)];
+            in.seek(start);
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -31,6 +31,8 @@ final class ServerWatch implements AutoCloseable {
     private volatile long maxHwmKb;
     private volatile int maxFds;
     private final Map<String, Long> maxQueue = new ConcurrentHashMap<>();
+    /** CPU time (user + system, clock ticks) last read for each server process, the killed ones included. */
+    private final Map<Long, Long> cpuTicks = new ConcurrentHashMap<>();
     private final List<String> timeline = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private final java.util.function.Supplier<String> progress;
@@ -61,6 +63,7 @@ final class ServerWatch implements AutoCloseable {
         long rss = -1;
         int fds = -1;
         if (process > 0) {
+            cpuTicks(process);
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/" + process + "/status"))) {
                     if (line.startsWith("VmRSS:")) {
@@ -96,6 +99,45 @@ final class ServerWatch implements AutoCloseable {
             System.out.println("soak: " + row + "  " + progress.get());
         }
     }
+
+    /**
+     * CPU seconds used by the server processes so far (every start counted, a killed one up to its last sample), read
+     * from {@code /proc/<pid>/stat}: unlike wall-clock time this hardly depends on what else runs on the machine.
+     */
+    double serverCpuSeconds() {
+        long process = pid.getAsLong();
+        if (process > 0) {
+            cpuTicks(process);
+        }
+        return cpuTicks.values().stream().mapToLong(Long::longValue).sum() / (double) TICKS_PER_SECOND;
+    }
+
+    /** CPU seconds of one server process now (its start-up cost when read at "ready"). */
+    static double cpuSecondsOf(long process) {
+        long ticks = readTicks(process);
+        return ticks < 0 ? -1 : ticks / (double) TICKS_PER_SECOND;
+    }
+
+    private void cpuTicks(long process) {
+        long ticks = readTicks(process);
+        if (ticks >= 0) {
+            cpuTicks.merge(process, ticks, Math::max);
+        }
+    }
+
+    /** utime + stime (fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name). */
+    private static long readTicks(long process) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** USER_HZ: 100 on Linux for every architecture the build runs on. */
+    private static final int TICKS_PER_SECOND = 100;
 
     private static long kb(String line) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));

@@ -29,6 +29,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Element;
 
 import io.postbridge.api.GrpcClients;
 import io.postbridge.core.fakes.Delivered;
@@ -66,9 +67,10 @@ import io.postbridge.it.WebAdmin;
  * ({@code mvn verify}); the {@code soak} profile runs the long one (docs/soak.md).
  */
 class SoakIT {
-    private static final int MESSAGES = Integer.getInteger("soak.messages", 1000);
-    private static final int BASELINE = Integer.getInteger("soak.baseline", Math.min(1000, Math.max(100, MESSAGES / 5)));
-    // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: docs/soak.md
+    // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: 5,000, not the
+    // issue's 10,000 (-Dsoak.messages=10000, about 5 minutes): docs/soak.md
+    private static final int MESSAGES = Integer.getInteger("soak.messages", 5000);
+    private static final int BASELINE = Integer.getInteger("soak.baseline", Math.min(1000, Math.max(100, MESSAGES / 20)));
     private static final double FAULTS = Double.parseDouble(System.getProperty("soak.faults", "0.2"));
     private static final int CRASHES = Integer.getInteger("soak.crashes", 1);
     private static final int CLIENTS = Integer.getInteger("soak.clients", 8);
@@ -78,8 +80,16 @@ class SoakIT {
     private static final long SEED = Long.getLong("soak.seed", 19L);
     private static final Path VERDICT = Path.of(System.getProperty("soak.verdict", "target/soak-verdict.txt"));
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
-    /** How long the fake keeps a never-ending 2xx body open (then it closes the connection). */
-    private static final Duration ENDLESS_STALL = Duration.ofSeconds(Long.getLong("soak.endlessStallSeconds", 600));
+    /** A start takes 20-40 s of CPU; on a shared, loaded machine that was once more than 2 minutes of wall clock. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** JVM options added to the server's -Xmx512m, e.g. a flight recording for a CPU profile (docs/soak.md). */
+    private static final String SERVER_JAVA_OPTS = System.getProperty("soak.serverJavaOpts", "").trim();
+    /**
+     * How long the fake keeps a never-ending 2xx body open (then it closes the connection). Far longer than the server's
+     * bound on a whole exchange (twice REQUEST_TIMEOUT), so it is the server that must give up; not minutes, so that a
+     * long run does not pile up hundreds of open connections and threads in the fake.
+     */
+    private static final Duration ENDLESS_STALL = Duration.ofSeconds(Long.getLong("soak.endlessStallSeconds", 30));
 
     private static final String CLIENT_ID = "soak-client.apps.googleusercontent.com";
     private static final String CLIENT_SECRET = "soak-client-secret";
@@ -116,6 +126,8 @@ class SoakIT {
     private final String run = Long.toString(System.currentTimeMillis() % 1_000_000L, 36);
     private final String deviceIp = "127.19." + (1 + new Random().nextInt(250)) + "." + (1 + new Random().nextInt(250));
     private final AtomicLong downtimeMillis = new AtomicLong();
+    /** CPU seconds each server start used until "ready" (start-up cost, apart from the per-message cost). */
+    private final List<Double> startCpuSeconds = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What the run showed besides the ledger (a server that does not recover by itself). */
     private final List<String> findings = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -161,9 +173,14 @@ class SoakIT {
             ports = new Ports();
             apiPort = FakeMx.freePort();
             server = ServerProcess.postbridge(home);
+            server.javaOpts(("-Xmx512m " + SERVER_JAVA_OPTS).trim());
             configure(server.conf(), dns);
             fullDisk = FULL_DISK ? mountSmallVar(home) : "not tried (soak.fullDisk=false)";
-            server.start().awaitLog(ServerProcess.READY);
+            long startedAt = System.currentTimeMillis();
+            server.start().awaitLog(ServerProcess.READY, START_TIMEOUT);
+            startCpuSeconds.add(ServerWatch.cpuSecondsOf(server.pid()));
+            events.add(String.format(Locale.ROOT, "%.1fs ready after %.1f s (start-up: %.1f s of server CPU)",
+                secs(System.currentTimeMillis() - t0), secs(System.currentTimeMillis() - startedAt), startCpuSeconds.get(0)));
             webAdmin = ports.webAdmin();
             https = HttpClient.newBuilder().sslContext(GrpcClients.trustingServer(home.resolve("conf/keystore"), "postbridge-change-me"))
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -173,10 +190,12 @@ class SoakIT {
                 () -> "accepted " + ledger.acceptedCount() + ", with an outcome " + collector.settled())) {
                 // phase 1: no faults, no crash
                 long baselineStart = System.currentTimeMillis();
+                double[] cpuAtBaseline = {watch.serverCpuSeconds(), harnessCpuSeconds()};
                 load(0, BASELINE, List.of(), false);
                 long baselineAccepted = System.currentTimeMillis();
                 drain(Duration.ofSeconds(DRAIN_SECONDS));
                 long baselineEnd = System.currentTimeMillis();
+                double[] cpuAtFaults = {watch.serverCpuSeconds(), harnessCpuSeconds()};
 
                 // phase 2: faults, crashes, the re-consent halfway, optionally the full disk
                 providers.faults.rate(FAULTS);
@@ -199,6 +218,7 @@ class SoakIT {
                 long faultAccepted = System.currentTimeMillis();
                 boolean drained = drain(Duration.ofSeconds(aborted == null ? DRAIN_SECONDS : Math.min(DRAIN_SECONDS, 30)));
                 long faultEnd = System.currentTimeMillis();
+                double[] cpuAtEnd = {watch.serverCpuSeconds(), harnessCpuSeconds()};
                 // late copies (a retry still in flight) must be seen too: wait until the queues are empty, then a little
                 awaitQueuesEmpty(Duration.ofSeconds(Math.min(60, DRAIN_SECONDS / 3)));
                 Thread.sleep(5000);
@@ -226,6 +246,7 @@ class SoakIT {
                     faultRate, faultRateUp, secs(downtimeMillis.get()), drained ? "" : " -- NOT DRAINED within soak.drainSeconds"));
                 report.add(String.format(Locale.ROOT, "ratio with faults / fault-free (end to end): %.2f",
                     faultRate / (BASELINE / secs(baselineEnd - baselineStart))));
+                report.addAll(cpuLines(cpuAtBaseline, cpuAtFaults, cpuAtEnd));
                 report.add("faults injected: Gmail/Graph send " + providers.faults.injected() + "; upstream SMTP " + upstream.faults.injected()
                     + "; MX " + mx.faults.injected() + "; token requests Google " + providers.googleTokenRequests() + ", Microsoft "
                     + providers.microsoftTokenRequests());
@@ -272,6 +293,17 @@ class SoakIT {
             .mailetParameter(smtpDelivery, "retryInitialDelay", "1 second")
             .mailetParameter(smtpDelivery, "retryMaxDelay", "2 seconds");
         dns.applyTo(conf);
+        // James's domain-list read cache (off in the sample conf): without it every "is this domain ours?" of the
+        // matchers, the RCPT hooks and AliasForward is a Derby query, about a fifth of the server's CPU per message
+        // in a profile of this test (docs/soak.md); a domain added through WebAdmin is then seen within 10 s
+        conf.xml("domainlist.xml", doc -> {
+            Element read = doc.createElement("read");
+            Element cache = doc.createElement("cache");
+            ConfFolder.appendChild(cache, "enable", "true");
+            ConfFolder.appendChild(cache, "expiracy", "10s");
+            read.appendChild(cache);
+            doc.getDocumentElement().appendChild(read);
+        });
         AliasXml.aliases(conf, "<aliases><alias address=\"soak-alias@example.com\"><target>friend@forward.test</target></alias></aliases>");
         String file = "postbridge.properties";
         conf.property(file, "consent.enabled", "true").property(file, "consent.web.host", "127.0.0.1")
@@ -385,7 +417,8 @@ class SoakIT {
             server.kill9();
             events.add(String.format(Locale.ROOT, "%.1fs kill -9 (%d accepted so far)", secs(at - t0), ledger.acceptedCount()));
             try {
-                server.start().awaitLog(ServerProcess.READY);
+                server.start().awaitLog(ServerProcess.READY, START_TIMEOUT);
+                startCpuSeconds.add(ServerWatch.cpuSecondsOf(server.pid()));
             } catch (AssertionError e) {
                 String why = java.util.Arrays.stream(String.valueOf(e.getMessage()).split("\n"))
                     .filter(line -> line.contains("start-up failed")).findFirst().orElse(String.valueOf(e.getMessage()).split("\n")[0]);
@@ -394,7 +427,8 @@ class SoakIT {
             }
             long up = System.currentTimeMillis();
             downtimeMillis.addAndGet(up - at);
-            events.add(String.format(Locale.ROOT, "%.1fs ready again after %.1f s", secs(up - t0), secs(up - at)));
+            events.add(String.format(Locale.ROOT, "%.1fs ready again after %.1f s (start-up: %.1f s of server CPU)", secs(up - t0),
+                secs(up - at), startCpuSeconds.get(startCpuSeconds.size() - 1)));
         } finally {
             serverLock.writeLock().unlock();
         }
@@ -766,6 +800,38 @@ class SoakIT {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * CPU time per phase, per accepted message, of the server (every process, start-ups apart) and of this JVM (the
+     * harness's clients and every fake), and the throughput that gives where CPU is the limit. On a shared machine
+     * this is the figure to quote: wall-clock rates there measure the other builds as much as Postbridge.
+     */
+    private List<String> cpuLines(double[] atBaseline, double[] atFaults, double[] atEnd) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double starts = startCpuSeconds.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).sum();
+        double laterStarts = startCpuSeconds.stream().skip(1).mapToDouble(Double::doubleValue).filter(v -> v > 0).sum();
+        double baseServer = (atFaults[0] - atBaseline[0]) / BASELINE;
+        double baseHarness = (atFaults[1] - atBaseline[1]) / BASELINE;
+        double faultServer = (atEnd[0] - atFaults[0] - laterStarts) / MESSAGES;
+        double faultHarness = (atEnd[1] - atFaults[1]) / MESSAGES;
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "CPU time: server %.1f s in all (%d start-ups: %s s until ready), harness and fakes (this JVM)"
+            + " %.1f s", atEnd[0], startCpuSeconds.size(), startCpuSeconds.stream().map(v -> String.format(Locale.ROOT, "%.1f", v))
+            .collect(java.util.stream.Collectors.joining(" + ")), atEnd[1]));
+        lines.add(String.format(Locale.ROOT, "CPU per accepted message: fault-free %.1f ms server + %.1f ms harness; with faults %.1f ms"
+            + " server (start-ups after a kill -9 excluded) + %.1f ms harness", baseServer * 1000, baseHarness * 1000,
+            faultServer * 1000, faultHarness * 1000));
+        lines.add(String.format(Locale.ROOT, "CPU-bound throughput on %d idle cores: fault-free %.0f msg/s, with faults %.0f msg/s;"
+            + " start-ups %.1f s of CPU", cores, cores / (baseServer + baseHarness), cores / (faultServer + faultHarness), starts));
+        return lines;
+    }
+
+    /** CPU seconds this JVM used: the harness's client threads and every fake (providers, upstream, MX, DNS). */
+    private static double harnessCpuSeconds() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+            ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() / 1e9 : -1;
+    }
 
     private static double secs(long millis) {
         return Math.max(millis, 1) / 1000.0;
