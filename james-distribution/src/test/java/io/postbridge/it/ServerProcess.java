@@ -110,7 +110,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until the log, since the last start, contains {@code marker}; fails early if the process died. */
     public ServerProcess awaitLog(String marker) {
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        return awaitLog(marker, Duration.ofSeconds(120));
+    }
+
+    /** {@link #awaitLog(String)} with another limit (a start that rebuilds a store's index from its journal). */
+    public ServerProcess awaitLog(String marker, Duration atMost) {
+        Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited with " + process.exitValue() + " before '" + marker + "':\n" + tail());
             }
