@@ -36,7 +36,7 @@ import io.postbridge.it.SmtpClient;
  * after the last restart, and a submission refused for lack of space must get a 4xx. Needs root (mount).
  */
 class SpoolFullDiskIT {
-    private static final int ROUNDS = Integer.getInteger("postbridge.fullDisk.rounds", 2);
+    private static final int ROUNDS = Integer.getInteger("postbridge.fullDisk.rounds", 1);
     private static final int CLIENTS = 4;
     private static final String LATER = "later@remote.test";
     private static final String NOW = "now@remote.test";
