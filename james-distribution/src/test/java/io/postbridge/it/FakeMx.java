@@ -21,6 +21,7 @@ import org.subethamail.wiser.WiserMessage;
 public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     private final int port = freePort();
     private final java.util.Set<String> rejected = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> deferred = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private Wiser wiser;
     private volatile java.time.Duration latency = java.time.Duration.ZERO;
     private volatile java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
@@ -34,6 +35,17 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
     /** Refuses RCPT TO for this address (553, permanent): an unknown mailbox at the remote side. */
     public FakeMx rejecting(String recipient) {
         rejected.add(recipient.toLowerCase(java.util.Locale.ROOT));
+        return this;
+    }
+
+    /** Answers RCPT TO for this address with 451 (temporary) until {@link #stopDeferring}: the sender retries. */
+    public FakeMx deferring(String recipient) {
+        deferred.add(recipient.toLowerCase(java.util.Locale.ROOT));
+        return this;
+    }
+
+    public FakeMx stopDeferring(String recipient) {
+        deferred.remove(recipient.toLowerCase(java.util.Locale.ROOT));
         return this;
     }
 
@@ -51,6 +63,9 @@ public class FakeMx implements BeforeAllCallback, AfterAllCallback {
         wiser = new Wiser(port) {
             @Override
             public boolean accept(String from, String recipient) {
+                if (deferred.contains(recipient.toLowerCase(java.util.Locale.ROOT))) {
+                    throw new org.subethamail.smtp.RejectException(451, "4.3.0 try again later");
+                }
                 return !rejected.contains(recipient.toLowerCase(java.util.Locale.ROOT));
             }
 

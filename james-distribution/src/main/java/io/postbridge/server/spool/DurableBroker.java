@@ -2,6 +2,9 @@ package io.postbridge.server.spool;
 
 import java.io.File;
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
@@ -16,6 +19,8 @@ import org.apache.activemq.broker.jmx.ManagementContext;
 import org.apache.activemq.broker.scheduler.JobScheduler;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
+import org.apache.activemq.store.kahadb.MessageDatabase;
+import org.apache.activemq.store.kahadb.disk.page.PageFile;
 import org.apache.activemq.store.kahadb.scheduler.JobSchedulerStoreImpl;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.activemq.FileSystemBlobTransferPolicy;
@@ -30,6 +35,8 @@ import org.slf4j.LoggerFactory;
  * ({@code var/store/activemq/brokers/scheduler});</li>
  * <li>KahaDB stores each message in the sending thread ({@code concurrentStoreAndDispatchQueues=false}), so that
  * concurrent senders land in the same journal write batch and share one fsync.</li>
+ * <li>a start that finds a store's index out of step with its journal rebuilds that index from the journal
+ * (see {@link #startRebuildingABrokenIndex}).</li>
  * </ul>
  */
 @Singleton
@@ -39,6 +46,9 @@ public final class DurableBroker {
     private static final String SCHEDULER_LOCATION = "file://var/store/activemq/brokers/scheduler";
     private static final String BLOB_TRANSFER_LOCATION = "file://var/store/activemq/blob-transfer";
     private static final String BROKERS_LOCATION = "file://var/store/activemq/brokers";
+    /** The page files (index) of the KahaDB message store and of the scheduler store, in their directories. */
+    private static final String KAHADB_INDEX = "db";
+    private static final String SCHEDULER_INDEX = "scheduleDB";
     /** The name SchedulerBroker gives the scheduler of JMS messages carrying {@code AMQ_SCHEDULED_DELAY}. */
     private static final String JMS_SCHEDULER = "JMS";
 
@@ -51,35 +61,17 @@ public final class DurableBroker {
     }
 
     DurableBroker(FileSystem fileSystem, boolean concurrentStoreAndDispatch) {
+        File kahaDBDirectory;
+        File schedulerDirectory;
+        File brokersDirectory;
         try {
-            KahaDBPersistenceAdapter kahaDB = new KahaDBPersistenceAdapter();
-            kahaDB.setDirectory(fileSystem.getFile(KAHADB_STORE_LOCATION));
-            kahaDB.setConcurrentStoreAndDispatchQueues(concurrentStoreAndDispatch);
-
-            JobSchedulerStoreImpl scheduler = new JobSchedulerStoreImpl();
-            scheduler.setDirectory(fileSystem.getFile(SCHEDULER_LOCATION));
-            scheduler.setEnableJournalDiskSyncs(true);
-
-            broker = new BrokerService();
-            broker.setBrokerName("james");
-            broker.setBrokerId("broker");
-            broker.setUseJmx(false);
-            broker.setPersistent(true);
-            broker.setDataDirectoryFile(fileSystem.getFile(BROKERS_LOCATION));
-            broker.setUseShutdownHook(false);
-            broker.setSchedulerSupport(true);
-            broker.setJobSchedulerStore(scheduler);
-            ManagementContext managementContext = new ManagementContext();
-            managementContext.setCreateConnector(false);
-            broker.setManagementContext(managementContext);
-            broker.setPersistenceAdapter(kahaDB);
-            broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
-            broker.setEnableStatistics(true);
-            broker.start();
-            broker.waitUntilStarted();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start the spool's ActiveMQ broker under var/store/activemq", e);
+            kahaDBDirectory = fileSystem.getFile(KAHADB_STORE_LOCATION);
+            schedulerDirectory = fileSystem.getFile(SCHEDULER_LOCATION);
+            brokersDirectory = fileSystem.getFile(BROKERS_LOCATION);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot find the spool's directories under var/store/activemq", e);
         }
+        broker = startRebuildingABrokenIndex(kahaDBDirectory, schedulerDirectory, brokersDirectory, concurrentStoreAndDispatch);
         connectionFactory = new ActiveMQConnectionFactory("vm://james?create=false");
         connectionFactory.setTrustAllPackages(false);
         FileSystemBlobTransferPolicy blobs = new FileSystemBlobTransferPolicy();
@@ -91,6 +83,86 @@ public final class DurableBroker {
         prefetch.setTopicPrefetch(0);
         connectionFactory.setPrefetchPolicy(prefetch);
         LOGGER.info("Started the spool's embedded ActiveMQ broker (KahaDB, scheduler on)");
+    }
+
+    /**
+     * Starts the broker; when a store cannot replay its journal from where its index says (seen after a full disk and
+     * a {@code kill -9}: the index of the message store, or of the scheduler, named a journal record whose write had
+     * failed), moves that index aside (KahaDB's own {@code PageFile.archive()}, as its {@code archiveCorruptedIndex}
+     * does for an unreadable index) and starts again, so KahaDB rebuilds it from the whole journal. The journal holds
+     * every synced message (KahaDB deletes a journal file only once nothing in it is needed), so no synced mail is
+     * dropped; {@code ignoreMissingJournalfiles} would skip index entries instead.
+     */
+    private static BrokerService startRebuildingABrokenIndex(File kahaDBDirectory, File schedulerDirectory, File brokersDirectory,
+                                                             boolean concurrentStoreAndDispatch) {
+        Set<File> rebuilt = new HashSet<>();
+        while (true) {
+            try {
+                return start(kahaDBDirectory, schedulerDirectory, brokersDirectory, concurrentStoreAndDispatch);
+            } catch (Exception e) {
+                Optional<File> broken = storeWhoseJournalReplayFailed(e, kahaDBDirectory, schedulerDirectory);
+                if (broken.isEmpty() || !rebuilt.add(broken.get())) {
+                    throw new IllegalStateException("cannot start the spool's ActiveMQ broker under var/store/activemq", e);
+                }
+                String indexName = broken.get().equals(kahaDBDirectory) ? KAHADB_INDEX : SCHEDULER_INDEX;
+                LOGGER.warn("The spool's store {} cannot replay its journal from where its index ({}.data) points ({});"
+                    + " moving the index aside ({}.data-<time>) and rebuilding it from the journal", broken.get(), indexName, e.toString());
+                try {
+                    new PageFile(broken.get(), indexName).archive();
+                } catch (IOException archiveFailed) {
+                    e.addSuppressed(archiveFailed);
+                    throw new IllegalStateException("cannot start the spool's ActiveMQ broker under var/store/activemq", e);
+                }
+            }
+        }
+    }
+
+    /** The store (message store or scheduler) whose start failed while replaying its journal, if that is what failed. */
+    private static Optional<File> storeWhoseJournalReplayFailed(Throwable failure, File kahaDBDirectory, File schedulerDirectory) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (!"recover".equals(frame.getMethodName())) {
+                    continue;
+                }
+                if (MessageDatabase.class.getName().equals(frame.getClassName())) {
+                    return Optional.of(kahaDBDirectory);
+                }
+                if (JobSchedulerStoreImpl.class.getName().equals(frame.getClassName())) {
+                    return Optional.of(schedulerDirectory);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static BrokerService start(File kahaDBDirectory, File schedulerDirectory, File brokersDirectory,
+                                       boolean concurrentStoreAndDispatch) throws Exception {
+        KahaDBPersistenceAdapter kahaDB = new KahaDBPersistenceAdapter();
+        kahaDB.setDirectory(kahaDBDirectory);
+        kahaDB.setConcurrentStoreAndDispatchQueues(concurrentStoreAndDispatch);
+
+        JobSchedulerStoreImpl scheduler = new JobSchedulerStoreImpl();
+        scheduler.setDirectory(schedulerDirectory);
+        scheduler.setEnableJournalDiskSyncs(true);
+
+        BrokerService broker = new BrokerService();
+        broker.setBrokerName("james");
+        broker.setBrokerId("broker");
+        broker.setUseJmx(false);
+        broker.setPersistent(true);
+        broker.setDataDirectoryFile(brokersDirectory);
+        broker.setUseShutdownHook(false);
+        broker.setSchedulerSupport(true);
+        broker.setJobSchedulerStore(scheduler);
+        ManagementContext managementContext = new ManagementContext();
+        managementContext.setCreateConnector(false);
+        broker.setManagementContext(managementContext);
+        broker.setPersistenceAdapter(kahaDB);
+        broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+        broker.setEnableStatistics(true);
+        broker.start();
+        broker.waitUntilStarted();
+        return broker;
     }
 
     public ConnectionFactory connectionFactory() {
