@@ -37,8 +37,10 @@ public class JpaDataModule extends AbstractModule {
 
     @Override
     protected void configure() {
-        bind(JPADomainList.class).in(Scopes.SINGLETON);
-        bind(DomainList.class).to(JPADomainList.class);
+        // James's JPA domain list, its answers served from memory (the lookup runs for every recipient)
+        bind(SnapshotJpaDomainList.class).in(Scopes.SINGLETON);
+        bind(JPADomainList.class).to(SnapshotJpaDomainList.class);
+        bind(DomainList.class).to(SnapshotJpaDomainList.class);
 
         bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
         bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
