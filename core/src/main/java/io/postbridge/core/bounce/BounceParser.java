@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.MimeException;
@@ -482,10 +483,10 @@ public final class BounceParser {
             if (action.isEmpty()) {
                 action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
             }
+            Optional<String> remoteMta = Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType);
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint(),
-                dsn.size() == 1 ? humanText() : "");
-            return Optional.of(recipient(address, action, status, verdict, diagnostic,
-                Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
+                dsn.size() == 1 ? humanText() : "", remoteHosts(remoteMta.orElse(""), diagnostic, address));
+            return Optional.of(recipient(address, action, status, verdict, diagnostic, remoteMta));
         }
 
         private String commandHint;
@@ -519,7 +520,7 @@ public final class BounceParser {
             }
             Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "", commandHint(),
-                only ? humanText() : "");
+                only ? humanText() : "", remoteHosts("", diagnostic, candidate.address));
             // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
             return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
                 Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());
@@ -575,6 +576,45 @@ public final class BounceParser {
             return "yahoo";
         }
         return fallback;
+    }
+
+    private static final Pattern HOST_IN_REPLY = Pattern.compile("\\bhost\\s+([a-z0-9][a-z0-9.-]*[a-z0-9])\\s*\\[",
+        Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Who may have refused, for the provider rules: the Remote-MTA, the host a Postfix or Exim reply names
+     * ("host mx.example[192.0.2.1] said"), the recipient's domain; each cleaned as Sisimai cleans its rhost (the
+     * first word, no brackets, no trailing dot).
+     */
+    static List<String> remoteHosts(String remoteMta, String diagnostic, String recipient) {
+        List<String> hosts = new ArrayList<>(3);
+        StringBuilder clean = new StringBuilder(remoteMta.length());
+        for (int i = 0; i < remoteMta.length(); i++) {
+            char c = remoteMta.charAt(i);
+            if (c != '[' && c != ']' && c != '(' && c != ')') {
+                clean.append(c);
+            }
+        }
+        String mta = clean.toString().trim();
+        int space = mta.indexOf(' ');
+        mta = (space > 0 ? mta.substring(0, space) : mta).toLowerCase(Locale.ROOT);
+        if (mta.endsWith(".")) {
+            mta = mta.substring(0, mta.length() - 1);
+        }
+        if (!mta.isEmpty()) {
+            hosts.add(mta);
+        }
+        if (diagnostic.indexOf("host") >= 0 || diagnostic.indexOf("Host") >= 0) {
+            Matcher m = HOST_IN_REPLY.matcher(diagnostic.length() > 2000 ? diagnostic.substring(0, 2000) : diagnostic);
+            if (m.find()) {
+                hosts.add(m.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        int at = recipient.lastIndexOf('@');
+        if (at >= 0) {
+            hosts.add(recipient.substring(at + 1));
+        }
+        return hosts;
     }
 
     private static String stripType(String value) {

@@ -197,6 +197,16 @@ public final class ReasonClassifier {
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
                                    String commandHint, String lowerHumanText) {
+        return classify(status, diagnostic, action, diagnosticType, commandHint, lowerHumanText, List.of());
+    }
+
+    /**
+     * As above, with the hosts that may have refused: the Remote-MTA, the host the reply names, the recipient's
+     * domain (in that order, as Sisimai looks at its rhost, then the destination). When one is a provider whose
+     * replies Sisimai reads its own way ({@link RemoteHostRules}), that reading comes before the general rules.
+     */
+    public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
+                                   String commandHint, String lowerHumanText, List<String> remoteHosts) {
         String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
@@ -215,10 +225,24 @@ public final class ReasonClassifier {
         if (mta != null && !RETRY.contains(mta)) {
             return new Verdict(mta, fromStatus.orElse(null) == mta ? 0.95 : 0.8);
         }
+        String command = null;
+        for (String host : remoteHosts) {
+            String provider = RemoteHostRules.provider(host);
+            if (provider != null) {
+                command = smtpCommand(text);
+                command = command.isEmpty() ? commandHint : command;
+                String original = diagnostic == null ? "" : diagnostic.length() > MAX_TEXT ? diagnostic.substring(0, MAX_TEXT) : diagnostic;
+                BounceReason byHost = RemoteHostRules.reason(provider, status, original, text, command);
+                if (byHost != null) {
+                    return new Verdict(byHost, fromStatus.orElse(null) == byHost ? 0.95 : 0.8);
+                }
+                break;
+            }
+        }
         if (smtp) {
-            String command = smtpCommand(text);
-            if (command.isEmpty()) {
-                command = commandHint;
+            if (command == null) {
+                command = smtpCommand(text);
+                command = command.isEmpty() ? commandHint : command;
             }
             BounceReason statusReason = fromStatus.orElse(null);
             for (BounceReason reason : FIRST_ORDER) {
