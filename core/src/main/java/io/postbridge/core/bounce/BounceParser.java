@@ -82,6 +82,8 @@ public final class BounceParser {
 
     public BounceParser(Limits limits) {
         this.limits = limits;
+        // the phrase tables load here, not on the first message's clock (its time bound)
+        ReasonClassifier.loadTables();
     }
 
     public BounceParser() {
@@ -169,6 +171,10 @@ public final class BounceParser {
                     // decoding a field's body costs; only the fields the report uses are decoded
                     if (name.equals("content-type")) {
                         entity.contentType = field.getBody().toLowerCase(Locale.ROOT);
+                    }
+                    if (entity.top && name.startsWith("x-ms-exchange-")) {
+                        // Office 365 stamps the reports it makes (Sisimai's Office365 decoder looks for these)
+                        reading.office365 = true;
                     }
                     if (entity.top && TOP_FIELDS.contains(name)) {
                         reading.topHeader(name, field.getBody());
@@ -485,12 +491,38 @@ public final class BounceParser {
             }
             Optional<String> remoteMta = Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType);
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint(),
-                dsn.size() == 1 ? humanText() : "", remoteHosts(remoteMta.orElse(""), diagnostic, address));
+                dsn.size() == 1 ? humanText() : "", remoteHosts(remoteMta.orElse(""), diagnostic, address),
+                reporterReason(group, status));
             return Optional.of(recipient(address, action, status, verdict, diagnostic, remoteMta));
         }
 
         private String commandHint;
         private String humanText;
+
+        /**
+         * The reason the reporting MTA states itself, as Sisimai's decoder for it reads it: PowerMTA's per-recipient
+         * X-PowerMTA-BounceCategory, Office 365's own status codes (Lhost/PowerMTA.pm, Lhost/Office365.pm); null if none.
+         */
+        private BounceReason reporterReason(Map<String, String> group, Optional<EnhancedStatus> status) {
+            String category = group.get("x-powermta-bouncecategory");
+            if (category != null) {
+                BounceReason byCategory = ReasonClassifier.powerMtaCategory(category.trim().toLowerCase(Locale.ROOT));
+                if (byCategory != null) {
+                    return byCategory;
+                }
+            }
+            if (status.isPresent() && isExchangeReport()) {
+                return ReasonClassifier.exchangeStatus(status.get().toString());
+            }
+            return null;
+        }
+
+        /** A report Office 365 made (its X-MS-Exchange-* fields on the report itself). */
+        boolean office365;
+
+        private boolean isExchangeReport() {
+            return office365;
+        }
 
         /** The human-readable part before the returned original, its first 4000 characters lower-cased, read once. */
         private String humanText() {
