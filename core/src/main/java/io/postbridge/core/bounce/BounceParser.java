@@ -243,14 +243,21 @@ public final class BounceParser {
                 }
                 if (mime.startsWith("text/") && reading.text.length() < limits.maxTextChars) {
                     reading.textInAlternative |= entity.inAlternative && mime.equals("text/plain");
-                    appendText(reader(stream, charset), reading, mime.equals("text/html"));
+                    appendText(new InputStreamReader(stream.getDecodedInputStream(), charset), reading, mime.equals("text/html"));
                 }
                 break;
         }
     }
 
+    /** One decoding buffer per thread: a report has several text parts, a worker parses many reports. */
+    private static final ThreadLocal<char[]> TEXT_BUFFER = ThreadLocal.withInitial(() -> new char[8192]);
+
     private void appendText(Reader reader, Reading reading, boolean html) throws IOException {
-        char[] buffer = new char[8192];
+        if (!html) {
+            appendPlainText(reader, reading);
+            return;
+        }
+        char[] buffer = TEXT_BUFFER.get();
         StringBuilder part = new StringBuilder();
         int n;
         while ((n = reader.read(buffer)) > 0 && reading.text.length() + part.length() < limits.maxTextChars) {
@@ -265,6 +272,45 @@ public final class BounceParser {
             reading.text.append("\n\n");
         }
         reading.text.append(text);
+    }
+
+    /**
+     * A text part decoded straight onto the report's text, CRLF read as LF on the way (no copy of the part; what
+     * {@code replace("\r\n", "\n")} of the whole part gave).
+     */
+    private void appendPlainText(Reader reader, Reading reading) throws IOException {
+        StringBuilder out = reading.text;
+        if (out.length() > 0) {
+            out.append("\n\n");
+        }
+        char[] buffer = TEXT_BUFFER.get();
+        boolean pendingCr = false;
+        int n;
+        while (out.length() < limits.maxTextChars && (n = reader.read(buffer)) > 0) {
+            int end = Math.min(n, limits.maxTextChars - out.length());
+            int from = 0;
+            if (pendingCr) {
+                if (buffer[0] != '\n') {
+                    out.append('\r');
+                }
+                pendingCr = false;
+            }
+            for (int i = 0; i < end; i++) {
+                if (buffer[i] == '\r') {
+                    out.append(buffer, from, i - from);
+                    from = i + 1;
+                    if (i + 1 == end) {
+                        pendingCr = true;
+                    } else if (buffer[i + 1] != '\n') {
+                        out.append('\r');
+                    }
+                }
+            }
+            out.append(buffer, from, end - from);
+        }
+        if (pendingCr) {
+            out.append('\r');
+        }
     }
 
     private static BufferedReader reader(MimeTokenStream stream, Charset charset) {
@@ -343,7 +389,7 @@ public final class BounceParser {
                 // the returned original's headers (a message/rfc822 part or a text/rfc822-headers block)
                 Optional.ofNullable(original.get(name)).ifPresent(v -> returned.put(name, v));
             }
-            String fullText = text.toString();
+            String fullText = fullText();
             if (returned.isEmpty()) {
                 returned.putAll(TextBounceScanner.inlineOriginal(fullText));
             }
@@ -354,7 +400,6 @@ public final class BounceParser {
             }
             List<BouncedRecipient> recipients = new ArrayList<>();
             String format = "none";
-            String textPart = TextBounceScanner.beforeOriginal(fullText);
             List<TextBounceScanner.Candidate> fromText = null;
             Set<String> excluded = excluded(returned);
             if (!dsn.isEmpty()) {
@@ -394,7 +439,7 @@ public final class BounceParser {
                         limit("recipients: more than " + limits.maxRecipients + " in the text");
                         break;
                     }
-                    recipients.add(fromText(candidate, textPart, chosen.size() == 1));
+                    recipients.add(fromText(candidate, textPart(), chosen.size() == 1));
                 }
                 if (!recipients.isEmpty()) {
                     format = mta(fullText, failed.isEmpty() ? "text" : "exim");
@@ -524,10 +569,29 @@ public final class BounceParser {
             return office365;
         }
 
+        private String fullText;
+        private String textPart;
+
+        /** The text of the report's text parts, copied out of the builder once. */
+        private String fullText() {
+            if (fullText == null) {
+                fullText = text.toString();
+            }
+            return fullText;
+        }
+
+        /** The text before the returned original, found once per report. */
+        private String textPart() {
+            if (textPart == null) {
+                textPart = TextBounceScanner.beforeOriginal(fullText());
+            }
+            return textPart;
+        }
+
         /** The human-readable part before the returned original, its first 4000 characters lower-cased, read once. */
         private String humanText() {
             if (humanText == null) {
-                String part = TextBounceScanner.beforeOriginal(text.toString());
+                String part = textPart();
                 // one line, as the MTAs' phrases are matched (a phrase may be wrapped over two lines)
                 humanText = (part.length() > 4000 ? part.substring(0, 4000) : part).toLowerCase(Locale.ROOT)
                     .replace('\n', ' ');
