@@ -1,12 +1,12 @@
 #!/usr/bin/perl
 # Regenerates core/src/main/resources/io/postbridge/core/bounce/mta-phrases.txt from the per-MTA and per-provider
-# phrase tables ($messagesof/$errorcodes string lists in Sisimai/Lhost/*.pm and Sisimai/Rhost/*.pm) of Sisimai 4
+# phrase tables ($messagesof/$errorcodes string lists in Sisimai/Lhost/*.pm; the Rhost ones are in rhost-rules.txt) of Sisimai 4
 # (Debian libsisimai-perl, BSD-2-Clause, (c) azumakuniyuki and the Sisimai team).
 # Usage: perl tools/bounce/sisimai-mta-phrases.pl > core/src/main/resources/io/postbridge/core/bounce/mta-phrases.txt
 # Output lines: "<reason>\t<s|r>\t<lower-case substring or Java regex>\t<module>".
 use strict; use warnings;
 my $base = (grep { -d "$_/Sisimai/Lhost" } @INC)[0] . "/Sisimai";
-print "# Derived from Sisimai 4.25.15 Sisimai/Lhost/*.pm and Sisimai/Rhost/*.pm (https://github.com/sisimai/p5-sisimai)\n";
+print "# Derived from Sisimai 4.25.15 Sisimai/Lhost/*.pm (https://github.com/sisimai/p5-sisimai)\n";
 print "# Copyright (C) 2014-2021 azumakuniyuki, All rights reserved. BSD 2-Clause License:\n";
 print "# Redistribution and use in source and binary forms, with or without modification, are permitted provided\n";
 print "# that the following conditions are met: 1. Redistributions of source code must retain the above copyright\n";
@@ -16,7 +16,7 @@ print "# documentation and/or other materials provided with the distribution. TH
 print "# COPYRIGHT HOLDERS AND CONTRIBUTORS \"AS IS\" AND ANY EXPRESS OR IMPLIED WARRANTIES ARE DISCLAIMED.\n";
 print "# Format: reason <TAB> s (substring of the lower-cased text) | r (Java regex) <TAB> value <TAB> Sisimai module\n";
 my %seen;
-for my $f (sort(glob("$base/Lhost/*.pm"), glob("$base/Rhost/*.pm"))) {
+for my $f (sort glob("$base/Lhost/*.pm")) {   # Rhost/*.pm: host-scoped, sisimai-rhost-rules.pl
     my ($kind, $mod) = $f =~ m{/(\w+)/(\w+)\.pm$};
     open my $fh, '<', $f or die $!; my $src = do { local $/; <$fh> }; close $fh;
     while ($src =~ /^(\s*)state \$(messagesof|refailures|errorcodes|failonldap|resmtp) = (\{.*?^\1\});/gms) {

@@ -13,6 +13,7 @@ import org.subethamail.wiser.WiserMessage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.postbridge.it.AliasXml;
 import io.postbridge.it.FakeMx;
 import io.postbridge.it.Ports;
 import io.postbridge.it.ServerProcess;
@@ -24,7 +25,9 @@ import io.postbridge.it.WebAdmin;
  * through relay to a local MX that accepts; a DSN comes back to the VERP return path on the inbound port; the event
  * shows the classification; the next RCPT to that recipient gets the suppression reply until WebAdmin removes it;
  * a forged VERP bounce is refused at RCPT; soft bounces suppress at the third within the window and a delivery in
- * between starts the count again; an ARF complaint suppresses with reason complaint; an auto-reply changes nothing.
+ * between starts the count again; an ARF complaint suppresses with reason complaint; an auto-reply changes nothing;
+ * the bounce of a copy an alias forwarded (to its SRS address) suppresses the alias target in the forwarding scope,
+ * and a forged SRS bounce is refused at RCPT.
  */
 class BounceEndToEndIT {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250));
@@ -40,6 +43,7 @@ class BounceEndToEndIT {
         try (ServerProcess server = ServerProcess.postbridge(tmp.resolve("postbridge"))) {
             ports.applyTo(server.conf()).relayThrough(mx.hostAndPort(), "1 second")
                 .property("postbridge.properties", "verp.enabled", "true");
+            AliasXml.aliases(server.conf(), "<aliases><alias address='fwd@example.com'><target>hank@remote.test</target></alias></aliases>");
             server.start().awaitLog(ServerProcess.READY);
             WebAdmin webAdmin = ports.webAdmin();
             assertThat(webAdmin.put("/postbridge/accounts/crm", "").statusCode()).isEqualTo(201);
@@ -81,6 +85,7 @@ class BounceEndToEndIT {
             softBouncesCountInTheWindowAndADeliveryStartsAgain(ports, key, mx, webAdmin);
             anArfComplaintSuppressesWithReasonComplaint(ports, key, mx, webAdmin);
             anAutoReplyChangesNothing(ports, key, mx, webAdmin);
+            aForwardedCopysBounceSuppressesTheAliasTargetAndAForgedSrsBounceIsRefused(ports, mx, webAdmin);
             assertThat(server.stop()).isIn(0, 143);
         } finally {
             mx.stop();
@@ -145,6 +150,56 @@ class BounceEndToEndIT {
         assertThat(eventsAbout(webAdmin, away)).isZero();
         assertThat(rcpt(ports, key, away)).startsWith("250");
         assertThat(webAdmin.get("/postbridge/suppressions/crm/" + away).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Mail to an alias is forwarded out through the server with an SRS return path; the target's server bounces it
+     * to that address: the bounce is linked to the alias target, which is suppressed in the {@code forwarding}
+     * scope (WebAdmin, the event), and the next mail to the alias is not forwarded to it. A bounce to an SRS address
+     * whose hash is wrong is refused at RCPT.
+     */
+    private static void aForwardedCopysBounceSuppressesTheAliasTargetAndAForgedSrsBounceIsRefused(Ports ports, FakeMx mx,
+                                                                                                  WebAdmin webAdmin) throws Exception {
+        String target = "hank@remote.test";
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            assertThat(smtp.send("sender@elsewhere.test", "fwd@example.com",
+                SmtpClient.message("sender@elsewhere.test", "fwd@example.com", "hello", "e2e-fwd-1@test", "hi"))).startsWith("250");
+        }
+        AWAIT.until(() -> mx.messageIds().contains("<e2e-fwd-1@test>"));
+        String srs = mx.messages().stream().filter(m -> "<e2e-fwd-1@test>".equals(FakeMx.messageId(m)))
+            .map(WiserMessage::getEnvelopeSender).findFirst().orElseThrow();
+        assertThat(srs).startsWith("SRS0=").endsWith("@example.com").contains("=elsewhere.test=sender@");
+
+        // hank's server accepted the copy, then bounced it to the SRS address; the returned headers name the alias
+        String report = dsn(target, "e2e-fwd-1@test").replace("<dsn-e2e@mx.remote.test>", "<dsn-e2e-fwd@mx.remote.test>")
+            .replace("Content-Type: text/rfc822-headers\r\n\r\n", "Content-Type: text/rfc822-headers\r\n\r\nDelivered-To: fwd@example.com\r\n");
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            assertThat(smtp.send("", srs, report)).startsWith("250");
+        }
+        AWAIT.until(() -> eventsAbout(webAdmin, target) == 1);
+        assertThat(bounceEventsAbout(webAdmin, target).get(0).path("detail").asText())
+            .contains("forwarded by alias fwd@example.com").contains("original sender sender@elsewhere.test")
+            .contains(target + " 5.1.1 hard userunknown").contains("-> suppressed (hard-bounce)");
+        JsonNode entry = WebAdmin.parse(webAdmin.get("/postbridge/suppressions/forwarding/" + target).body());
+        assertThat(entry.path("scope").asText()).isEqualTo("forwarding");
+        assertThat(entry.path("reason").asText()).isEqualTo("hard-bounce");
+
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            assertThat(smtp.send("sender@elsewhere.test", "fwd@example.com",
+                SmtpClient.message("sender@elsewhere.test", "fwd@example.com", "hello again", "e2e-fwd-2@test", "hi"))).startsWith("250");
+        }
+        AWAIT.until(() -> io.postbridge.it.Events.eventsFor(webAdmin, "e2e-fwd-2@test").stream()
+            .anyMatch(e -> e.path("type").asText().equals("dropped") && e.path("detail").asText().contains(target)));
+        assertThat(mx.messageIds()).doesNotContain("<e2e-fwd-2@test>");
+
+        try (SmtpClient smtp = SmtpClient.connect(ports.inbound)) {
+            smtp.ehlo();
+            smtp.mailFrom("");
+            assertThat(smtp.rcptTo("SRS0=AAAA=UH=elsewhere.test=x@example.com")).startsWith("550 5.1.1").contains("hash invalid");
+        }
     }
 
     /** Sends one message as the account, waits until the MX has it; returns the VERP return path it came with. */

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.james.mime4j.MimeException;
@@ -81,6 +82,8 @@ public final class BounceParser {
 
     public BounceParser(Limits limits) {
         this.limits = limits;
+        // the phrase tables load here, not on the first message's clock (its time bound)
+        ReasonClassifier.loadTables();
     }
 
     public BounceParser() {
@@ -169,6 +172,10 @@ public final class BounceParser {
                     if (name.equals("content-type")) {
                         entity.contentType = field.getBody().toLowerCase(Locale.ROOT);
                     }
+                    if (entity.top && name.startsWith("x-ms-exchange-")) {
+                        // Office 365 stamps the reports it makes (Sisimai's Office365 decoder looks for these)
+                        reading.office365 = true;
+                    }
                     if (entity.top && TOP_FIELDS.contains(name)) {
                         reading.topHeader(name, field.getBody());
                     } else if (entity == returnedRoot && ORIGINAL_FIELDS.contains(name)) {
@@ -236,14 +243,21 @@ public final class BounceParser {
                 }
                 if (mime.startsWith("text/") && reading.text.length() < limits.maxTextChars) {
                     reading.textInAlternative |= entity.inAlternative && mime.equals("text/plain");
-                    appendText(reader(stream, charset), reading, mime.equals("text/html"));
+                    appendText(new InputStreamReader(stream.getDecodedInputStream(), charset), reading, mime.equals("text/html"));
                 }
                 break;
         }
     }
 
+    /** One decoding buffer per thread: a report has several text parts, a worker parses many reports. */
+    private static final ThreadLocal<char[]> TEXT_BUFFER = ThreadLocal.withInitial(() -> new char[8192]);
+
     private void appendText(Reader reader, Reading reading, boolean html) throws IOException {
-        char[] buffer = new char[8192];
+        if (!html) {
+            appendPlainText(reader, reading);
+            return;
+        }
+        char[] buffer = TEXT_BUFFER.get();
         StringBuilder part = new StringBuilder();
         int n;
         while ((n = reader.read(buffer)) > 0 && reading.text.length() + part.length() < limits.maxTextChars) {
@@ -258,6 +272,45 @@ public final class BounceParser {
             reading.text.append("\n\n");
         }
         reading.text.append(text);
+    }
+
+    /**
+     * A text part decoded straight onto the report's text, CRLF read as LF on the way (no copy of the part; what
+     * {@code replace("\r\n", "\n")} of the whole part gave).
+     */
+    private void appendPlainText(Reader reader, Reading reading) throws IOException {
+        StringBuilder out = reading.text;
+        if (out.length() > 0) {
+            out.append("\n\n");
+        }
+        char[] buffer = TEXT_BUFFER.get();
+        boolean pendingCr = false;
+        int n;
+        while (out.length() < limits.maxTextChars && (n = reader.read(buffer)) > 0) {
+            int end = Math.min(n, limits.maxTextChars - out.length());
+            int from = 0;
+            if (pendingCr) {
+                if (buffer[0] != '\n') {
+                    out.append('\r');
+                }
+                pendingCr = false;
+            }
+            for (int i = 0; i < end; i++) {
+                if (buffer[i] == '\r') {
+                    out.append(buffer, from, i - from);
+                    from = i + 1;
+                    if (i + 1 == end) {
+                        pendingCr = true;
+                    } else if (buffer[i + 1] != '\n') {
+                        out.append('\r');
+                    }
+                }
+            }
+            out.append(buffer, from, end - from);
+        }
+        if (pendingCr) {
+            out.append('\r');
+        }
     }
 
     private static BufferedReader reader(MimeTokenStream stream, Charset charset) {
@@ -336,7 +389,7 @@ public final class BounceParser {
                 // the returned original's headers (a message/rfc822 part or a text/rfc822-headers block)
                 Optional.ofNullable(original.get(name)).ifPresent(v -> returned.put(name, v));
             }
-            String fullText = text.toString();
+            String fullText = fullText();
             if (returned.isEmpty()) {
                 returned.putAll(TextBounceScanner.inlineOriginal(fullText));
             }
@@ -347,7 +400,6 @@ public final class BounceParser {
             }
             List<BouncedRecipient> recipients = new ArrayList<>();
             String format = "none";
-            String textPart = TextBounceScanner.beforeOriginal(fullText);
             List<TextBounceScanner.Candidate> fromText = null;
             Set<String> excluded = excluded(returned);
             if (!dsn.isEmpty()) {
@@ -387,7 +439,7 @@ public final class BounceParser {
                         limit("recipients: more than " + limits.maxRecipients + " in the text");
                         break;
                     }
-                    recipients.add(fromText(candidate, textPart, chosen.size() == 1));
+                    recipients.add(fromText(candidate, textPart(), chosen.size() == 1));
                 }
                 if (!recipients.isEmpty()) {
                     format = mta(fullText, failed.isEmpty() ? "text" : "exim");
@@ -482,19 +534,64 @@ public final class BounceParser {
             if (action.isEmpty()) {
                 action = status.map(s -> s.isPermanent() ? "failed" : s.isTransient() ? "delayed" : "delivered").orElse("failed");
             }
+            Optional<String> remoteMta = Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType);
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, action, diagnosticType, commandHint(),
-                dsn.size() == 1 ? humanText() : "");
-            return Optional.of(recipient(address, action, status, verdict, diagnostic,
-                Optional.ofNullable(group.get("remote-mta")).map(BounceParser::stripType)));
+                dsn.size() == 1 ? humanText() : "", remoteHosts(remoteMta.orElse(""), diagnostic, address),
+                reporterReason(group, status));
+            return Optional.of(recipient(address, action, status, verdict, diagnostic, remoteMta));
         }
 
         private String commandHint;
         private String humanText;
 
+        /**
+         * The reason the reporting MTA states itself, as Sisimai's decoder for it reads it: PowerMTA's per-recipient
+         * X-PowerMTA-BounceCategory, Office 365's own status codes (Lhost/PowerMTA.pm, Lhost/Office365.pm); null if none.
+         */
+        private BounceReason reporterReason(Map<String, String> group, Optional<EnhancedStatus> status) {
+            String category = group.get("x-powermta-bouncecategory");
+            if (category != null) {
+                BounceReason byCategory = ReasonClassifier.powerMtaCategory(category.trim().toLowerCase(Locale.ROOT));
+                if (byCategory != null) {
+                    return byCategory;
+                }
+            }
+            if (status.isPresent() && isExchangeReport()) {
+                return ReasonClassifier.exchangeStatus(status.get().toString());
+            }
+            return null;
+        }
+
+        /** A report Office 365 made (its X-MS-Exchange-* fields on the report itself). */
+        boolean office365;
+
+        private boolean isExchangeReport() {
+            return office365;
+        }
+
+        private String fullText;
+        private String textPart;
+
+        /** The text of the report's text parts, copied out of the builder once. */
+        private String fullText() {
+            if (fullText == null) {
+                fullText = text.toString();
+            }
+            return fullText;
+        }
+
+        /** The text before the returned original, found once per report. */
+        private String textPart() {
+            if (textPart == null) {
+                textPart = TextBounceScanner.beforeOriginal(fullText());
+            }
+            return textPart;
+        }
+
         /** The human-readable part before the returned original, its first 4000 characters lower-cased, read once. */
         private String humanText() {
             if (humanText == null) {
-                String part = TextBounceScanner.beforeOriginal(text.toString());
+                String part = textPart();
                 // one line, as the MTAs' phrases are matched (a phrase may be wrapped over two lines)
                 humanText = (part.length() > 4000 ? part.substring(0, 4000) : part).toLowerCase(Locale.ROOT)
                     .replace('\n', ' ');
@@ -519,7 +616,7 @@ public final class BounceParser {
             }
             Optional<EnhancedStatus> status = reconcile(Optional.empty(), diagnostic);
             ReasonClassifier.Verdict verdict = ReasonClassifier.classify(status, diagnostic, "failed", "", commandHint(),
-                only ? humanText() : "");
+                only ? humanText() : "", remoteHosts("", diagnostic, candidate.address));
             // an MTA's text bounce is sent when it gives up: the recipient failed, even after 4xx replies
             return recipient(candidate.address, "failed", status, new ReasonClassifier.Verdict(verdict.reason,
                 Math.min(verdict.confidence, 0.8)), diagnostic, Optional.empty());
@@ -575,6 +672,45 @@ public final class BounceParser {
             return "yahoo";
         }
         return fallback;
+    }
+
+    private static final Pattern HOST_IN_REPLY = Pattern.compile("\\bhost\\s+([a-z0-9][a-z0-9.-]*[a-z0-9])\\s*\\[",
+        Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Who may have refused, for the provider rules: the Remote-MTA, the host a Postfix or Exim reply names
+     * ("host mx.example[192.0.2.1] said"), the recipient's domain; each cleaned as Sisimai cleans its rhost (the
+     * first word, no brackets, no trailing dot).
+     */
+    static List<String> remoteHosts(String remoteMta, String diagnostic, String recipient) {
+        List<String> hosts = new ArrayList<>(3);
+        StringBuilder clean = new StringBuilder(remoteMta.length());
+        for (int i = 0; i < remoteMta.length(); i++) {
+            char c = remoteMta.charAt(i);
+            if (c != '[' && c != ']' && c != '(' && c != ')') {
+                clean.append(c);
+            }
+        }
+        String mta = clean.toString().trim();
+        int space = mta.indexOf(' ');
+        mta = (space > 0 ? mta.substring(0, space) : mta).toLowerCase(Locale.ROOT);
+        if (mta.endsWith(".")) {
+            mta = mta.substring(0, mta.length() - 1);
+        }
+        if (!mta.isEmpty()) {
+            hosts.add(mta);
+        }
+        if (diagnostic.indexOf("host") >= 0 || diagnostic.indexOf("Host") >= 0) {
+            Matcher m = HOST_IN_REPLY.matcher(diagnostic.length() > 2000 ? diagnostic.substring(0, 2000) : diagnostic);
+            if (m.find()) {
+                hosts.add(m.group(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        int at = recipient.lastIndexOf('@');
+        if (at >= 0) {
+            hosts.add(recipient.substring(at + 1));
+        }
+        return hosts;
     }
 
     private static String stripType(String value) {

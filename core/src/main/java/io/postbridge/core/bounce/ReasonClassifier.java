@@ -167,6 +167,11 @@ public final class ReasonClassifier {
     private ReasonClassifier() {
     }
 
+    /** Loads the phrase and provider tables now (they load once per class loader, when first used otherwise). */
+    static void loadTables() {
+        RemoteHostRules.provider("");
+    }
+
     /** The outcome for one recipient. */
     public static final class Verdict {
         public final BounceReason reason;
@@ -197,10 +202,31 @@ public final class ReasonClassifier {
      */
     public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
                                    String commandHint, String lowerHumanText) {
+        return classify(status, diagnostic, action, diagnosticType, commandHint, lowerHumanText, List.of());
+    }
+
+    /**
+     * As above, with the hosts that may have refused: the Remote-MTA, the host the reply names, the recipient's
+     * domain (in that order, as Sisimai looks at its rhost, then the destination). When one is a provider whose
+     * replies Sisimai reads its own way ({@link RemoteHostRules}), that reading comes before the general rules.
+     */
+    public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
+                                   String commandHint, String lowerHumanText, List<String> remoteHosts) {
+        return classify(status, diagnostic, action, diagnosticType, commandHint, lowerHumanText, remoteHosts, null);
+    }
+
+    /**
+     * As above, with the reason the reporting MTA states in its own fields ({@code reporterReason}, null when none),
+     * which counts as an MTA phrase would.
+     */
+    public static Verdict classify(Optional<EnhancedStatus> status, String diagnostic, String action, String diagnosticType,
+                                   String commandHint, String lowerHumanText, List<String> remoteHosts,
+                                   BounceReason reporterReason) {
         String text = diagnostic == null ? "" : diagnostic.toLowerCase(Locale.ROOT);
         if (text.length() > MAX_TEXT) {
             text = text.substring(0, MAX_TEXT);
         }
+        text = joinContinuations(text);
         if (status.isPresent() && status.get().klass() == 2 || "delivered".equals(action) || "relayed".equals(action)
             || "expanded".equals(action)) {
             return new Verdict(BounceReason.DELIVERED, 0.9);
@@ -209,17 +235,39 @@ public final class ReasonClassifier {
         boolean smtp = diagnosticType.isEmpty() || "smtp".equalsIgnoreCase(diagnosticType);
         BounceReason mta = mtaReason(text);
         boolean mtaInReply = mta != null;
+        if (mta == null && reporterReason != null) {
+            mta = reporterReason;
+            mtaInReply = true;
+        }
         if (mta == null && !lowerHumanText.isEmpty()) {
             mta = mtaReason(lowerHumanText);
         }
         if (mta != null && !RETRY.contains(mta)) {
             return new Verdict(mta, fromStatus.orElse(null) == mta ? 0.95 : 0.8);
         }
-        if (smtp) {
-            String command = smtpCommand(text);
-            if (command.isEmpty()) {
-                command = commandHint;
+        String command = null;
+        for (String host : remoteHosts) {
+            String provider = RemoteHostRules.provider(host);
+            if (provider != null) {
+                command = smtpCommand(text);
+                command = command.isEmpty() ? commandHint : command;
+                String original = diagnostic == null ? "" : diagnostic.length() > MAX_TEXT ? diagnostic.substring(0, MAX_TEXT) : diagnostic;
+                BounceReason byHost = RemoteHostRules.reason(provider, status, original, text, command);
+                if (byHost != null) {
+                    return new Verdict(byHost, fromStatus.orElse(null) == byHost ? 0.95 : 0.8);
+                }
+                break;
             }
+        }
+        if (command == null) {
+            command = smtpCommand(text);
+            command = command.isEmpty() ? commandHint : command;
+        }
+        if (command.equals("EHLO") && (mta == null || RETRY.contains(mta))) {
+            // our greeting was refused: the sending host is (Sisimai's qmail and Exim decoders, and its last rule)
+            return new Verdict(BounceReason.BLOCKED, 0.7);
+        }
+        if (smtp) {
             BounceReason statusReason = fromStatus.orElse(null);
             for (BounceReason reason : FIRST_ORDER) {
                 // an MTA's unknown-user words count only at RCPT or when the command is not named (as holds())
@@ -303,7 +351,7 @@ public final class ReasonClassifier {
                 if (statusReason == BounceReason.FILTERED) {
                     return matches(BounceReason.USERUNKNOWN, text) || matches(reason, text);
                 }
-                if (Set.of("CONN", "EHLO", "HELO", "MAIL", "RCPT").contains(command)) {
+                if (Set.of("CONN", "EHLO", "AUTH", "MAIL", "RCPT").contains(command)) {
                     return false;
                 }
                 return matches(reason, text) || statusReason != BounceReason.USERUNKNOWN && matches(BounceReason.USERUNKNOWN, text);
@@ -344,6 +392,82 @@ public final class ReasonClassifier {
     }
 
 
+    /**
+     * A multi-line reply ("550-5.7.1 ... 550-5.7.1 ... 550 5.7.1 ...") as one sentence: the reply code and status
+     * that begin each continuation line are dropped, so a phrase wrapped over two lines is found (as Sisimai's
+     * Data.pm does when the code occurs more than twice). The first code stays.
+     */
+    static String joinContinuations(String text) {
+        int first = continuation(text, 0);
+        if (first < 0 || continuation(text, first + 4) < 0) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        int i = 0;
+        int copyFrom = 0;
+        boolean kept = false;
+        while (i + 4 <= text.length()) {
+            char c = text.charAt(i);
+            boolean code = (c == '4' || c == '5') && (i == 0 || text.charAt(i - 1) == ' ')
+                && Character.isDigit(text.charAt(i + 1)) && Character.isDigit(text.charAt(i + 2))
+                && (text.charAt(i + 3) == '-' || text.charAt(i + 3) == ' ');
+            if (!code) {
+                i++;
+                continue;
+            }
+            int end = i + 4;
+            int statusEnd = statusEnd(text, end);
+            if (statusEnd > 0) {
+                end = statusEnd;
+                while (end < text.length() && text.charAt(end) == ' ') {
+                    end++;
+                }
+            }
+            if (!kept) {
+                kept = true;
+            } else {
+                out.append(text, copyFrom, i);
+                copyFrom = end;
+            }
+            i = end;
+        }
+        out.append(text, copyFrom, text.length());
+        return out.toString();
+    }
+
+    /** Where the next "NNN-" continuation code is, from {@code from}; -1 if none. */
+    private static int continuation(String text, int from) {
+        for (int at = text.indexOf('-', from); at >= 0; at = text.indexOf('-', at + 1)) {
+            if (at >= 3 && (text.charAt(at - 3) == '4' || text.charAt(at - 3) == '5') && Character.isDigit(text.charAt(at - 2))
+                && Character.isDigit(text.charAt(at - 1)) && (at == 3 || !Character.isLetterOrDigit(text.charAt(at - 4)))) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** The end of an enhanced status code (d.d.d) starting at {@code at}, or -1. */
+    private static int statusEnd(String text, int at) {
+        int i = at;
+        for (int part = 0; part < 3; part++) {
+            int digits = 0;
+            while (i < text.length() && Character.isDigit(text.charAt(i)) && digits < 3) {
+                i++;
+                digits++;
+            }
+            if (digits == 0) {
+                return -1;
+            }
+            if (part < 2) {
+                if (i >= text.length() || text.charAt(i) != '.') {
+                    return -1;
+                }
+                i++;
+            }
+        }
+        return i;
+    }
+
     /** The SMTP command a reply answered, when the text says ("in reply to RCPT TO command", ">>> DATA"). */
     static String smtpCommand(String lowerText) {
         // the leftmost trigger followed by a command word, as a regex find() would, read without one: it runs over
@@ -373,6 +497,13 @@ public final class ReasonClassifier {
                 }
             }
         }
+        if (word == null && (lowerText.contains("refused to talk to me") || lowerText.contains("but my name was rejected"))) {
+            // Postfix and qmail name the greeting stage this way (Sisimai's decoders read it as HELO)
+            return "EHLO";
+        }
+        if (word == null && lowerText.contains("but sender was rejected")) {
+            return "MAIL";
+        }
         if (word == null) {
             // Yahoo writes the command in brackets after the reply: "... User Unknown [RCPT_TO]"
             return lowerText.contains("rcpt to") || lowerText.contains("rcpt_to") ? "RCPT" : "";
@@ -384,9 +515,10 @@ public final class ReasonClassifier {
                 return "MAIL";
             case "ehlo":
             case "helo":
+                return "EHLO";
             case "starttls":
             case "auth":
-                return "EHLO";
+                return "AUTH";
             case "connect":
             case "banner":
             case "greeting":
@@ -394,6 +526,61 @@ public final class ReasonClassifier {
             default:
                 return "DATA";
         }
+    }
+
+    private static final Map<String, BounceReason> POWERMTA_CATEGORIES = Map.of("bad-domain", BounceReason.HOSTUNKNOWN,
+        "bad-mailbox", BounceReason.USERUNKNOWN, "message-expired", BounceReason.EXPIRED,
+        "no-answer-from-host", BounceReason.NETWORKERROR, "policy-related", BounceReason.POLICYVIOLATION,
+        "quota-issues", BounceReason.MAILBOXFULL, "routing-errors", BounceReason.SYSTEMERROR,
+        "spam-related", BounceReason.SPAMDETECTED);
+
+    /** PowerMTA's X-PowerMTA-BounceCategory as a reason (Sisimai 4 Lhost/PowerMTA.pm, BSD-2); null if unknown. */
+    static BounceReason powerMtaCategory(String category) {
+        return POWERMTA_CATEGORIES.get(category);
+    }
+
+    /** Exchange's own status codes (Sisimai 4 Lhost/Office365.pm $statuslist, BSD-2, (c) azumakuniyuki). */
+    private static final List<Map.Entry<Pattern, BounceReason>> EXCHANGE_STATUS = List.of(
+        Map.entry(Pattern.compile("4[.]4[.]7"), BounceReason.EXPIRED),
+        Map.entry(Pattern.compile("4[.]4[.]312"), BounceReason.NETWORKERROR),
+        Map.entry(Pattern.compile("4[.]4[.]316"), BounceReason.EXPIRED),
+        Map.entry(Pattern.compile("4[.]7[.]26"), BounceReason.SECURITYERROR),
+        Map.entry(Pattern.compile("4[.]7[.][56]\\d\\d"), BounceReason.BLOCKED),
+        Map.entry(Pattern.compile("4[.]7[.]8[5-9]\\d"), BounceReason.BLOCKED),
+        Map.entry(Pattern.compile("5[.]0[.]350"), BounceReason.CONTENTERROR),
+        Map.entry(Pattern.compile("5[.]1[.]10"), BounceReason.USERUNKNOWN),
+        Map.entry(Pattern.compile("5[.]4[.]1"), BounceReason.NORELAYING),
+        Map.entry(Pattern.compile("5[.]4[.]6"), BounceReason.NETWORKERROR),
+        Map.entry(Pattern.compile("5[.]4[.]312"), BounceReason.NETWORKERROR),
+        Map.entry(Pattern.compile("5[.]4[.]316"), BounceReason.EXPIRED),
+        Map.entry(Pattern.compile("5[.]6[.]11"), BounceReason.CONTENTERROR),
+        Map.entry(Pattern.compile("5[.]7[.]1"), BounceReason.REJECTED),
+        Map.entry(Pattern.compile("5[.]7[.]1[23]"), BounceReason.REJECTED),
+        Map.entry(Pattern.compile("5[.]7[.]124"), BounceReason.REJECTED),
+        Map.entry(Pattern.compile("5[.]7[.]13[3-6]"), BounceReason.REJECTED),
+        Map.entry(Pattern.compile("5[.]7[.]23"), BounceReason.BLOCKED),
+        Map.entry(Pattern.compile("5[.]7[.]25"), BounceReason.NETWORKERROR),
+        Map.entry(Pattern.compile("5[.]7[.]50[1-3]"), BounceReason.SPAMDETECTED),
+        Map.entry(Pattern.compile("5[.]7[.]50[4-5]"), BounceReason.FILTERED),
+        Map.entry(Pattern.compile("5[.]7[.]50[6-7]"), BounceReason.BLOCKED),
+        Map.entry(Pattern.compile("5[.]7[.]508"), BounceReason.TOOMANYCONN),
+        Map.entry(Pattern.compile("5[.]7[.]509"), BounceReason.SECURITYERROR),
+        Map.entry(Pattern.compile("5[.]7[.]510"), BounceReason.NOTACCEPT),
+        Map.entry(Pattern.compile("5[.]7[.]511"), BounceReason.REJECTED),
+        Map.entry(Pattern.compile("5[.]7[.]512"), BounceReason.SECURITYERROR),
+        Map.entry(Pattern.compile("5[.]7[.]57"), BounceReason.SECURITYERROR),
+        Map.entry(Pattern.compile("5[.]7[.]60[6-9]"), BounceReason.BLOCKED),
+        Map.entry(Pattern.compile("5[.]7[.]6[1-4]\\d"), BounceReason.BLOCKED),
+        Map.entry(Pattern.compile("5[.]7[.]7[0-4]\\d"), BounceReason.TOOMANYCONN));
+
+    /** The reason Exchange means by {@code status} in a report it made; null if it is none of its own. */
+    static BounceReason exchangeStatus(String status) {
+        for (Map.Entry<Pattern, BounceReason> e : EXCHANGE_STATUS) {
+            if (e.getKey().matcher(status).matches()) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     /** The reason an MTA or provider phrase of {@code lowerText} names, the first in {@link #TEXT_ORDER}; null if none. */
