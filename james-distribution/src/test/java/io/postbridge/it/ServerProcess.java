@@ -110,7 +110,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until the log, since the last start, contains {@code marker}; fails early if the process died. */
     public ServerProcess awaitLog(String marker) {
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+        // -Dit.serverStartSeconds=300 for benchmarks on a loaded machine
+        Awaitility.await().atMost(Duration.ofSeconds(Integer.getInteger("it.serverStartSeconds", 120))).pollInterval(Duration.ofMillis(250)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError("server exited with " + process.exitValue() + " before '" + marker + "':\n" + tail());
             }
