@@ -224,8 +224,10 @@ class SpoolEnqueueBench {
                 futures.add(pool.submit(() -> {
                     int i;
                     while ((i = next.getAndIncrement()) < MESSAGES) {
-                        queue.enQueue(MailImpl.builder().name("m" + i).sender("a@bench.test")
-                            .addRecipient(new MailAddress("b@bench.test")).mimeMessage(message).build());
+                        MailImpl mail = MailImpl.builder().name("m" + i).sender("a@bench.test")
+                            .addRecipient(new MailAddress("b@bench.test")).mimeMessage(message).build();
+                        queue.enQueue(mail);
+                        mail.dispose();
                     }
                     return null;
                 }));
@@ -241,6 +243,7 @@ class SpoolEnqueueBench {
             reactor.core.publisher.Flux.from(queue.deQueue()).take(MESSAGES).doOnNext(item -> {
                 try {
                     item.done(ManageableMailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+                    org.apache.james.lifecycle.api.LifecycleUtil.dispose(item.getMail());
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
