@@ -132,7 +132,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Waits until the log, since the last start, contains {@code marker}; fails early if the process died. */
     public ServerProcess awaitLog(String marker) {
-        return awaitLog(marker, Duration.ofSeconds(120));
+        // -Dit.serverStartSeconds=300 for benchmarks on a loaded machine
+        return awaitLog(marker, Duration.ofSeconds(Integer.getInteger("it.serverStartSeconds", 120)));
     }
 
     /** {@link #awaitLog(String)} with a longer wait, for a start on a machine that many builds share. */

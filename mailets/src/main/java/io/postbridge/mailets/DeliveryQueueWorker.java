@@ -83,7 +83,8 @@ final class DeliveryQueueWorker implements AutoCloseable {
     private final RetryPolicy retryPolicy;
     private final Supplier<DeliveryStatusNotification> dsn;
     private final Clock clock;
-    private final Scheduler blocking;
+    /** Decisions block on the queue's synced commit (and DSNs): one thread per message in delivery, made in {@link #start}. */
+    private Scheduler blocking;
     private Optional<String> onSuccess = Optional.empty();
     private Optional<String> onFailure = Optional.empty();
     private BounceListener bounceListener = (mail, recipients, next) -> Optional.empty();
@@ -107,7 +108,6 @@ final class DeliveryQueueWorker implements AutoCloseable {
         this.retryPolicy = retryPolicy;
         this.dsn = dsn;
         this.clock = clock;
-        this.blocking = Schedulers.newBoundedElastic(8, 100_000, "postbridge-" + what + "-delivery");
     }
 
     /**
@@ -144,6 +144,9 @@ final class DeliveryQueueWorker implements AutoCloseable {
     }
 
     void start(int concurrency) {
+        // each of the `concurrency` messages in delivery ends with a blocking, synced queue commit: with fewer threads
+        // the commits wait for a thread instead of sharing the journal's fsync, and cap the delivery rate (issue 14)
+        blocking = Schedulers.newBoundedElastic(Math.max(8, concurrency), 100_000, "postbridge-" + what + "-delivery");
         dequeue = Schedulers.newSingle("postbridge-" + what + "-dequeue");
         // a failing queue (broker restart) must not stop delivery for good: subscribe again, backing off
         subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
@@ -381,6 +384,8 @@ final class DeliveryQueueWorker implements AutoCloseable {
         if (dequeue != null) {
             dequeue.dispose();
         }
-        blocking.dispose();
+        if (blocking != null) {
+            blocking.dispose();
+        }
     }
 }

@@ -38,6 +38,8 @@ public final class TokenCache {
     private final Duration minimumValidity;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final byte[] fingerprintKey = new byte[32];
+    /** One keyed HMAC per thread (a Mac is not thread-safe): no provider look-up and key set-up per message. */
+    private final ThreadLocal<Mac> fingerprints = ThreadLocal.withInitial(this::newFingerprintMac);
     private final TokenActivity activity = new TokenActivity();
 
     public TokenCache(Clock clock, Duration refreshAhead, Duration minimumValidity) {
@@ -73,10 +75,15 @@ public final class TokenCache {
      * test guesses of the secret offline (a plain hash of a low-entropy secret could).
      */
     public String fingerprint(String secret) {
+        // doFinal resets the Mac to its key: ready for the next secret
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(fingerprints.get().doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private Mac newFingerprintMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(fingerprintKey, "HmacSHA256"));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(secret.getBytes(StandardCharsets.UTF_8)));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

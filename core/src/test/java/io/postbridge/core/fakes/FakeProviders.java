@@ -92,6 +92,9 @@ public final class FakeProviders implements AutoCloseable {
     private final Map<String, AtomicInteger> inFlightPerMailbox = new ConcurrentHashMap<>();
     private final AtomicInteger maxInFlightPerMailbox = new AtomicInteger();
     private final AtomicInteger sendRequests = new AtomicInteger();
+    /** Gmail send requests being answered right now, and the most there ever were at once (for benchmarks). */
+    private final AtomicInteger gmailSendsInFlight = new AtomicInteger();
+    private final AtomicInteger maxGmailSendsInFlight = new AtomicInteger();
     private final Map<String, Draft> drafts = new ConcurrentHashMap<>();
     private final Map<String, UploadSession> uploads = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -225,6 +228,19 @@ public final class FakeProviders implements AutoCloseable {
         return maxInFlightPerMailbox.get();
     }
 
+    /**
+     * The most Gmail send requests this fake was answering at once (including their scripted latency) since start or
+     * {@link #resetMaxGmailSendsInFlight()}: how many API calls the client really has in flight.
+     */
+    public int maxGmailSendsInFlight() {
+        return maxGmailSendsInFlight.get();
+    }
+
+    /** Starts a new high-water mark (the current number in flight). */
+    public void resetMaxGmailSendsInFlight() {
+        maxGmailSendsInFlight.set(gmailSendsInFlight.get());
+    }
+
     /** Requests to the send endpoints (Gmail send, Graph sendMail and draft send), successful or not. */
     public int sendRequests() {
         return sendRequests.get();
@@ -249,6 +265,7 @@ public final class FakeProviders implements AutoCloseable {
         microsoftTokenRequests.set(0);
         sendRequests.set(0);
         maxInFlightPerMailbox.set(0);
+        maxGmailSendsInFlight.set(0);
         for (Script script : List.of(googleToken, gmailSend, microsoftToken, graphSend)) {
             script.clear();
             script.latency(java.time.Duration.ZERO);
@@ -276,7 +293,12 @@ public final class FakeProviders implements AutoCloseable {
                 scripted(exchange, googleToken, () -> googleTokenEndpoint(exchange, body));
             } else if (path.equals("/upload/gmail/v1/users/me/messages/send")) {
                 sendRequests.incrementAndGet();
-                scripted(exchange, gmailSend, () -> gmailSendEndpoint(exchange, body));
+                maxGmailSendsInFlight.accumulateAndGet(gmailSendsInFlight.incrementAndGet(), Math::max);
+                try {
+                    scripted(exchange, gmailSend, () -> gmailSendEndpoint(exchange, body));
+                } finally {
+                    gmailSendsInFlight.decrementAndGet();
+                }
             } else if (path.startsWith("/upload-session/")) {
                 uploadEndpoint(exchange, path.substring("/upload-session/".length()), body);
             } else if (MS_TOKEN.matcher(path).matches()) {

@@ -160,9 +160,24 @@ public final class DurableBroker {
         broker.setPersistenceAdapter(kahaDB);
         broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
         broker.setEnableStatistics(true);
+        boundMemory(broker);
         broker.start();
         broker.waitUntilStarted();
         return broker;
+    }
+
+    /**
+     * ActiveMQ's default memory limit is 1 GB whatever the heap, and a queue's cursor keeps queued messages in memory
+     * up to 70 % of it: with a smaller heap, a backlog of ready mail (a provider down, a burst) stayed on the heap
+     * until it ran out (issue 14, MailBurstMemoryBench). A share of the heap instead: past it, queued mail is read
+     * back from KahaDB when it is delivered, and a full limit makes senders wait (back-pressure), never lose mail.
+     * {@code -Dpostbridge.spool.memoryPercentOfHeap} (default 20; 0 keeps ActiveMQ's 1 GB, for measurements only).
+     */
+    private static void boundMemory(BrokerService broker) {
+        int percent = Integer.getInteger("postbridge.spool.memoryPercentOfHeap", 20);
+        if (percent > 0) {
+            broker.getSystemUsage().getMemoryUsage().setPercentOfJvmHeap(Math.min(percent, 70));
+        }
     }
 
     public ConnectionFactory connectionFactory() {
