@@ -29,7 +29,9 @@ import io.postbridge.it.WebAdmin;
 /**
  * The repository's conf/ with SmtpDelivery relaying through a smarthost (the scriptable fake upstream), in a real
  * in-process James: connections are reused, per-recipient answers give delivery, retry and DSN, a 421 or a dropped
- * connection loses and duplicates nothing.
+ * connection loses and duplicates nothing. The first attempt is made from the spool, so a mail delivered at once is
+ * enqueued durably once (the spool) and never reaches the delivery queue {@code postbridge-smtp}; only what is left
+ * to retry does (James's {@code enqueuedMail:postbridge-smtp} counter in WebAdmin's {@code /metrics}).
  */
 class SmtpDeliverySmarthostTest {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100));
@@ -156,6 +158,60 @@ class SmtpDeliverySmarthostTest {
         AWAIT.untilAsserted(() -> assertThat(receivedWith("partial@test").stream().flatMap(r -> r.recipients.stream()))
             .containsExactlyInAnyOrder("ok@remote.test", "later@remote.test"));
         assertThat(receivedWith("partial@test")).hasSize(2);
+    }
+
+    /** Mails ever enqueued into SmtpDelivery's queue (James's counter, Prometheus text format of GET /metrics). */
+    private static long enqueuedForDelivery() throws Exception {
+        java.net.http.HttpResponse<String> metrics = webAdmin.get("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith("enqueuedMail:postbridge_smtp ") || line.startsWith("enqueuedMail:postbridge_smtp_total ")) {
+                return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no enqueuedMail:postbridge_smtp in GET /metrics");
+    }
+
+    @Test
+    void aMailDeliveredAtTheFirstAttemptIsNeverEnqueuedForDelivery() throws Exception {
+        long enqueuedBefore = enqueuedForDelivery();
+        for (int i = 0; i < 5; i++) {
+            assertThat(send("once-" + i + "@test", "bob@remote.test")).startsWith("250");
+        }
+        for (int i = 0; i < 5; i++) {
+            String id = "once-" + i + "@test";
+            AWAIT.until(() -> Events.typesFor(webAdmin, id).contains("delivered"));
+            assertThat(Events.typesFor(webAdmin, id)).containsExactly("received", "queued", "delivered");
+            assertThat(receivedWith(id)).hasSize(1);
+        }
+        // the spool's durable enqueue was the only one: postbridge-smtp never saw these mails
+        assertThat(enqueuedForDelivery()).isEqualTo(enqueuedBefore);
+        assertThat(Events.eventsFor(webAdmin, "once-3@test").get(2).path("detail").asText())
+            .contains("smarthost 127.0.0.1:" + upstream.port()).contains("250 2.0.0 Ok: queued as");
+    }
+
+    @Test
+    void a451AtTheFirstAttemptIsQueuedForTheRetryAndDeliveredOnce() throws Exception {
+        long enqueuedBefore = enqueuedForDelivery();
+        upstream.rcptReply("busy@remote.test", "451 4.2.1 mailbox busy");
+        try {
+            assertThat(send("busy@test", "busy@remote.test")).startsWith("250");
+            AWAIT.until(() -> Events.typesFor(webAdmin, "busy@test").contains("deferred"));
+            JsonNode deferred = Events.eventsFor(webAdmin, "busy@test").stream()
+                .filter(e -> e.path("type").asText().equals("deferred")).findFirst().orElseThrow();
+            // the first attempt, made from the spool, is attempt 1 with the remote reply, as a queued one would be
+            assertThat(deferred.path("detail").asText()).contains("451 4.2.1 mailbox busy").contains("attempt 1,");
+            assertThat(enqueuedForDelivery() - enqueuedBefore).isGreaterThanOrEqualTo(1);
+        } finally {
+            upstream.clearRcptReply("busy@remote.test");
+        }
+        AWAIT.untilAsserted(() -> assertThat(receivedWith("busy@test")).hasSize(1));
+        AWAIT.until(() -> Events.typesFor(webAdmin, "busy@test").contains("delivered"));
+        List<String> types = Events.typesFor(webAdmin, "busy@test");
+        assertThat(types).startsWith("received", "queued", "deferred").endsWith("delivered").doesNotContain("bounced");
+        // one enqueue into postbridge-smtp per deferral (the retry), none for the first attempt; one copy delivered
+        assertThat(enqueuedForDelivery() - enqueuedBefore).isEqualTo(types.stream().filter("deferred"::equals).count());
+        assertThat(receivedWith("busy@test")).hasSize(1);
     }
 
     @Test

@@ -47,7 +47,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The delivery rules shared by {@link ApiDelivery} and {@link SmtpDelivery}: takes mail from a durable James queue,
- * {@code concurrency} messages at a time, never on a spooler thread, and lets an {@link Attempt} try it. Each message
+ * {@code concurrency} messages at a time, never on a spooler thread, and lets an {@link Attempt} try it (SmtpDelivery
+ * may make the first attempt itself before queueing, {@link #attemptBeforeQueueing}; its outcomes are applied by the
+ * same code). Each message
  * leaves the queue only once the fate of every recipient is decided: delivered (event {@code delivered}); bounced with
  * an RFC 3464 DSN (permanent failure, or the retry window is over); or put back, with only the recipients still to
  * try, after a backoff delay (transient failure). A crash before that leaves it in the queue, so nothing is lost (at
@@ -179,8 +181,7 @@ final class DeliveryQueueWorker implements AutoCloseable {
             outcomes = CompletableFuture.failedFuture(e);
         }
         return outcomes
-            .exceptionally(error -> RecipientOutcomes.all(recipients(mail), DeliveryOutcome.transientFailure(
-                "delivery failed unexpectedly: " + error, Optional.empty())))
+            .exceptionally(error -> unexpected(mail, error))
             .thenCompose(result -> decide(item, result));
     }
 
@@ -191,53 +192,8 @@ final class DeliveryQueueWorker implements AutoCloseable {
 
     private void apply(MailQueue.MailQueueItem item, RecipientOutcomes outcomes) {
         Mail mail = item.getMail();
-        Instant now = clock.instant();
-        List<String> delivered = outcomes.recipients(DeliveryOutcome.Kind.DELIVERED);
-        List<String> later = outcomes.recipients(DeliveryOutcome.Kind.TRANSIENT);
-        int failures = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0) + (later.isEmpty() ? 0 : 1);
-        Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
         try {
-            if (!delivered.isEmpty()) {
-                DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.DELIVERED).get();
-                events.record(DeliveryEventData.delivered(MailEvents.of(mail, MailEventType.DELIVERED, clock.instant()), outcome)
-                    .recipients(delivered).detail(outcome.detail() + outcome.providerMessageId().map(id -> ", id " + id).orElse(""))
-                    .build());
-                feedback(mail, "delivered", f -> {
-                    f.delivered(accountOf(mail).get(), delivered);
-                    return Optional.empty();
-                });
-                if (onSuccess.isPresent()) {
-                    handOff(mail, delivered, onSuccess.get(), Optional.empty(), false);
-                }
-            }
-            // permanent failures, grouped by answer: one DSN per distinct reason
-            Map<String, List<String>> bounced = new LinkedHashMap<>();
-            Map<String, NextStep> reasons = new LinkedHashMap<>();
-            Map<String, DeliveryOutcome> failedAttempts = new LinkedHashMap<>();
-            outcomes.byRecipient().forEach((recipient, outcome) -> {
-                if (outcome.kind() == DeliveryOutcome.Kind.PERMANENT) {
-                    NextStep step = NextStep.after(outcome, failures, first, now, retryPolicy);
-                    String key = step.status() + " " + step.reason();
-                    reasons.putIfAbsent(key, step);
-                    failedAttempts.putIfAbsent(key, outcome);
-                    bounced.computeIfAbsent(key, k -> new ArrayList<>()).add(recipient);
-                }
-            });
-            if (!later.isEmpty()) {
-                DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.TRANSIENT).get();
-                NextStep next = NextStep.after(outcome, failures, first, now, retryPolicy);
-                if (next.kind() == NextStep.Kind.RETRY) {
-                    retry(mail, later, failures, first, now, next, outcome);
-                } else {
-                    String key = next.status() + " " + next.reason();
-                    reasons.putIfAbsent(key, next);
-                    failedAttempts.putIfAbsent(key, outcome);
-                    bounced.computeIfAbsent(key, k -> new ArrayList<>()).addAll(later);
-                }
-            }
-            for (Map.Entry<String, List<String>> group : bounced.entrySet()) {
-                bounce(mail, group.getValue(), reasons.get(group.getKey()), Optional.ofNullable(failedAttempts.get(group.getKey())), first, now);
-            }
+            applyOutcomes(mail, outcomes);
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Exception e) {
             LOGGER.error("Could not record the outcome of {} ({}); it will be tried again", mail.getName(), outcomes, e);
@@ -246,6 +202,91 @@ final class DeliveryQueueWorker implements AutoCloseable {
             } catch (Exception ignored) {
                 // the queue itself is failing; its own redelivery applies
             }
+        }
+    }
+
+    /**
+     * The first attempt made by the caller on its own thread before the mail is ever queued (SmtpDelivery, on the
+     * spool thread, while the spool still holds the mail unacknowledged): its outcomes are applied exactly as a
+     * queued attempt's, so only the recipients left to retry reach the queue (with their backoff delay). A crash
+     * meanwhile leaves the mail in the spool, which hands it over again. If the outcome cannot be recorded, the mail
+     * goes to the queue as it came, to be tried from there (as a queued item is put back).
+     */
+    void attemptBeforeQueueing(Mail mail, Supplier<RecipientOutcomes> attempt) throws MessagingException {
+        List<MailAddress> original = new ArrayList<>(mail.getRecipients());
+        RecipientOutcomes outcomes;
+        try {
+            outcomes = attempt.get();
+        } catch (RuntimeException e) {
+            outcomes = unexpected(mail, e);
+        }
+        try {
+            applyOutcomes(mail, outcomes);
+        } catch (Exception e) {
+            LOGGER.error("Could not record the outcome of {} ({}); it is queued to be tried again", mail.getName(), outcomes, e);
+            mail.setRecipients(original);
+            mail.removeAttribute(ATTEMPTS);
+            mail.removeAttribute(NOT_BEFORE);
+            queue.enQueue(mail);
+        }
+    }
+
+    private static RecipientOutcomes unexpected(Mail mail, Throwable error) {
+        return RecipientOutcomes.all(recipients(mail), DeliveryOutcome.transientFailure("delivery failed unexpectedly: " + error,
+            Optional.empty()));
+    }
+
+    /**
+     * Applies one attempt's outcomes, the same for a queued item and for a first attempt before queueing: events,
+     * suppression feedback, outcome processors, DSNs, and the retry (re-enqueued with the recipients left, after
+     * the backoff delay). Throws if they could not all be recorded; the caller makes sure the mail is tried again.
+     */
+    private void applyOutcomes(Mail mail, RecipientOutcomes outcomes) throws MessagingException {
+        Instant now = clock.instant();
+        List<String> delivered = outcomes.recipients(DeliveryOutcome.Kind.DELIVERED);
+        List<String> later = outcomes.recipients(DeliveryOutcome.Kind.TRANSIENT);
+        int failures = AttributeUtils.getValueAndCastFromMail(mail, ATTEMPTS, Integer.class).orElse(0) + (later.isEmpty() ? 0 : 1);
+        Instant first = AttributeUtils.getValueAndCastFromMail(mail, FIRST_ATTEMPT, Long.class).map(Instant::ofEpochMilli).orElse(now);
+        if (!delivered.isEmpty()) {
+            DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.DELIVERED).get();
+            events.record(DeliveryEventData.delivered(MailEvents.of(mail, MailEventType.DELIVERED, clock.instant()), outcome)
+                .recipients(delivered).detail(outcome.detail() + outcome.providerMessageId().map(id -> ", id " + id).orElse(""))
+                .build());
+            feedback(mail, "delivered", f -> {
+                f.delivered(accountOf(mail).get(), delivered);
+                return Optional.empty();
+            });
+            if (onSuccess.isPresent()) {
+                handOff(mail, delivered, onSuccess.get(), Optional.empty(), false);
+            }
+        }
+        // permanent failures, grouped by answer: one DSN per distinct reason
+        Map<String, List<String>> bounced = new LinkedHashMap<>();
+        Map<String, NextStep> reasons = new LinkedHashMap<>();
+        Map<String, DeliveryOutcome> failedAttempts = new LinkedHashMap<>();
+        outcomes.byRecipient().forEach((recipient, outcome) -> {
+            if (outcome.kind() == DeliveryOutcome.Kind.PERMANENT) {
+                NextStep step = NextStep.after(outcome, failures, first, now, retryPolicy);
+                String key = step.status() + " " + step.reason();
+                reasons.putIfAbsent(key, step);
+                failedAttempts.putIfAbsent(key, outcome);
+                bounced.computeIfAbsent(key, k -> new ArrayList<>()).add(recipient);
+            }
+        });
+        if (!later.isEmpty()) {
+            DeliveryOutcome outcome = outcomes.first(DeliveryOutcome.Kind.TRANSIENT).get();
+            NextStep next = NextStep.after(outcome, failures, first, now, retryPolicy);
+            if (next.kind() == NextStep.Kind.RETRY) {
+                retry(mail, later, failures, first, now, next, outcome);
+            } else {
+                String key = next.status() + " " + next.reason();
+                reasons.putIfAbsent(key, next);
+                failedAttempts.putIfAbsent(key, outcome);
+                bounced.computeIfAbsent(key, k -> new ArrayList<>()).addAll(later);
+            }
+        }
+        for (Map.Entry<String, List<String>> group : bounced.entrySet()) {
+            bounce(mail, group.getValue(), reasons.get(group.getKey()), Optional.ofNullable(failedAttempts.get(group.getKey())), first, now);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.postbridge.mailets;
 
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -11,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -22,6 +24,7 @@ import org.apache.james.dnsservice.api.TemporaryResolutionException;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -64,14 +67,20 @@ import reactor.core.scheduler.Schedulers;
  * sending account's own upstream (provider {@code smtp}, see {@link SmtpUpstream}; TLS required), else through the
  * server-wide smarthosts (TLS required unless plaintext is explicitly allowed), else to the recipient domains' mail
  * exchangers (James's DNS service; opportunistic STARTTLS). Connections are pooled per route and credentials, so two
- * accounts never share one. {@code service()} puts the mail into a durable
- * James queue and returns; the queue, retries with backoff, per-recipient outcomes ({@code sendpartial}), RFC 3464
- * DSNs and events are the same as {@link ApiDelivery}'s ({@link DeliveryQueueWorker}).
+ * accounts never share one. {@code service()} makes the first attempt itself, on the spool thread while the spool
+ * still holds the mail (one durable enqueue per relayed mail, as Postfix delivers from its one queue file), and puts
+ * into a durable James queue only the recipients left to retry; with no {@code inlineAttempts} permit free (slow
+ * destinations must not take every spool thread) or {@code firstAttempt=queued}, it queues the mail as it came. The
+ * queue, retries with backoff, per-recipient outcomes ({@code sendpartial}), RFC 3464 DSNs and events are the same as
+ * {@link ApiDelivery}'s ({@link DeliveryQueueWorker}), for the first attempt too.
  *
  * <pre>{@code
  * <mailet match="All" class="io.postbridge.mailets.SmtpDelivery">
  *     <queue>postbridge-smtp</queue>
- *     <concurrency>64</concurrency>                    <!-- messages in delivery at once -->
+ *     <concurrency>64</concurrency>                    <!-- messages in delivery at once from the queue -->
+ *     <firstAttempt>inline</firstAttempt>              <!-- inline (on the spool thread) | queued -->
+ *     <inlineAttempts>10</inlineAttempts>              <!-- first attempts at once on spool threads; keep it below
+ *                                                           the spooler's threads (20 in conf/mailetcontainer.xml) -->
  *     <connectionsPerDestination>4</connectionsPerDestination>
  *     <maxConnectionLifetime>300 seconds</maxConnectionLifetime>
  *     <maxConnectionIdle>2 seconds</maxConnectionIdle>
@@ -117,9 +126,12 @@ public class SmtpDelivery extends GenericMailet {
     static final String ON_SUCCESS = "onSuccess";
     static final String ON_FAILURE = "onFailure";
     static final String TAKE_OVER_QUEUE = "takeOverQueue";
+    static final String FIRST_ATTEMPT = "firstAttempt";
+    static final String INLINE_ATTEMPTS = "inlineAttempts";
     private static final Set<String> PARAMETERS = Set.of(QUEUE, CONCURRENCY, PER_DESTINATION, MAX_LIFETIME, MAX_IDLE, MAX_MESSAGES,
         CONNECT_TIMEOUT, READ_TIMEOUT, RETRY_INITIAL, RETRY_MAX, RETRY_WINDOW, REPORTING_MTA, HELO_NAME, SMARTHOST,
-        SMARTHOST_SECURITY, SMARTHOST_USERNAME, SMARTHOST_PASSWORD, ALLOW_PLAINTEXT, MX_PORT, ON_SUCCESS, ON_FAILURE, TAKE_OVER_QUEUE);
+        SMARTHOST_SECURITY, SMARTHOST_USERNAME, SMARTHOST_PASSWORD, ALLOW_PLAINTEXT, MX_PORT, ON_SUCCESS, ON_FAILURE, TAKE_OVER_QUEUE,
+        FIRST_ATTEMPT, INLINE_ATTEMPTS);
     private static final Duration POSITIVE = Duration.ofMillis(1);
     /** One worker per queue in this JVM. */
     private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
@@ -142,6 +154,8 @@ public class SmtpDelivery extends GenericMailet {
     private MetricNames.Route serverRoute = MetricNames.Route.MX;
     private MetricNames.Route accountRelayRoute = MetricNames.Route.MX;
     private DeliveryMetrics metrics = new DeliveryMetrics(PostbridgeMetrics.NONE);
+    /** Permits for first attempts on spool threads; none with firstAttempt=queued. */
+    private Semaphore inlinePermits = new Semaphore(0);
 
     @Inject
     public SmtpDelivery(ProviderAccounts accounts, MailEventLog events, MailQueueFactory<?> queues, DNSService dns, SmtpPools pools,
@@ -172,6 +186,7 @@ public class SmtpDelivery extends GenericMailet {
         Optional<String> onSuccess;
         Optional<String> onFailure;
         Optional<String> takeOverQueue;
+        int inlineAttempts;
         try {
             SettingsReader parameters = MailetParameters.read(this, PARAMETERS);
             queueName = parameters.string(QUEUE, "postbridge-smtp");
@@ -195,6 +210,9 @@ public class SmtpDelivery extends GenericMailet {
             onSuccess = parameters.string(ON_SUCCESS).filter(v -> !v.isBlank());
             onFailure = parameters.string(ON_FAILURE).filter(v -> !v.isBlank());
             takeOverQueue = parameters.string(TAKE_OVER_QUEUE).filter(v -> !v.isBlank());
+            boolean inline = parameters.choice(FIRST_ATTEMPT, v -> "inline".equals(v) ? Optional.of(true)
+                : "queued".equals(v) ? Optional.of(false) : Optional.empty(), "inline, queued").orElse(true);
+            inlineAttempts = inline ? parameters.integer(INLINE_ATTEMPTS, 10, 1, 10_000) : 0;
             Optional<String> hosts = parameters.string(SMARTHOST).filter(s -> !s.isBlank());
             if (hosts.isPresent()) {
                 SmtpSecurity security = parameters.choice(SMARTHOST_SECURITY, SmtpSecurity::fromWireName, "starttls, tls, plaintext")
@@ -240,9 +258,11 @@ public class SmtpDelivery extends GenericMailet {
             .outcomeProcessors(onSuccess, onFailure)
             .suppressionFeedback(new DeliveryFeedback(outcomes), DeliveryFeedback.Source.SMTP);
         worker.start(concurrency);
+        inlinePermits = new Semaphore(inlineAttempts);
         takeOverQueue.filter(name -> !name.equals(queueName)).ifPresent(this::takeOver);
-        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, {} connections per destination, {}{}", queueName,
-            concurrency, poolSettings.connectionsPerRoute(), smarthosts.isEmpty() ? "direct to MX"
+        LOGGER.info("Postbridge SMTP delivery: queue {}, {} messages at once, first attempt {}, {} connections per destination, {}{}",
+            queueName, concurrency, inlineAttempts == 0 ? "queued" : "inline (" + inlineAttempts + " at once)",
+            poolSettings.connectionsPerRoute(), smarthosts.isEmpty() ? "direct to MX"
                 : "through " + smarthosts.stream().map(SmtpRoute::describe).collect(Collectors.joining(", ")),
             relay.configured() ? "; accounts without an upstream through " + relay : "");
     }
@@ -291,40 +311,62 @@ public class SmtpDelivery extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         DeliveryQueueWorker.firstQueued(mail, Instant.now());
-        queue.enQueue(mail);
+        // the spool acknowledges the mail only when this returns: a crash during the attempt leaves it in the spool
+        if (inlinePermits.tryAcquire()) {
+            try {
+                worker.attemptBeforeQueueing(mail, () -> deliver(mail));
+            } finally {
+                inlinePermits.release();
+            }
+        } else {
+            queue.enQueue(mail);
+        }
         mail.setState(Mail.GHOST);
     }
 
-    /** One attempt, on a sending thread (javax.mail blocks), counted and timed per route. */
+    /** A queued attempt, on a sending thread (javax.mail blocks). */
     private CompletableFuture<RecipientOutcomes> attempt(Mail mail) {
-        return Mono.fromCallable(() -> {
-            OutgoingMail outgoing;
-            try {
-                outgoing = new OutgoingMail(mail.getName(), mail.getMaybeSender().asOptional().map(MailAddress::asString),
-                    DeliveryQueueWorker.recipients(mail), DeliveryQueueWorker.bytes(mail.getMessage()));
-            } catch (Exception e) {
-                return RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), DeliveryOutcome.permanentFailure(
-                    "the queued message cannot be read: " + e.getMessage(), "5.6.0"));
+        return Mono.fromCallable(() -> deliver(mail)).subscribeOn(sending).toFuture();
+    }
+
+    /** One attempt on the calling thread, counted and timed per route. */
+    private RecipientOutcomes deliver(Mail mail) {
+        OutgoingMail outgoing;
+        try {
+            outgoing = new OutgoingMail(mail.getName(), mail.getMaybeSender().asOptional().map(MailAddress::asString),
+                DeliveryQueueWorker.recipients(mail), content(mail));
+        } catch (Exception e) {
+            return RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), DeliveryOutcome.permanentFailure(
+                "the queued message cannot be read: " + e.getMessage(), "5.6.0"));
+        }
+        Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
+        Optional<SmtpUpstream> upstream;
+        try {
+            upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
+                .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
+            if (account.isEmpty()) {
+                // no account (forwarded mail, DSNs): the server-wide route
+                return metrics.measure(serverRoute, () -> agent.deliver(outgoing));
             }
-            Optional<String> account = AttributeUtils.getValueAndCastFromMail(mail, Mail.SMTP_AUTH_USER, String.class);
-            Optional<SmtpUpstream> upstream;
-            try {
-                upstream = account.flatMap(name -> accounts.forMail(name, ApiDeliveryWorker.sealedAppSecret(mail)))
-                    .filter(a -> a.kind() == ProviderAccount.Kind.SMTP).flatMap(ProviderAccount::smtpUpstream);
-                if (account.isEmpty()) {
-                    // no account (forwarded mail, DSNs): the server-wide route
-                    return metrics.measure(serverRoute, () -> agent.deliver(outgoing));
-                }
-                if (upstream.isEmpty()) {
-                    // no smtp settings: the accounts' default relay
-                    return metrics.measure(accountRelayRoute, () -> agent.deliverForAccount(outgoing));
-                }
-                return metrics.measure(MetricNames.Route.SMTP_UPSTREAM, () -> agent.deliver(account.get(), upstream.get(), outgoing));
-            } catch (RuntimeException e) {
-                // incomplete settings, store unavailable: an operator can fix it within the retry window
-                return RecipientOutcomes.all(outgoing.recipients(), DeliveryOutcome.transientFailure(e.getMessage(), Optional.empty()));
+            if (upstream.isEmpty()) {
+                // no smtp settings: the accounts' default relay
+                return metrics.measure(accountRelayRoute, () -> agent.deliverForAccount(outgoing));
             }
-        }).subscribeOn(sending).toFuture();
+            return metrics.measure(MetricNames.Route.SMTP_UPSTREAM, () -> agent.deliver(account.get(), upstream.get(), outgoing));
+        } catch (RuntimeException e) {
+            // incomplete settings, store unavailable: an operator can fix it within the retry window
+            return RecipientOutcomes.all(outgoing.recipients(), DeliveryOutcome.transientFailure(e.getMessage(), Optional.empty()));
+        }
+    }
+
+    /**
+     * The bytes as the durable queue stores them (an unmodified message's own stream), so the first attempt, made on
+     * the spool's copy of the mail, sends what a queued attempt sends: the message as DkimSign left it.
+     */
+    private static byte[] content(Mail mail) throws Exception {
+        try (InputStream in = new MimeMessageInputStream(mail.getMessage())) {
+            return in.readAllBytes();
+        }
     }
 
     @Override
