@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -95,6 +96,9 @@ final class DeliveryQueueWorker implements AutoCloseable {
     private Disposable subscription;
     private Scheduler dequeue;
     private volatile boolean closed;
+    /** Items between dequeue and recorded decision (also the monitor {@link #close()} waits on). */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(30);
 
     /**
      * @param what for logs and thread names ("api", "smtp")
@@ -174,6 +178,35 @@ final class DeliveryQueueWorker implements AutoCloseable {
         if (notBefore.isPresent() && notBefore.get() > clock.instant().toEpochMilli() + 1000) {
             return holdUntilDue(item, Instant.ofEpochMilli(notBefore.get()));
         }
+        return counted(() -> attemptAndDecide(item));
+    }
+
+    /**
+     * Work that ends with a recorded decision, counted while in flight so that {@link #close()} lets it finish. The
+     * stream gets a copy of its future, so cancelling the stream at close does not cancel (and interrupt) a decision
+     * being written: an interrupted enqueue may still have reached the broker, and the item, put back as well, would
+     * then be delivered twice.
+     */
+    private CompletableFuture<Void> counted(Supplier<CompletableFuture<Void>> work) {
+        inFlight.incrementAndGet();
+        CompletableFuture<Void> done;
+        try {
+            done = work.get();
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        done.whenComplete((ignored, error) -> {
+            if (inFlight.decrementAndGet() == 0) {
+                synchronized (inFlight) {
+                    inFlight.notifyAll();
+                }
+            }
+        });
+        return done.copy();
+    }
+
+    private CompletableFuture<Void> attemptAndDecide(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
         CompletableFuture<RecipientOutcomes> outcomes;
         try {
             outcomes = attempt.attempt(mail);
@@ -375,12 +408,16 @@ final class DeliveryQueueWorker implements AutoCloseable {
         Duration hold = wait.compareTo(MAX_LOCAL_HOLD) > 0 ? MAX_LOCAL_HOLD : wait;
         return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(hold.toMillis(), TimeUnit.MILLISECONDS))
             .thenCompose(ignored -> {
+                if (closed) {
+                    // stopping: left unacknowledged, the mail stays in the queue for the next start
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
                 if (clock.instant().isBefore(due.minusSeconds(1))) {
-                    return Mono.fromRunnable(() -> requeue(item, Duration.between(clock.instant(), due))).subscribeOn(blocking)
-                        .then().toFuture();
+                    return counted(() -> Mono.fromRunnable(() -> requeue(item, Duration.between(clock.instant(), due)))
+                        .subscribeOn(blocking).then().toFuture());
                 }
                 item.getMail().removeAttribute(NOT_BEFORE);
-                return process(item);
+                return counted(() -> attemptAndDecide(item));
             });
     }
 
@@ -422,11 +459,32 @@ final class DeliveryQueueWorker implements AutoCloseable {
         if (subscription != null) {
             subscription.dispose();
         }
+        awaitInFlight(CLOSE_GRACE);
         if (dequeue != null) {
             dequeue.dispose();
         }
         if (blocking != null) {
             blocking.dispose();
+        }
+    }
+
+    /** Waits, at most {@code grace}, for the items in flight to record their decisions (a clean stop repeats nothing). */
+    private void awaitInFlight(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (inFlight) {
+            while (inFlight.get() > 0) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    LOGGER.warn("Postbridge {} delivery: {} mail(s) still in delivery after {}; they stay queued", what, inFlight.get(), grace);
+                    return;
+                }
+                try {
+                    inFlight.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }
