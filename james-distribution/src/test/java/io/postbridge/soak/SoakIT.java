@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
@@ -653,25 +655,21 @@ class SoakIT {
     }
 
     /** Until every accepted message has an outcome at a fake (or the time is up). */
-    private boolean drain(Duration atMost) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + atMost.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            if (collector.pending() == 0) {
-                return true;
-            }
-            Thread.sleep(500);
-        }
-        return collector.pending() == 0;
+    private boolean drain(Duration atMost) {
+        return within(atMost, Duration.ofMillis(500), () -> collector.pending() == 0);
     }
 
-    private void awaitQueuesEmpty(Duration atMost) throws Exception {
-        long deadline = System.currentTimeMillis() + atMost.toMillis();
-        while (System.currentTimeMillis() < deadline) {
-            long total = queued();
-            if (total == 0) {
-                return;
-            }
-            Thread.sleep(500);
+    private void awaitQueuesEmpty(Duration atMost) {
+        within(atMost, Duration.ofMillis(500), () -> queued() == 0);
+    }
+
+    /** Whether {@code condition} held within {@code atMost} (polled); the verdict reports what did not settle. */
+    private static boolean within(Duration atMost, Duration poll, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            Awaitility.await().atMost(atMost).pollInterval(poll).until(condition);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
     }
 
@@ -768,12 +766,9 @@ class SoakIT {
         long freed = System.currentTimeMillis();
         events.add(String.format(Locale.ROOT, "%.1fs var/ has space again", secs(freed - t0)));
         // does the server take mail again by itself? (AUTH and MAIL FROM read the Postbridge store)
-        while (System.currentTimeMillis() < freed + 60_000) {
-            if (acceptsSubmission()) {
-                events.add(String.format(Locale.ROOT, "%.1fs accepting submissions again", secs(System.currentTimeMillis() - t0)));
-                return;
-            }
-            Thread.sleep(1000);
+        if (within(Duration.ofSeconds(60), Duration.ofSeconds(1), this::acceptsSubmission)) {
+            events.add(String.format(Locale.ROOT, "%.1fs accepting submissions again", secs(System.currentTimeMillis() - t0)));
+            return;
         }
         findings.add("after var/ was full for 5 s and had space again, the server did not accept a submission (AUTH +"
             + " MAIL FROM) for 60 s; restarted it with kill -9 (server log: target/soak-server-console.log)");
