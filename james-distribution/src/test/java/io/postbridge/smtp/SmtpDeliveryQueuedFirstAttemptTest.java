@@ -30,7 +30,7 @@ import io.postbridge.it.WebAdmin;
  */
 class SmtpDeliveryQueuedFirstAttemptTest {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100));
-    private static final FakeUpstream upstream = start();
+    private static final FakeUpstream upstream = FakeUpstream.startPlain();
 
     @RegisterExtension
     static JamesServerExtension james = PostbridgeJames.extension(conf -> {
@@ -41,13 +41,6 @@ class SmtpDeliveryQueuedFirstAttemptTest {
     private static int submission;
     private static WebAdmin webAdmin;
 
-    private static FakeUpstream start() {
-        try {
-            return FakeUpstream.plain();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @BeforeAll
     static void setUp() throws Exception {

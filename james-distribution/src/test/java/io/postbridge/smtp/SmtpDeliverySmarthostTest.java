@@ -35,7 +35,7 @@ import io.postbridge.it.WebAdmin;
  */
 class SmtpDeliverySmarthostTest {
     private static final ConditionFactory AWAIT = Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100));
-    private static final FakeUpstream upstream = start();
+    private static final FakeUpstream upstream = FakeUpstream.startPlain();
 
     @RegisterExtension
     static JamesServerExtension james = PostbridgeJames.extension(conf -> {
@@ -64,13 +64,6 @@ class SmtpDeliverySmarthostTest {
     private static WebAdmin webAdmin;
     private static int webAdminPort;
 
-    private static FakeUpstream start() {
-        try {
-            return FakeUpstream.plain();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @BeforeAll
     static void setUp() throws Exception {

@@ -42,14 +42,14 @@ class SmtpXOAuth2UpstreamTest {
     private static final String USER = "app@workspace.test";
     /** Delivery: its own token endpoint and upstream, so the counts are this account's alone. */
     private static final FakeProviders tokens = FakeProviders.start();
-    private static final FakeUpstream upstream = start();
+    private static final FakeUpstream upstream = FakeUpstream.startPlain();
     /** Connection tests: another token endpoint, an upstream that takes its tokens and one that takes none. */
     private static final FakeProviders testTokens = FakeProviders.start();
-    private static final FakeUpstream testUpstream = start();
-    private static final FakeUpstream refusingUpstream = start();
+    private static final FakeUpstream testUpstream = FakeUpstream.startPlain();
+    private static final FakeUpstream refusingUpstream = FakeUpstream.startPlain();
     /** Microsoft 365: delegated tokens from the fake Entra endpoint of {@code tokens}. */
     private static final String MAILBOX = "ms@contoso.test";
-    private static final FakeUpstream msUpstream = start();
+    private static final FakeUpstream msUpstream = FakeUpstream.startPlain();
 
     @RegisterExtension
     static JamesServerExtension james = PostbridgeJames.extension(conf -> {
@@ -65,13 +65,6 @@ class SmtpXOAuth2UpstreamTest {
     private static WebAdmin webAdmin;
     private static final Map<String, String> keys = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private static FakeUpstream start() {
-        try {
-            return FakeUpstream.plain();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @BeforeAll
     static void setUp() throws Exception {

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -103,6 +104,15 @@ public final class FakeUpstream implements AutoCloseable {
     /** Plain SMTP, no STARTTLS. */
     public static FakeUpstream plain() throws IOException {
         return new FakeUpstream(false);
+    }
+
+    /** {@link #plain()} for a field initializer: a port that cannot be bound fails the test class at once. */
+    public static FakeUpstream startPlain() {
+        try {
+            return plain();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Offers STARTTLS with a self-signed certificate for localhost / 127.0.0.1 (see {@link #clientTrust()}). */

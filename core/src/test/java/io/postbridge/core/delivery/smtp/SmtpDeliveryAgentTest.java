@@ -19,18 +19,11 @@ import io.postbridge.core.fakes.FakeUpstream;
 
 /** Route choice: account upstream, fallback policies, server-wide relay, direct MX per recipient domain; settings checks. */
 class SmtpDeliveryAgentTest {
-    private final FakeUpstream upstream = start();
-    private final FakeUpstream relay = start();
+    private final FakeUpstream upstream = FakeUpstream.startPlain();
+    private final FakeUpstream relay = FakeUpstream.startPlain();
     private final SmtpConnectionPool pool = new SmtpConnectionPool(SmtpPoolSettings.defaults().maxIdle(Duration.ofMinutes(1)));
     private final SmtpSender sender = new SmtpSender(pool);
 
-    private static FakeUpstream start() {
-        try {
-            return FakeUpstream.plain();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @AfterEach
     void close() throws Exception {
