@@ -155,7 +155,7 @@ final class DeliveryQueueWorker implements AutoCloseable {
         blocking = Schedulers.newBoundedElastic(Math.max(8, concurrency), 100_000, "postbridge-" + what + "-delivery");
         dequeue = Schedulers.newSingle("postbridge-" + what + "-dequeue");
         // a failing queue (broker restart) must not stop delivery for good: subscribe again, backing off
-        subscription = Flux.defer(() -> Flux.from(queue.deQueue()))
+        subscription = mailetContextConfigured().thenMany(Flux.defer(() -> Flux.from(queue.deQueue())))
             .retryWhen(reactor.util.retry.Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30))
                 .filter(error -> !closed)
                 .doBeforeRetry(signal -> LOGGER.warn("Postbridge {} delivery: reading queue {} failed, retrying", what,
@@ -170,6 +170,18 @@ final class DeliveryQueueWorker implements AutoCloseable {
                     LOGGER.error("Postbridge {} delivery stopped reading queue {}", what, queue.getName().asString(), error);
                 }
             });
+    }
+
+    /**
+     * James initialises the mailets (and so starts this worker) before it configures its mailet context: until then
+     * the context has no spool queue, and a mail delivered at start-up (queued before a restart) could not have its
+     * outcome recorded and would be delivered again. The context sets its postmaster in the same step, right after
+     * the queue, so a postmaster means the context can take mail.
+     */
+    private Mono<MailAddress> mailetContextConfigured() {
+        return Mono.fromCallable(context::getPostmaster)
+            .repeatWhenEmpty(Integer.MAX_VALUE, empty -> empty.delayElements(Duration.ofMillis(100)))
+            .doOnSubscribe(ignored -> LOGGER.debug("Postbridge {} delivery waits for the mailet context", what));
     }
 
     private CompletableFuture<Void> process(MailQueue.MailQueueItem item) {
