@@ -47,6 +47,8 @@ class SmtpXOAuth2UpstreamTest {
     private static final FakeProviders testTokens = FakeProviders.start();
     private static final FakeUpstream testUpstream = FakeUpstream.startPlain();
     private static final FakeUpstream refusingUpstream = FakeUpstream.startPlain();
+    /** Re-consent: takes the tokens of {@code testTokens}, for an account whose refresh token it does not know at first. */
+    private static final FakeUpstream regrantUpstream = FakeUpstream.startPlain();
     /** Microsoft 365: delegated tokens from the fake Entra endpoint of {@code tokens}. */
     private static final String MAILBOX = "ms@contoso.test";
     private static final FakeUpstream msUpstream = FakeUpstream.startPlain();
@@ -77,9 +79,10 @@ class SmtpXOAuth2UpstreamTest {
         testTokens.googleClient("client-t", "client-secret-t").googleUser("refresh-t", USER);
         testUpstream.bearerTokens((user, token) -> testTokens.googleTokenUser(token).map(user::equals).orElse(false));
         refusingUpstream.bearerTokens((user, token) -> false);
+        regrantUpstream.bearerTokens((user, token) -> testTokens.googleTokenUser(token).map(user::equals).orElse(false));
         tokens.microsoftApp("contoso.test", "ms-client", "ms-secret").microsoftUser("ms-refresh-0", MAILBOX);
         msUpstream.bearerTokens((user, token) -> tokens.microsoftTokenMailbox(token).map(user::equals).orElse(false));
-        for (String name : List.of("acct-oauth", "acct-test", "acct-ms", "acct-switch")) {
+        for (String name : List.of("acct-oauth", "acct-test", "acct-ms", "acct-switch", "acct-regrant")) {
             accounts.create(name).allowSender(name, name + "@example.com");
             keys.put(name, accounts.issueKey(name).key);
         }
@@ -95,6 +98,7 @@ class SmtpXOAuth2UpstreamTest {
         upstream.close();
         testUpstream.close();
         refusingUpstream.close();
+        regrantUpstream.close();
         msUpstream.close();
         tokens.close();
         testTokens.close();
@@ -220,6 +224,30 @@ class SmtpXOAuth2UpstreamTest {
         assertThat(testUpstream.received()).isEmpty();
         assertThat(refusingUpstream.received()).isEmpty();
         assertThat(refusingUpstream.authSuccesses(USER)).isZero();
+    }
+
+    @Test
+    void aRevokedGrantBouncesTheMailAndFlagsTheAccountForReConsentUntilANewRefreshTokenIsSaved() throws Exception {
+        String provider = "/postbridge/accounts/acct-regrant/provider";
+        // the token endpoint knows the client, not this refresh token: invalid_grant, as for a revoked consent
+        put("acct-regrant", settings(regrantUpstream.port(), testTokens),
+            "{\"clientSecret\": \"client-secret-t\", \"refreshToken\": \"refresh-revoked\"}");
+        assertThat(webAdmin.getJson(provider).path("needsReconsent").isNull()).isTrue();
+        assertThat(send("acct-regrant", "rg-1@test")).startsWith("250");
+        AWAIT.until(() -> Events.typesFor(webAdmin, "rg-1@test").contains("bounced"));
+        assertThat(Events.typesFor(webAdmin, "rg-1@test")).doesNotContain("deferred");
+        assertThat(Events.eventsFor(webAdmin, "rg-1@test").toString()).contains("invalid_grant")
+            .doesNotContain("client-secret-t").doesNotContain("refresh-revoked");
+        assertThat(webAdmin.getJson(provider).path("needsReconsent").asText()).contains("invalid_grant");
+        assertThat(webAdmin.getJson("/postbridge/accounts/acct-regrant").path("needsReconsent").asText()).contains("invalid_grant");
+        assertThat(regrantUpstream.received()).isEmpty();
+
+        // the user consents again: the new refresh token clears the flag and the next mail leaves
+        put("acct-regrant", settings(regrantUpstream.port(), testTokens), "{\"refreshToken\": \"refresh-t\"}");
+        assertThat(webAdmin.getJson(provider).path("needsReconsent").isNull()).isTrue();
+        assertThat(send("acct-regrant", "rg-2@test")).startsWith("250");
+        AWAIT.untilAsserted(() -> assertThat(with(regrantUpstream, "rg-2@test")).singleElement()
+            .satisfies(r -> assertThat(r.authenticatedAs).isEqualTo(USER)));
     }
 
     @Test

@@ -69,14 +69,14 @@ import io.postbridge.it.WebAdmin;
  * ({@code mvn verify}); the {@code soak} profile runs the long one (docs/soak.md).
  */
 class SoakIT {
-    // the short variant (no options) must stay within about 3 minutes on the 2-core build machine: 5,000, not the
-    // issue's 10,000 (-Dsoak.messages=10000, about 5 minutes): docs/soak.md
-    private static final int MESSAGES = Integer.getInteger("soak.messages", 5000);
+    // the short variant (no options) is the 10,000 messages with one kill -9, a few minutes on the 2-core
+    // build machine (docs/soak.md, "The short variant in CI")
+    private static final int MESSAGES = Integer.getInteger("soak.messages", 10_000);
     private static final int BASELINE = Integer.getInteger("soak.baseline", Math.min(1000, Math.max(100, MESSAGES / 20)));
     private static final double FAULTS = Double.parseDouble(System.getProperty("soak.faults", "0.2"));
     private static final int CRASHES = Integer.getInteger("soak.crashes", 1);
     private static final int CLIENTS = Integer.getInteger("soak.clients", 8);
-    private static final int DRAIN_SECONDS = Integer.getInteger("soak.drainSeconds", 180);
+    private static final int DRAIN_SECONDS = Integer.getInteger("soak.drainSeconds", 300);
     private static final boolean FULL_DISK = Boolean.getBoolean("soak.fullDisk");
     private static final String FULL_DISK_SIZE = System.getProperty("soak.fullDisk.size", "2g");
     private static final long SEED = Long.getLong("soak.seed", 19L);

@@ -251,7 +251,7 @@ public class SmtpDelivery extends GenericMailet {
         serverRoute = smarthosts.isEmpty() ? MetricNames.Route.MX : MetricNames.Route.SMARTHOST;
         accountRelayRoute = relay.routes().isEmpty() ? serverRoute : MetricNames.Route.SMARTHOST;
         // accounts' mail without an upstream of its own: the relay of postbridge.properties (smtp.relay.*), if set
-        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts, relay.routes(), Clock.systemUTC());
+        agent = new SmtpDeliveryAgent(new SmtpSender(pool), new JamesDns(dns), mxPort, smarthosts, relay.routes(), accounts, Clock.systemUTC());
         sending = Schedulers.newBoundedElastic(concurrency, 100_000, "postbridge-smtp-send");
         worker = new DeliveryQueueWorker("smtp", queue, this::attempt, events, getMailetContext(), retry,
             () -> new DeliveryStatusNotification(reportingMta, getMailetContext().getPostmaster().asString()), Clock.systemUTC())

@@ -6,8 +6,10 @@ import java.util.regex.Pattern;
 
 /** An RFC 3463 status code {@code class.subject.detail}. */
 public final class EnhancedStatus {
-    private static final Pattern CODE = Pattern.compile("(?<![\\d.])([245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d]|\\.\\d)");
-    private static final Pattern REPLY = Pattern.compile("(?<![\\d.\\-])([245])([0-5])(\\d)(?=[ \\-]|$)");
+    // the class digit first, then the look-behind for what precedes it ("not after a digit or a dot"): a search then
+    // fails at once at most characters instead of looking behind at each
+    private static final Pattern CODE = Pattern.compile("([245])(?<![\\d.][245])\\.(\\d{1,3})\\.(\\d{1,3})(?![\\d]|\\.\\d)");
+    private static final Pattern REPLY = Pattern.compile("([245])(?<![\\d.\\-][245])([0-5])(\\d)(?=[ \\-]|$)");
 
     private final int klass;
     private final int subject;

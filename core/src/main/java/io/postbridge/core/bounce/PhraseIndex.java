@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  * All reason phrases in one Aho-Corasick automaton: one pass over a text finds every reason whose substrings occur,
  * and which phrase regexes can match (their required literal occurs); only those regexes then run. Checking the
  * ~700 phrases one by one made the phrase search most of the parser's time.
+ *
+ * <p>Once built, the automaton is a table: for ASCII characters every state has its next state for each character
+ * some phrase uses (any other character leads back to the start), so a text costs one table look-up per character
+ * instead of following failure links. Other characters follow the links.
  */
 final class PhraseIndex {
     private static final class Node {
@@ -67,6 +71,15 @@ final class PhraseIndex {
     /** Regexes without a usable literal run on every text. */
     private final BitSet always = new BitSet();
     private boolean built;
+    /** ASCII character to its column in {@link #next} (0: no phrase has it). */
+    private final byte[] column = new byte[128];
+    private int width;
+    /** next[state * width + column]: the state after a character. */
+    private int[] next;
+    private long[] reasonsAt;
+    private int[][] regexesAt;
+    private Node[] nodes;
+    private Map<Node, Integer> ids;
 
     void addSubstring(BounceReason reason, String phrase) {
         if (phrase.isEmpty()) {
@@ -118,7 +131,58 @@ final class PhraseIndex {
                 queue.add(child);
             }
         }
+        table();
         built = true;
+    }
+
+    /** Numbers the states in breadth-first order and fills {@link #next}: a failure state's row comes before its own. */
+    private void table() {
+        List<Node> order = new ArrayList<>();
+        ids = new HashMap<>();
+        Deque<Node> queue = new ArrayDeque<>(List.of(root));
+        ids.put(root, 0);
+        while (!queue.isEmpty()) {
+            Node n = queue.poll();
+            order.add(n);
+            for (Map.Entry<Character, Node> e : n.children()) {
+                if (!ids.containsKey(e.getValue())) {
+                    ids.put(e.getValue(), ids.size());
+                    queue.add(e.getValue());
+                }
+                if (e.getKey() < 128 && column[e.getKey()] == 0) {
+                    column[e.getKey()] = (byte) ++width;
+                }
+            }
+        }
+        width++;
+        nodes = order.toArray(new Node[0]);
+        next = new int[nodes.length * width];
+        reasonsAt = new long[nodes.length];
+        regexesAt = new int[nodes.length][];
+        for (int id = 0; id < nodes.length; id++) {
+            Node n = nodes[id];
+            reasonsAt[id] = n.reasons;
+            regexesAt[id] = n.regexes.length == 0 ? null : n.regexes;
+            for (char c = 0; c < 128; c++) {
+                int col = column[c];
+                if (col == 0) {
+                    continue;
+                }
+                Node child = n.ascii[c];
+                next[id * width + col] = child != null ? ids.get(child) : id == 0 ? 0 : next[ids.get(n.fail) * width + col];
+            }
+        }
+    }
+
+    /** The state after a character outside ASCII, by the failure links. */
+    private int step(int state, char c) {
+        Node n = nodes[state];
+        Node after = n.child(c);
+        while (after == null && n != root) {
+            n = n.fail;
+            after = n.child(c);
+        }
+        return after == null ? 0 : ids.get(after);
     }
 
     /** A bit per {@link BounceReason#ordinal()} for each reason with a phrase in {@code lowerText}. */
@@ -128,18 +192,16 @@ final class PhraseIndex {
         }
         long found = 0;
         BitSet candidates = (BitSet) always.clone();
-        Node n = root;
+        int state = 0;
         for (int i = 0; i < lowerText.length(); i++) {
             char c = lowerText.charAt(i);
-            Node next = n.child(c);
-            while (next == null && n != root) {
-                n = n.fail;
-                next = n.child(c);
-            }
-            n = next == null ? root : next;
-            found |= n.reasons;
-            for (int id : n.regexes) {
-                candidates.set(id);
+            state = c < 128 ? next[state * width + column[c]] : step(state, c);
+            found |= reasonsAt[state];
+            int[] regexesHere = regexesAt[state];
+            if (regexesHere != null) {
+                for (int id : regexesHere) {
+                    candidates.set(id);
+                }
             }
         }
         for (int id = candidates.nextSetBit(0); id >= 0; id = candidates.nextSetBit(id + 1)) {

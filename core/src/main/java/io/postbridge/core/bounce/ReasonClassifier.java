@@ -697,6 +697,111 @@ public final class ReasonClassifier {
         return -1;
     }
 
+    /** At most this many regexes come out of one alternative: beyond it the automaton gains little. */
+    private static final int MAX_EXPANSION = 64;
+
+    /**
+     * The alternative with its groups multiplied out: {@code the[ ](?:a|b)c} gives {@code the[ ]ac} and
+     * {@code the[ ]bc}, an optional group {@code x(?:y)?} gives {@code xy} and {@code x}. Together they match what
+     * the alternative matches (an atomic group's alternatives are all tried, which can only add matches), and each
+     * has a longer required literal, or is a plain phrase for the automaton: the phrase regexes then run on far fewer
+     * texts. Groups under another quantifier, look-arounds and flags stay as they are; so does everything when a
+     * back-reference could name a group.
+     */
+    static List<String> expandGroups(String alternative) {
+        List<String> out = new ArrayList<>();
+        if (alternative.matches(".*\\\\[1-9].*") || !expandInto(alternative, 0, out)) {
+            return List.of(alternative);
+        }
+        return out;
+    }
+
+    private static boolean expandInto(String regex, int from, List<String> out) {
+        int[] found = {-1};
+        scanStructure(regex, from, (i, c, depth) -> {
+            if (c == '(' && depth == 1 && expandableGroupPrefix(regex, i) > 0) {
+                int close = closingOf(regex, i);
+                char after = close + 1 < regex.length() ? regex.charAt(close + 1) : 0;
+                if (close > 0 && (after == 0 || "*+{".indexOf(after) < 0)) {
+                    found[0] = i;
+                    return true;
+                }
+            }
+            return false;
+        });
+        if (found[0] < 0) {
+            out.add(regex);
+            return out.size() <= MAX_EXPANSION;
+        }
+        int open = found[0];
+        int close = closingOf(regex, open);
+        boolean optional = close + 1 < regex.length() && regex.charAt(close + 1) == '?';
+        int rest = close + 1;
+        if (optional) {
+            rest++;
+            if (rest < regex.length() && (regex.charAt(rest) == '?' || regex.charAt(rest) == '+')) {
+                rest++;
+            }
+        }
+        List<String> choices = new ArrayList<>(topLevelAlternatives(regex.substring(open + expandableGroupPrefix(regex, open), close)));
+        if (optional) {
+            choices.add("");
+        }
+        for (String choice : choices) {
+            String candidate = regex.substring(0, open) + choice + regex.substring(rest);
+            if (!expandInto(candidate, open, out)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** 3 for {@code (?:} and {@code (?>}, 1 for a capturing group, 0 for a look-around or flags. */
+    private static int expandableGroupPrefix(String regex, int open) {
+        if (open + 1 < regex.length() && regex.charAt(open + 1) != '?') {
+            return 1;
+        }
+        if (open + 2 < regex.length() && (regex.charAt(open + 2) == ':' || regex.charAt(open + 2) == '>')) {
+            return 3;
+        }
+        return 0;
+    }
+
+    /**
+     * The phrase a regex stands for when it is only literal characters ({@code [ ]}, {@code [.]} and {@code \.}
+     * included); null when it has any other construct.
+     */
+    static String plainLiteral(String regex) {
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        while (i < regex.length()) {
+            char c = regex.charAt(i);
+            int next = i + 1;
+            if (c == '[') {
+                int close = regex.indexOf(']', i + 2);
+                if (close != i + 2 || regex.charAt(i + 1) == '^' || regex.charAt(i + 1) == '\\') {
+                    return null;
+                }
+                c = regex.charAt(i + 1);
+                next = close + 1;
+            } else if (c == '\\') {
+                if (i + 1 >= regex.length() || Character.isLetterOrDigit(regex.charAt(i + 1))) {
+                    return null;
+                }
+                c = regex.charAt(i + 1);
+                next = i + 2;
+            } else if (".^$|*+?{}()".indexOf(c) >= 0) {
+                return null;
+            }
+            if (next < regex.length() && "*+?{".indexOf(regex.charAt(next)) >= 0) {
+                return null;
+            }
+            literal.append(c);
+            i = next;
+        }
+        return literal.length() == 0 ? null : literal.toString();
+    }
+
     /** The longest run of literal characters outside groups and quantifiers: every match contains it. */
     static String requiredLiteral(String alternative) {
         String best = "";
@@ -774,7 +879,14 @@ public final class ReasonClassifier {
                     index.addSubstring(reason, parts[2]);
                 } else {
                     for (String alternative : alternatives(parts[2])) {
-                        index.addRegex(reason, requiredLiteral(alternative), Pattern.compile(alternative));
+                        for (String expanded : expandGroups(alternative)) {
+                            String literal = plainLiteral(expanded);
+                            if (literal != null) {
+                                index.addSubstring(reason, literal);
+                            } else {
+                                index.addRegex(reason, requiredLiteral(expanded), Pattern.compile(expanded));
+                            }
+                        }
                     }
                 }
             }

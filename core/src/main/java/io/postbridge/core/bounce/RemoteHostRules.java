@@ -52,6 +52,8 @@ final class RemoteHostRules {
     }
 
     private static final Map<String, Pattern> HOSTS = new LinkedHashMap<>();
+    /** Per provider, a literal every host its pattern matches contains (checked before the pattern). */
+    private static final Map<String, String> HOST_LITERALS = new HashMap<>();
     private static final Map<String, List<Rule>> RULES = new HashMap<>();
 
     static {
@@ -67,7 +69,7 @@ final class RemoteHostRules {
             return null;
         }
         for (Map.Entry<String, Pattern> e : HOSTS.entrySet()) {
-            if (e.getValue().matcher(host).find()) {
+            if (host.contains(HOST_LITERALS.get(e.getKey())) && e.getValue().matcher(host).find()) {
                 return e.getKey();
             }
         }
@@ -248,6 +250,7 @@ final class RemoteHostRules {
                 String[] f = line.split("\t", 6);
                 if (f[1].equals("host")) {
                     HOSTS.put(f[0], Pattern.compile(f[5]));
+                    HOST_LITERALS.put(f[0], ReasonClassifier.requiredLiteral(f[5]));
                     continue;
                 }
                 // "-": Sisimai maps the code to nothing; a misspelt reason of Sisimai's (Spectrum's "blokced") too

@@ -26,7 +26,12 @@ final class TextBounceScanner {
     /** A short phrase, then the address: {@code Unknown user: addr}, {@code Recipient address: addr}. */
     private static final Pattern PHRASE_THEN_ADDR = Pattern.compile(
         "^\\s*[A-Za-z][A-Za-z ,'\\-]{2,60}:\\s*[\"'<]?(" + ADDR + ")[\"'>]?\\s*[.,:]?\\s*(.*)$");
-    private static final Pattern ADDR_ONLY = Pattern.compile(ADDR);
+    /**
+     * {@link #ADDR}, tried only where a run of local-part characters starts (a match inside a run would also match
+     * from its start, which a search finds first): searching a header no longer re-reads every word from each of its
+     * characters.
+     */
+    private static final Pattern ADDR_ONLY = Pattern.compile("(?<![^\\s<>\"(),;:\\[\\]@])" + ADDR);
     /** Last resort: any line with an address and a reply or status code. */
     private static final Pattern ADDR_ANYWHERE = Pattern.compile("<?(" + ADDR + ")>?");
     private static final Pattern CODE_ANYWHERE = Pattern.compile("(?<![\\d.])(?:[45][0-9]{2}[ \\-]|[45]\\.[0-9]{1,3}\\.[0-9]{1,3})");

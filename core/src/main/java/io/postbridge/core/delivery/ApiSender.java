@@ -123,12 +123,7 @@ public final class ApiSender implements AutoCloseable {
             .exceptionally(error -> {
                 Throwable cause = unwrap(error);
                 if (cause instanceof TokenException) {
-                    TokenException token = (TokenException) cause;
-                    if (token.isReconsentNeeded()) {
-                        return DeliveryOutcome.reconsentNeeded(token.getMessage());
-                    }
-                    return token.isPermanent() ? DeliveryOutcome.permanentFailure(token.getMessage(), "5.7.0")
-                        : DeliveryOutcome.transientFailure(token.getMessage(), Optional.empty());
+                    return DeliveryOutcome.tokenRefused(cause.getMessage(), (TokenException) cause);
                 }
                 return DeliveryOutcome.transientFailure("delivery failed: " + cause, Optional.empty());
             });

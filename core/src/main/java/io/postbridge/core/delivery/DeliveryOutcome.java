@@ -49,6 +49,17 @@ public final class DeliveryOutcome {
         return new DeliveryOutcome(Kind.PERMANENT, detail, Optional.empty(), Optional.empty(), status, false);
     }
 
+    /**
+     * A token endpoint refused the account's credentials: a revoked grant needs a new consent, a wrong client
+     * secret bounces, anything else (5xx, timeout) is tried again.
+     */
+    public static DeliveryOutcome tokenRefused(String detail, io.postbridge.core.oauth.TokenException token) {
+        if (token.isReconsentNeeded()) {
+            return reconsentNeeded(detail);
+        }
+        return token.isPermanent() ? permanentFailure(detail, "5.7.0") : transientFailure(detail, Optional.empty());
+    }
+
     /** The account's grant is gone: bounce, and flag the account for re-consent. */
     public static DeliveryOutcome reconsentNeeded(String detail) {
         return new DeliveryOutcome(Kind.PERMANENT, detail, Optional.empty(), Optional.empty(), "5.7.0", true);

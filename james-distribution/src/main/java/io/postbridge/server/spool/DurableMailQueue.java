@@ -182,8 +182,24 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
             if (disposed) {
                 return Mono.empty();
             }
+            if (interrupted(e)) {
+                // the reader cancelled its subscription (a stop): its scheduler interrupts the waiting receive. Not an
+                // error: reported as one, it reached nobody and Reactor logged it as dropped on every stop
+                Thread.interrupted();
+                LOGGER.debug("Dequeue from {} interrupted: the reader stopped", queueName);
+                return Mono.empty();
+            }
             return Mono.error(new MailQueueException("Unable to dequeue next message", e));
         }
+    }
+
+    private static boolean interrupted(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof InterruptedException || cause instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return Thread.currentThread().isInterrupted();
     }
 
     private void release(Consumer consumer) {

@@ -252,6 +252,10 @@ public final class SmtpConnectionPool implements AutoCloseable {
                 token = tokens.token(oauth.credentialId(), oauth::tokens).get(settings.connectTimeout().toMillis(),
                     java.util.concurrent.TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof io.postbridge.core.oauth.TokenException) {
+                    // kept as it is: a revoked grant (invalid_grant) is the account's to fix, not a connection failure
+                    throw (io.postbridge.core.oauth.TokenException) e.getCause();
+                }
                 throw new javax.mail.MessagingException("no access token for " + route.describe() + ": "
                     + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
             }

@@ -53,6 +53,8 @@ public final class SmtpDeliveryAgent {
     /** The accounts' default relay (postbridge.properties smtp.relay.*); empty: the server-wide route. */
     private final List<SmtpRoute> accountRelay;
     private final java.time.Clock clock;
+    /** Told when an account's upstream token endpoint refuses its grant, as the API delivery tells it. */
+    private final io.postbridge.core.delivery.ProviderAccounts accounts;
     /** Per-upstream rate limits ({@code messagesPerMinute}), counted in this server. */
     private final io.postbridge.core.ratelimit.RateLimiter upstreamRates;
 
@@ -62,8 +64,9 @@ public final class SmtpDeliveryAgent {
      *                     of {@code postbridge.properties}); empty: accounts use the server-wide route too
      */
     public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts, List<SmtpRoute> accountRelay,
-                             java.time.Clock clock) {
+                             io.postbridge.core.delivery.ProviderAccounts accounts, java.time.Clock clock) {
         this.sender = sender;
+        this.accounts = accounts;
         this.dns = dns;
         this.mxPort = mxPort;
         this.smarthosts = List.copyOf(smarthosts);
@@ -72,12 +75,9 @@ public final class SmtpDeliveryAgent {
         this.upstreamRates = new io.postbridge.core.ratelimit.InMemoryRateLimiter(clock);
     }
 
-    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts, java.time.Clock clock) {
-        this(sender, dns, mxPort, smarthosts, List.of(), clock);
-    }
-
-    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts) {
-        this(sender, dns, mxPort, smarthosts, List.of(), java.time.Clock.systemUTC());
+    public SmtpDeliveryAgent(SmtpSender sender, MailExchangers dns, int mxPort, List<SmtpRoute> smarthosts,
+                             io.postbridge.core.delivery.ProviderAccounts accounts, java.time.Clock clock) {
+        this(sender, dns, mxPort, smarthosts, List.of(), accounts, clock);
     }
 
     public SmtpSender sender() {
@@ -108,7 +108,10 @@ public final class SmtpDeliveryAgent {
                 + upstream.messagesPerMinute().get() + " messages per minute is reached",
                 Optional.of(java.time.Duration.between(now, io.postbridge.core.ratelimit.RateWindow.MINUTE.nextStart(now)))));
         }
-        return deliver(route, upstream.fallback(), mail);
+        RecipientOutcomes outcomes = deliver(route, upstream.fallback(), mail);
+        outcomes.byRecipient().values().stream().filter(DeliveryOutcome::isReconsentNeeded).findFirst()
+            .ifPresent(refused -> accounts.reconsentNeeded(account, refused.detail()));
+        return outcomes;
     }
 
     /** Through {@code upstream} if the account has one, following its fallback policy. */

@@ -66,6 +66,10 @@ public final class SmtpSender {
                 SmtpConnection connection;
                 try {
                     connection = pool.borrow(route);
+                } catch (io.postbridge.core.oauth.TokenException e) {
+                    last = DeliveryOutcome.tokenRefused("no access token for " + route.describe() + ": " + e.getMessage(), e)
+                        .via(route.describe(), Optional.empty());
+                    break;
                 } catch (AuthenticationFailedException e) {
                     last = DeliveryOutcome.transientFailure(route.describe() + " refused the credentials: "
                         + oneLine(e.getMessage()), Optional.empty()).via(route.describe(), Optional.of(oneLine(e.getMessage())));

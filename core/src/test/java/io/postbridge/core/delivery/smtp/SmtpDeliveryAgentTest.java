@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.postbridge.core.delivery.DeliveryOutcome;
+import io.postbridge.core.delivery.InMemoryProviderAccounts;
 import io.postbridge.core.delivery.OutgoingMail;
 import io.postbridge.core.delivery.RecipientOutcomes;
 import io.postbridge.core.fakes.FakeUpstream;
@@ -34,7 +35,7 @@ class SmtpDeliveryAgentTest {
 
     private SmtpDeliveryAgent throughRelay() {
         return new SmtpDeliveryAgent(sender, noDns(), 25, List.of(SmtpRoute.smarthost("127.0.0.1", relay.port(), SmtpSecurity.PLAINTEXT,
-            Optional.empty(), Optional.empty())));
+            Optional.empty(), Optional.empty())), new InMemoryProviderAccounts(), java.time.Clock.systemUTC());
     }
 
     private static MailExchangers noDns() {
@@ -75,7 +76,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void theAccountsDefaultRelayTakesAccountMailWhileMailOfNoAccountKeepsTheServerWideRoute() {
         SmtpDeliveryAgent agent = new SmtpDeliveryAgent(sender, noDns(), 25, List.of(), List.of(SmtpRoute.smarthost("127.0.0.1",
-            relay.port(), SmtpSecurity.PLAINTEXT, Optional.empty(), Optional.empty())), java.time.Clock.systemUTC());
+            relay.port(), SmtpSecurity.PLAINTEXT, Optional.empty(), Optional.empty())), new InMemoryProviderAccounts(), java.time.Clock.systemUTC());
         assertThat(agent.deliverForAccount(mail("bob@remote.test")).recipients(DeliveryOutcome.Kind.DELIVERED))
             .containsExactly("bob@remote.test");
         assertThat(agent.deliver(Optional.empty(), SmtpDeliveryAgent.Fallback.WHEN_UNSET, mail("carol@remote.test"))
@@ -125,7 +126,8 @@ class SmtpDeliveryAgentTest {
                 return List.of("127.0.0.1");
             }
         };
-        SmtpDeliveryAgent agent = new SmtpDeliveryAgent(sender, dns, upstream.port(), List.of());
+        SmtpDeliveryAgent agent = new SmtpDeliveryAgent(sender, dns, upstream.port(), List.of(), new InMemoryProviderAccounts(),
+            java.time.Clock.systemUTC());
         RecipientOutcomes outcomes = agent.deliver(mail("a@one.test", "b@two.test", "c@nowhere.test", "d@nullmx.test", "e@flaky.test"));
         Map<String, DeliveryOutcome> by = outcomes.byRecipient();
         assertThat(by.get("a@one.test").detail()).contains("mx mx.one.test");
@@ -140,7 +142,7 @@ class SmtpDeliveryAgentTest {
     @Test
     void anUpstreamsRateLimitDefersTheMailUntilTheNextMinute() {
         io.postbridge.core.testing.MutableClock clock = new io.postbridge.core.testing.MutableClock(java.time.Instant.parse("2026-12-01T10:00:10Z"));
-        SmtpDeliveryAgent agent = new SmtpDeliveryAgent(sender, noDns(), 25, List.of(), clock);
+        SmtpDeliveryAgent agent = new SmtpDeliveryAgent(sender, noDns(), 25, List.of(), new InMemoryProviderAccounts(), clock);
         SmtpUpstream limited = SmtpUpstream.parse(Map.of("host", "127.0.0.1", "port", String.valueOf(upstream.port()),
             "security", "plaintext", "allowPlaintext", "true", "messagesPerMinute", "2"), Optional.empty());
         assertThat(agent.deliver("acct", limited, mail("a@remote.test")).recipients(DeliveryOutcome.Kind.DELIVERED)).hasSize(1);
