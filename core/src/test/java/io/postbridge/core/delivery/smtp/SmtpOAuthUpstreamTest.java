@@ -91,13 +91,17 @@ class SmtpOAuthUpstreamTest {
     }
 
     @Test
-    void aRevokedRefreshTokenIsATransientFailureNamingTheTokenProblem() throws Exception {
+    void aRevokedRefreshTokenNeedsANewConsentAndNamesTheTokenProblem() throws Exception {
         google.googleClient("client-1", "client-secret");
         upstream = FakeUpstream.withStartTls().bearerTokens((user, token) -> google.googleTokenUser(token).map(user::equals).orElse(false));
         pool = new SmtpConnectionPool(SmtpPoolSettings.defaults().verifiedTls(FakeUpstream.clientTrust()), clock);
         DeliveryOutcome outcome = new SmtpSender(pool).deliver(List.of(route("revoked")), mail(1)).byRecipient().get("bob@remote.test");
-        assertThat(outcome.kind()).isEqualTo(DeliveryOutcome.Kind.TRANSIENT);
-        assertThat(outcome.detail()).contains("no access token").doesNotContain("client-secret");
+        // invalid_grant: asking again cannot help until the user consents again, as on the API path
+        assertThat(outcome.kind()).isEqualTo(DeliveryOutcome.Kind.PERMANENT);
+        assertThat(outcome.isReconsentNeeded()).isTrue();
+        assertThat(outcome.status()).isEqualTo("5.7.0");
+        assertThat(outcome.detail()).contains("no access token").contains("invalid_grant").doesNotContain("client-secret");
         assertThat(upstream.received()).isEmpty();
+        assertThat(upstream.accepts()).isZero();
     }
 }
