@@ -12,7 +12,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** A plain HTTP client for James WebAdmin on loopback. */
 public final class WebAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1, as WebAdmin speaks it: the JDK client's default (HTTP/2, so an h2c upgrade offer on every GET) once
+     * left a GET to Jetty unanswered for good. Every request also ends within {@link #TIMEOUT}, so a server that does
+     * not answer fails the test instead of hanging the build.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofMinutes(3);
     private final int port;
 
     public WebAdmin(int port) {
@@ -20,33 +27,33 @@ public final class WebAdmin {
     }
 
     public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> put(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** PATCH without a body (WebAdmin actions such as {@code ?action=reprocess}). */
     public HttpResponse<String> patch(String pathAndQuery) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
             HttpResponse.BodyHandlers.ofString());
     }
 
     /** PATCH with a JSON body (for instance {@code /mailQueues/{name}/mails?delayed=true} with {@code {"delayed": false}}). */
     public HttpResponse<String> patch(String pathAndQuery, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", "application/json")
+        return http.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(TIMEOUT).header("Content-Type", "application/json")
             .method("PATCH", HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode getJson(String pathAndQuery) throws IOException, InterruptedException {

@@ -179,8 +179,11 @@ final class DeliveryQueueWorker implements AutoCloseable {
      * the queue, so a postmaster means the context can take mail.
      */
     private Mono<MailAddress> mailetContextConfigured() {
+        // waits on the dequeue thread: the queue is then read on it too, never on a shared Reactor thread (a
+        // delay's default, the parallel scheduler, whose few threads a blocking read would hold for good)
         return Mono.fromCallable(context::getPostmaster)
-            .repeatWhenEmpty(Integer.MAX_VALUE, empty -> empty.delayElements(Duration.ofMillis(100)))
+            .repeatWhenEmpty(Integer.MAX_VALUE, empty -> empty.delayElements(Duration.ofMillis(100), dequeue))
+            .publishOn(dequeue)
             .doOnSubscribe(ignored -> LOGGER.debug("Postbridge {} delivery waits for the mailet context", what));
     }
 
