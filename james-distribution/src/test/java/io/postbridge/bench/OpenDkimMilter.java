@@ -78,7 +78,8 @@ final class OpenDkimMilter implements AutoCloseable {
         return "inet:127.0.0.1:" + port;
     }
 
-    private static boolean listening(int port) {
+    /** Whether something accepts connections on loopback {@code port}. */
+    static boolean listening(int port) {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             return true;
         } catch (IOException e) {

@@ -334,11 +334,7 @@ class SpoolThroughputBench {
         }
 
         static Sink start() throws Exception {
-            int port = FakeMx.freePort();
-            Process process = new ProcessBuilder("smtp-sink", "-u", "nobody", "-c", "127.0.0.1:" + port, "512")
-                .redirectErrorStream(true).start();
-            Thread.sleep(300);
-            return new Sink(process, port, null);
+            return start(null);
         }
 
         static Sink startDumping() throws Exception {
@@ -346,11 +342,21 @@ class SpoolThroughputBench {
             Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "spool-bench-sink-")
                 : Files.createTempDirectory("spool-bench-sink-");
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx")); // smtp-sink runs as nobody
+            return start(dir);
+        }
+
+        /** smtp-sink on a free port, dumping into {@code dumpDir} unless it is null; returns once it listens. */
+        private static Sink start(Path dumpDir) throws Exception {
             int port = FakeMx.freePort();
-            Process process = new ProcessBuilder("smtp-sink", "-u", "nobody", "-c", "-D", dir.resolve("dump").toString(),
-                "127.0.0.1:" + port, "512").redirectErrorStream(true).start();
-            Thread.sleep(300);
-            return new Sink(process, port, dir);
+            List<String> command = new ArrayList<>(List.of("smtp-sink", "-u", "nobody", "-c"));
+            if (dumpDir != null) {
+                command.addAll(List.of("-D", dumpDir.resolve("dump").toString()));
+            }
+            command.addAll(List.of("127.0.0.1:" + port, "512"));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> OpenDkimMilter.listening(port));
+            return new Sink(process, port, dumpDir);
         }
 
         /**

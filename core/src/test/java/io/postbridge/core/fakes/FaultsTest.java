@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,10 +63,11 @@ class FaultsTest {
             HttpResponse<java.io.InputStream> endless = HTTP.send(request(fake, token, Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofInputStream());
             assertThat(endless.statusCode()).isEqualTo(200);
             assertThatThrownBy(() -> endless.body().readAllBytes()).isInstanceOf(java.io.IOException.class);
-            Thread.sleep(1500);
-            assertThat(fake.delivered()).extracting(d -> d.answerLost).hasSize(2)
-                .anySatisfy(reason -> assertThat(reason).contains("TIMEOUT"))
-                .anySatisfy(reason -> assertThat(reason).contains("ENDLESS_BODY"));
+            // the late answer is recorded once the fake's 1.5 s wait is over
+            Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(fake.delivered()).extracting(d -> d.answerLost).hasSize(2)
+                    .anySatisfy(reason -> assertThat(reason).contains("TIMEOUT"))
+                    .anySatisfy(reason -> assertThat(reason).contains("ENDLESS_BODY")));
         }
     }
 
