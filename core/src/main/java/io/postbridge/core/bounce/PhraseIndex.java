@@ -24,6 +24,8 @@ final class PhraseIndex {
         final Node[] ascii = new Node[128];
         Map<Character, Node> other;
         Node fail;
+        /** The state's number in the table (breadth-first order), set by {@link #table()}. */
+        int id = -1;
         long reasons;
         int[] regexes = new int[0];
 
@@ -79,7 +81,6 @@ final class PhraseIndex {
     private long[] reasonsAt;
     private int[][] regexesAt;
     private Node[] nodes;
-    private Map<Node, Integer> ids;
 
     void addSubstring(BounceReason reason, String phrase) {
         if (phrase.isEmpty()) {
@@ -138,15 +139,15 @@ final class PhraseIndex {
     /** Numbers the states in breadth-first order and fills {@link #next}: a failure state's row comes before its own. */
     private void table() {
         List<Node> order = new ArrayList<>();
-        ids = new HashMap<>();
         Deque<Node> queue = new ArrayDeque<>(List.of(root));
-        ids.put(root, 0);
+        root.id = 0;
+        int count = 1;
         while (!queue.isEmpty()) {
             Node n = queue.poll();
             order.add(n);
             for (Map.Entry<Character, Node> e : n.children()) {
-                if (!ids.containsKey(e.getValue())) {
-                    ids.put(e.getValue(), ids.size());
+                if (e.getValue().id < 0) {
+                    e.getValue().id = count++;
                     queue.add(e.getValue());
                 }
                 if (e.getKey() < 128 && column[e.getKey()] == 0) {
@@ -169,7 +170,7 @@ final class PhraseIndex {
                     continue;
                 }
                 Node child = n.ascii[c];
-                next[id * width + col] = child != null ? ids.get(child) : id == 0 ? 0 : next[ids.get(n.fail) * width + col];
+                next[id * width + col] = child != null ? child.id : id == 0 ? 0 : next[n.fail.id * width + col];
             }
         }
     }
@@ -182,7 +183,7 @@ final class PhraseIndex {
             n = n.fail;
             after = n.child(c);
         }
-        return after == null ? 0 : ids.get(after);
+        return after == null ? 0 : after.id;
     }
 
     /** A bit per {@link BounceReason#ordinal()} for each reason with a phrase in {@code lowerText}. */
