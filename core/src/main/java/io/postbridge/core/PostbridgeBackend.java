@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import io.postbridge.core.accounts.AccountAdministration;
 import io.postbridge.core.accounts.AccountRepository;
 import io.postbridge.core.accounts.AllowedSenderRepository;
+import io.postbridge.core.accounts.CachedAccountRepository;
+import io.postbridge.core.accounts.CachedAllowedSenderRepository;
 import io.postbridge.core.accounts.ProviderSettingsRepository;
 import io.postbridge.core.accounts.SenderPolicy;
 import io.postbridge.core.accounts.TrustedNetworkRepository;
@@ -151,8 +153,9 @@ public final class PostbridgeBackend implements AutoCloseable {
         this.upstreamTokens = new io.postbridge.core.delivery.smtp.UpstreamTokenSources(tokens, settings.microsoftAuthority(),
             settings.microsoftTokenEndpoint(), java.time.Duration.ofSeconds(30));
         Jdbc jdbc = new Jdbc(database.dataSource());
-        this.accounts = new JdbcAccountRepository(jdbc);
-        this.senders = new JdbcAllowedSenderRepository(jdbc);
+        // read on every mail (trusted networks, AUTH, sender policy): cached, a change elsewhere seen within 5 s
+        this.accounts = new CachedAccountRepository(new JdbcAccountRepository(jdbc), clock, TrustedNetworks.DEFAULT_REFRESH);
+        this.senders = new CachedAllowedSenderRepository(new JdbcAllowedSenderRepository(jdbc), clock, TrustedNetworks.DEFAULT_REFRESH);
         this.trustedNetworkRepository = new JdbcTrustedNetworkRepository(jdbc);
         this.providerSettings = new JdbcProviderSettingsRepository(jdbc, clock);
         this.suppressions = new SuppressionList(new JdbcSuppressionRepository(jdbc), new JdbcBouncePolicyRepository(jdbc, clock),
