@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -16,9 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The event log off the mail path: {@link #record} puts the event into a bounded buffer and returns; one background
- * thread takes everything buffered (up to {@code maxBatch}) and stores it with one {@link BatchMailEventLog#recordAll}
- * call, so while one batch is being committed the next one gathers (group commit). Events are stored in the order
- * they were recorded.
+ * thread takes everything buffered (up to {@code maxBatch}), waits up to {@link #LINGER} for more, and stores it with
+ * one {@link BatchMailEventLog#recordAll} call, so while one batch is being committed the next one gathers (group
+ * commit). Events are stored in the order they were recorded.
  *
  * <ul>
  *     <li><b>Back-pressure</b>: when the buffer is full, {@code record} waits for room (the SMTP or mailet thread
@@ -37,6 +38,9 @@ public final class BufferedMailEventLog implements MailEventLog, AutoCloseable {
     static final Duration READ_WAIT = Duration.ofSeconds(5);
     static final Duration FULL_WAIT = Duration.ofSeconds(30);
     static final Duration CLOSE_WAIT = Duration.ofSeconds(60);
+    /** How long the writer gathers events for a batch (see {@link #gather}). */
+    static final Duration LINGER = Duration.ofMillis(20);
+    private static final long LINGER_STEP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final Logger LOGGER = LoggerFactory.getLogger(BufferedMailEventLog.class);
 
     private final BatchMailEventLog store;
@@ -49,6 +53,8 @@ public final class BufferedMailEventLog implements MailEventLog, AutoCloseable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong waitedForRoom = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
+    /** Readers in {@link #flush}: the writer stores what it has at once instead of gathering more. */
+    private final AtomicInteger readersWaiting = new AtomicInteger();
     private final Object progress = new Object();
     private long stored; // guarded by progress: events taken out of the buffer and handed to the store
     private volatile boolean closed;
@@ -129,6 +135,15 @@ public final class BufferedMailEventLog implements MailEventLog, AutoCloseable {
     public boolean flush(Duration timeout) {
         long target = accepted.get();
         long deadline = System.nanoTime() + timeout.toNanos();
+        readersWaiting.incrementAndGet();
+        try {
+            return awaitStored(target, deadline);
+        } finally {
+            readersWaiting.decrementAndGet();
+        }
+    }
+
+    private boolean awaitStored(long target, long deadline) {
         synchronized (progress) {
             while (stored < target) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
@@ -178,6 +193,7 @@ public final class BufferedMailEventLog implements MailEventLog, AutoCloseable {
             }
             batch.add(first);
             buffer.drainTo(batch, maxBatch - 1);
+            gather(batch);
             try {
                 store.recordAll(batch);
             } catch (RuntimeException e) {
@@ -189,6 +205,31 @@ public final class BufferedMailEventLog implements MailEventLog, AutoCloseable {
                 progress.notifyAll();
             }
             batch.clear();
+        }
+    }
+
+    /**
+     * Under a steady trickle each batch would hold one event and pay a whole transaction (the webhook subscriptions'
+     * generation read, the commit) for it: the writer waits up to {@link #LINGER} for more, unless a reader is waiting
+     * for what was recorded or the log is closing.
+     */
+    private void gather(List<MailEvent> batch) {
+        long until = System.nanoTime() + LINGER.toNanos();
+        while (batch.size() < maxBatch && !closed && readersWaiting.get() == 0) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            MailEvent next;
+            try {
+                next = buffer.poll(Math.min(left, LINGER_STEP_NANOS), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                return; // close() does not interrupt; whoever did gets the batch stored now
+            }
+            if (next != null) {
+                batch.add(next);
+                buffer.drainTo(batch, maxBatch - batch.size());
+            }
         }
     }
 

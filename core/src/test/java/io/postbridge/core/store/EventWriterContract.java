@@ -126,6 +126,19 @@ public abstract class EventWriterContract extends BackendContract {
     }
 
     @Test
+    void aTrickleOfEventsIsStoredInFewBatchesNotOneTransactionPerEvent() throws Exception {
+        JdbcMailEventLog store = jdbcLog();
+        try (BufferedMailEventLog log = new BufferedMailEventLog(store, 1000, 500)) {
+            for (int i = 0; i < 200; i++) {
+                log.record(event("m" + i, MailEventType.RECEIVED));
+                Thread.sleep(1); // pacing: one event per millisecond, as from a steady stream of mail
+            }
+            assertThat(log.recent(1000, Optional.empty())).hasSize(200);
+            assertThat(log.batches()).as("the writer gathers for a moment instead of committing every event alone").isLessThan(50);
+        }
+    }
+
+    @Test
     void aFullBufferMakesTheCallerWaitInsteadOfGrowing() throws Exception {
         StalledStore store = new StalledStore(jdbcLog());
         try (BufferedMailEventLog log = new BufferedMailEventLog(store, 10, 500)) {
