@@ -66,6 +66,18 @@ class SpoolThroughputBench {
     /** {@code -Dbench.dkimOnly=true}: only the two dual DKIM variants (trying them out). */
     private static final boolean DKIM_ONLY = Boolean.getBoolean("bench.dkimOnly");
 
+    /**
+     * {@code -Dbench.only=postfix-accept,stock-accept,postbridge-accept}: only these of the six undecorated variants
+     * (names as in {@link #james}: postfix-, stock-, postbridge- with accept or relay; a Postbridge name ending in
+     * {@code -noevents} runs with {@code events.enabled=false}), skipping the dual DKIM ones; for profiling one path.
+     * Empty: all.
+     */
+    private static final List<String> ONLY = System.getProperty("bench.only", "").isBlank() ? List.of()
+        : List.of(System.getProperty("bench.only").split(","));
+
+    /** {@code -Dbench.serverJavaOpts=...}: JVM options of the Postbridge server (default -Xmx512m), e.g. a flight recording. */
+    private static final String SERVER_JAVA_OPTS = System.getProperty("bench.serverJavaOpts", "-Xmx512m");
+
     /** The relay figures without signing (null with bench.dkimOnly), for "with / without signing". */
     private Rate postfixRelay;
     private Rate postbridgeRelay;
@@ -82,6 +94,17 @@ class SpoolThroughputBench {
         report.add(String.format(Locale.ROOT, "Spool benchmark: smtp-source, %d sessions, %d messages of %d bytes, trusted network, %d cores, load %s",
             SESSIONS, MESSAGES, SIZE, Runtime.getRuntime().availableProcessors(), loadAverage()));
         boolean postfix = Files.isExecutable(Path.of("/usr/sbin/postfix")) && Files.isExecutable(Path.of("/usr/sbin/smtp-source"));
+        if (!ONLY.isEmpty()) {
+            for (String variant : ONLY) {
+                boolean relay = variant.contains("-relay");
+                Rate rate = variant.startsWith("postfix-") ? postfix(relay) : james(variant, variant.startsWith("stock-"), relay);
+                report.add(line(variant, rate));
+            }
+            report.add("load average after the run: " + loadAverage());
+            report.forEach(System.out::println);
+            Files.write(Path.of("target/spool-bench-results.txt"), report);
+            return;
+        }
         if (!DKIM_ONLY) {
             Rate postfixAccept = postfix ? postfix(false) : null;
             Rate stockAccept = james("stock-accept", true, false);
@@ -162,8 +185,11 @@ class SpoolThroughputBench {
     private Rate james(String name, boolean stock, boolean relay, DkimTestKeys dkim) throws Exception {
         Ports ports = new Ports();
         Path home = tmp.resolve(name);
+        for (int run = 2; Files.exists(home); run++) {
+            home = tmp.resolve(name + "-" + run); // a variant repeated with -Dbench.only
+        }
         try (Sink sink = relay ? (dkim != null ? Sink.startDumping() : Sink.start()) : null;
-             ServerProcess server = stock ? stockJamesServer(home) : ServerProcess.postbridge(home)) {
+             ServerProcess server = stock ? stockJamesServer(home) : ServerProcess.postbridge(home).javaOpts(SERVER_JAVA_OPTS)) {
             ConfFolder conf = ports.applyTo(stock ? ConfFolder.at(home.resolve("conf")) : server.conf());
             conf.relayThrough(relay ? sink.hostAndPort() : "127.0.0.1:9", "1 second");
             if (stock) {
@@ -177,6 +203,9 @@ class SpoolThroughputBench {
             } else {
                 conf.property("postbridge.properties", "rateLimit.messagesPerMinute", "100000000")
                     .property("postbridge.properties", "rateLimit.recipientsPerDay", "100000000");
+                if (name.endsWith("-noevents")) {
+                    conf.property("postbridge.properties", "events.enabled", "false"); // what the event log costs
+                }
             }
             if (!relay) {
                 dropAfterTheSpool(conf);
@@ -198,6 +227,9 @@ class SpoolThroughputBench {
             Rate rate = measure(ports.inbound, sink);
             if (dkim != null) {
                 checkDualSignatures("Postbridge", sink, dkim);
+            }
+            if (!stock && SERVER_JAVA_OPTS.contains("FlightRecording")) {
+                server.stop(); // SIGTERM, so the recording is written (dumponexit)
             }
             return rate;
         }
