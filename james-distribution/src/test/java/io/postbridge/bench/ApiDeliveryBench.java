@@ -181,6 +181,9 @@ class ApiDeliveryBench {
                 Result result = new Result(MESSAGES, elapsed, fake.googleTokenRequests(), fake.maxGmailSendsInFlight(),
                     cpu(server).minus(cpuBefore));
                 result.benchCpu = Duration.ofNanos(benchCpuNanos() - benchCpuBefore);
+                if (SERVER_JAVA_OPTS.contains("FlightRecording")) {
+                    server.stop(); // SIGTERM, so a recording with dumponexit=true is written
+                }
                 return result;
             }
         }

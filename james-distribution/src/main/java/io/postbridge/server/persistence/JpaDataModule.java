@@ -42,8 +42,10 @@ public class JpaDataModule extends AbstractModule {
         bind(JPADomainList.class).to(SnapshotJpaDomainList.class);
         bind(DomainList.class).to(SnapshotJpaDomainList.class);
 
-        bind(JPARecipientRewriteTable.class).in(Scopes.SINGLETON);
-        bind(RecipientRewriteTable.class).to(JPARecipientRewriteTable.class);
+        // and its recipient rewrite table, also from memory (two look-ups per recipient, at RCPT and in the spooler)
+        bind(SnapshotJpaRecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(JPARecipientRewriteTable.class).to(SnapshotJpaRecipientRewriteTable.class);
+        bind(RecipientRewriteTable.class).to(SnapshotJpaRecipientRewriteTable.class);
 
         bind(JPAMailRepositoryUrlStore.class).in(Scopes.SINGLETON);
         bind(MailRepositoryUrlStore.class).to(JPAMailRepositoryUrlStore.class);

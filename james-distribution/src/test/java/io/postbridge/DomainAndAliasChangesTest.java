@@ -12,10 +12,11 @@ import io.postbridge.it.SmtpClient;
 import io.postbridge.it.WebAdmin;
 
 /**
- * The server answers "is this one of our domains?" from memory (the lookup runs for every recipient): a domain an
- * operator adds or removes through WebAdmin counts for the very next SMTP command, with no delay.
+ * The server answers "is this one of our domains?" and "what does this address map to?" from memory (both lookups
+ * run for every recipient): a domain or an alias an operator adds or removes through WebAdmin counts for the very
+ * next SMTP command, with no delay. (Mail to an alias reaching its mailbox: {@code JamesStateSurvivesRestartIT}.)
  */
-class DomainListChangesTest {
+class DomainAndAliasChangesTest {
     @RegisterExtension
     static JamesServerExtension james = PostbridgeJames.extension(conf -> { });
 
@@ -48,6 +49,29 @@ class DomainListChangesTest {
             assertThat(webAdmin.get("/domains/fresh.test").statusCode()).isEqualTo(404);
             smtp.mailFrom("someone@remote.test");
             assertThat(smtp.rcptTo("anna@fresh.test")).as("no longer ours: no relaying").startsWith("5");
+        }
+    }
+
+    @Test
+    void anAddedAliasIsARecipientAtOnceAndARemovedOneNoLonger() throws Exception {
+        assertThat(webAdmin.put("/domains/alias.test", "").statusCode()).isEqualTo(204);
+        webAdmin.addUser("bob@alias.test", "secret");
+        try (SmtpClient smtp = SmtpClient.connect(inbound)) {
+            smtp.ehlo();
+            smtp.mailFrom("someone@remote.test");
+            assertThat(smtp.rcptTo("robert@alias.test")).as("no such user, no alias yet").startsWith("550");
+
+            assertThat(webAdmin.put("/address/aliases/bob@alias.test/sources/robert@alias.test", "").statusCode()).isEqualTo(204);
+            assertThat(smtp.rcptTo("robert@alias.test")).as("an alias of bob now").startsWith("250");
+            assertThat(webAdmin.put("/address/aliases/bob@alias.test/sources/bobby@alias.test", "").statusCode()).isEqualTo(204);
+            assertThat(smtp.rcptTo("bobby@alias.test")).as("a second alias of the same user").startsWith("250");
+            assertThat(smtp.rcptTo("robert@alias.test")).as("the first one kept").startsWith("250");
+
+            smtp.rset();
+            assertThat(webAdmin.delete("/address/aliases/bob@alias.test/sources/robert@alias.test").statusCode()).isEqualTo(204);
+            smtp.mailFrom("someone@remote.test");
+            assertThat(smtp.rcptTo("robert@alias.test")).as("removed: no longer a recipient").startsWith("550");
+            assertThat(smtp.rcptTo("bobby@alias.test")).as("the other alias stays").startsWith("250");
         }
     }
 }
