@@ -92,6 +92,7 @@ public final class PostbridgeServerMain {
     }
 
     public static void main(String[] args) throws Exception {
+        int commonPool = CommonPoolParallelism.atLeastTwo(); // first: see its comment
         // Postbridge reports start-up failures itself (one line, then exit 1) instead of James's System.exit
         System.setProperty("james.exit.on.startup.error", "false");
         ExtraProperties.initialize();
@@ -141,6 +142,10 @@ public final class PostbridgeServerMain {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
 
+        if (commonPool < CommonPoolParallelism.MINIMUM) {
+            LOGGER.warn("Postbridge: the JVM's common pool has {} thread(s): each API delivery's HTTP answer starts a thread;"
+                + " start the JVM with -D{}={}", commonPool, CommonPoolParallelism.PROPERTY, CommonPoolParallelism.MINIMUM);
+        }
         server.getProbe(ListenerReport.class).lines()
             .forEach(line -> LOGGER.info("Postbridge: {}", line));
         LOGGER.info("Postbridge: ready. Next: add your domain and users (README, 'First steps'), "
