@@ -34,6 +34,12 @@ public final class JdbcSuppressionRepository implements SuppressionRepository {
     }
 
     @Override
+    public List<Suppression> find(String scope, String otherScope, String address) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM pb_suppression WHERE address = ? AND scope IN (?, ?)",
+            JdbcSuppressionRepository::row, address, scope, otherScope);
+    }
+
+    @Override
     public Suppression suppress(String scope, String address, SuppressionReason reason, String source, String detail,
                                 Instant now, Optional<Instant> expiresAt) {
         String shortDetail = detail == null ? "" : detail.length() > 1000 ? detail.substring(0, 1000) : detail;

@@ -2,6 +2,7 @@ package io.postbridge.core.suppression;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -103,8 +104,10 @@ public final class SuppressionList {
     public Optional<Suppression> check(String account, String recipient) {
         String address = normalise(recipient);
         Instant now = clock.instant();
-        Optional<Suppression> own = repository.find(account, address).filter(s -> s.activeAt(now));
-        return own.isPresent() ? own : repository.find(Suppression.GLOBAL, address).filter(s -> s.activeAt(now));
+        List<Suppression> entries = repository.find(account, Suppression.GLOBAL, address);
+        Optional<Suppression> own = entries.stream().filter(s -> s.scope().equals(account) && s.activeAt(now)).findFirst();
+        return own.isPresent() ? own
+            : entries.stream().filter(s -> s.scope().equals(Suppression.GLOBAL) && s.activeAt(now)).findFirst();
     }
 
     /** An operator's entry (WebAdmin), for an account or {@link Suppression#GLOBAL}. */

@@ -12,6 +12,9 @@ import java.util.Optional;
 public interface SuppressionRepository {
     Optional<Suppression> find(String scope, String address);
 
+    /** The address's entries in either scope (zero, one or two), in one read: the check of every recipient. */
+    List<Suppression> find(String scope, String otherScope, String address);
+
     /** Suppresses, or if already suppressed adds a hit and keeps the first time and the strongest reason given. */
     Suppression suppress(String scope, String address, SuppressionReason reason, String source, String detail, Instant now,
                          Optional<Instant> expiresAt);

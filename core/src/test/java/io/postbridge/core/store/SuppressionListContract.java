@@ -100,6 +100,19 @@ public abstract class SuppressionListContract extends BackendContract {
     }
 
     @Test
+    void theAccountsOwnEntryComesFirstAndAnExpiredOneLeavesTheGlobalOne() {
+        restart(Map.of("suppression.expiry", "30 days"));
+        list().recordFailure("crm", "both@example.com", Hardness.HARD, "bounce", "5.1.1 own");
+        clock.advance(Duration.ofDays(20));
+        list().add(Suppression.GLOBAL, "both@example.com", SuppressionReason.MANUAL, "spam trap");
+
+        assertThat(list().check("crm", "both@example.com")).map(Suppression::scope).contains("crm");
+        assertThat(list().check("billing", "both@example.com")).map(Suppression::scope).contains(Suppression.GLOBAL);
+        clock.advance(Duration.ofDays(11)); // the account's entry expired, the global one (20 days younger) did not
+        assertThat(list().check("crm", "both@example.com")).map(Suppression::scope).contains(Suppression.GLOBAL);
+    }
+
+    @Test
     void anExpiredEntryNoLongerApplies() {
         restart(Map.of("suppression.expiry", "30 days"));
         list().recordFailure("crm", "gone@example.com", Hardness.HARD, "bounce", "5.1.1");
