@@ -163,12 +163,13 @@ public class DkimSign extends GenericMailet {
         Optional<String> sender = mail.getMaybeSender().asOptional().map(MailAddress::asString);
         SigningOutcome outcome;
         try {
-            byte[] current = bytes(mail);
-            if (!signing.concerns(current, sender)) {
+            // the header fields decide whether the mail is ours to sign: most relayed mail is not, and then the
+            // whole message need not be serialised
+            if (!signing.concerns(MailContent.headerBlock(mail), sender)) {
                 result(mail, "not signed: no DKIM key for its domains");
                 return;
             }
-            outcome = signing.sign(preparation.prepare(current), sender);
+            outcome = signing.sign(preparation.prepare(bytes(mail)), sender);
         } catch (IOException | MessagingException | RuntimeException e) {
             // a message we cannot parse still deserves delivery; it just leaves unsigned
             LOGGER.error("DKIM: cannot sign mail {} ({}); sending it unsigned", mail.getName(), e.toString());

@@ -1,6 +1,5 @@
 package io.postbridge.mailets;
 
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -24,7 +23,6 @@ import org.apache.james.dnsservice.api.TemporaryResolutionException;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
-import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.mailet.AttributeUtils;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -334,7 +332,7 @@ public class SmtpDelivery extends GenericMailet {
         OutgoingMail outgoing;
         try {
             outgoing = new OutgoingMail(mail.getName(), mail.getMaybeSender().asOptional().map(MailAddress::asString),
-                DeliveryQueueWorker.recipients(mail), content(mail));
+                DeliveryQueueWorker.recipients(mail), MailContent.bytes(mail));
         } catch (Exception e) {
             return RecipientOutcomes.all(DeliveryQueueWorker.recipients(mail), DeliveryOutcome.permanentFailure(
                 "the queued message cannot be read: " + e.getMessage(), "5.6.0"));
@@ -363,12 +361,6 @@ public class SmtpDelivery extends GenericMailet {
      * The bytes as the durable queue stores them (an unmodified message's own stream), so the first attempt, made on
      * the spool's copy of the mail, sends what a queued attempt sends: the message as DkimSign left it.
      */
-    private static byte[] content(Mail mail) throws Exception {
-        try (InputStream in = new MimeMessageInputStream(mail.getMessage())) {
-            return in.readAllBytes();
-        }
-    }
-
     @Override
     public void destroy() {
         if (takeOver != null) {

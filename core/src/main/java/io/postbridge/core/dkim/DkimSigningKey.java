@@ -22,10 +22,15 @@ public final class DkimSigningKey {
     /** Lower-case ASCII (A-label) form of {@code domain}; throws IllegalArgumentException when it is not a domain. */
     public static String normalizeDomain(String domain) {
         String ascii;
-        try {
-            ascii = IDN.toASCII(domain.trim(), IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + domain + "' is not a domain name", e);
+        String trimmed = domain.trim();
+        if (isAscii(trimmed)) {
+            ascii = trimmed.toLowerCase(Locale.ROOT); // what IDN.toASCII leaves of it: the common case, asked per mail
+        } else {
+            try {
+                ascii = IDN.toASCII(trimmed, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + domain + "' is not a domain name", e);
+            }
         }
         if (ascii.endsWith(".")) {
             ascii = ascii.substring(0, ascii.length() - 1);
@@ -34,6 +39,15 @@ public final class DkimSigningKey {
             throw new IllegalArgumentException("'" + domain + "' is not a domain name");
         }
         return ascii;
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Lower-case selector; selectors are one or more DNS labels. */
