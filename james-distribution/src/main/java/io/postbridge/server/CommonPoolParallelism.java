@@ -6,9 +6,10 @@ import java.util.concurrent.ForkJoinPool;
  * Gives the JDK's common pool at least two threads. With one (its default on a machine with 2 cores: cores - 1),
  * {@code CompletableFuture} runs every asynchronous stage on a thread of its own, started for that stage and then
  * discarded; the JDK's {@code HttpClient} completes every response that way. With the Gmail and Graph calls of API
- * delivery that was one new thread per mail: the API delivery benchmark (issue 14, 250 ms per call, 2 cores) went
- * from 13.4 to 11.8 ms of server CPU per mail and from 120 to 135 msg/s with two threads. Must run before
- * anything uses the pool; an operator's own {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism} wins.
+ * delivery that was one thread started and ended per mail (seen in a flight recording of the API delivery
+ * benchmark). Paired runs of that benchmark put the CPU it costs within the machine's noise (13.0 ms of server CPU
+ * per mail either way), so this is hygiene, not a speed-up. Must run before anything uses the pool; an operator's
+ * own {@code -Djava.util.concurrent.ForkJoinPool.common.parallelism} wins.
  */
 final class CommonPoolParallelism {
     static final String PROPERTY = "java.util.concurrent.ForkJoinPool.common.parallelism";

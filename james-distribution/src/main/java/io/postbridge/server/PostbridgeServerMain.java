@@ -143,8 +143,8 @@ public final class PostbridgeServerMain {
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
 
         if (commonPool < CommonPoolParallelism.MINIMUM) {
-            LOGGER.warn("Postbridge: the JVM's common pool has {} thread(s): each API delivery's HTTP answer starts a thread;"
-                + " start the JVM with -D{}={}", commonPool, CommonPoolParallelism.PROPERTY, CommonPoolParallelism.MINIMUM);
+            LOGGER.info("Postbridge: the JVM's common pool has {} thread(s): each API delivery's HTTP answer starts a thread"
+                + " (-D{}={} avoids it)", commonPool, CommonPoolParallelism.PROPERTY, CommonPoolParallelism.MINIMUM);
         }
         server.getProbe(ListenerReport.class).lines()
             .forEach(line -> LOGGER.info("Postbridge: {}", line));
