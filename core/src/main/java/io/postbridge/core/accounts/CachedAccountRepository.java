@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
@@ -17,13 +18,15 @@ import com.google.common.cache.CacheBuilder;
  * AUTH) asks for its account on every mail, which was a database query each time. A change made through this node
  * (create, update, delete) empties the cache at once; one made on another node sharing the store is seen within
  * {@code refresh}, as for trusted networks ({@link TrustedNetworks#DEFAULT_REFRESH}). Absent accounts are not
- * cached, so an account created elsewhere is found at once.
+ * cached, so an account created elsewhere is found at once. A read that overlapped a change is not kept (it may hold
+ * the row from before it).
  */
 public final class CachedAccountRepository implements AccountRepository {
     private static final long MAX_CACHED = 10_000;
 
     private final AccountRepository store;
     private final Cache<Long, Account> byId;
+    private final AtomicLong changes = new AtomicLong();
 
     public CachedAccountRepository(AccountRepository store, Clock clock, Duration refresh) {
         this.store = Objects.requireNonNull(store);
@@ -51,15 +54,23 @@ public final class CachedAccountRepository implements AccountRepository {
         if (cached != null) {
             return Optional.of(cached);
         }
+        long before = changes.get();
         Optional<Account> read = store.findById(id);
-        read.ifPresent(account -> byId.put(id, account));
+        if (read.isPresent() && changes.get() == before) {
+            byId.put(id, read.get());
+        }
         return read;
+    }
+
+    /** Counts the change, then forgets what was read (see {@link #findById}). */
+    private void changed() {
+        changes.incrementAndGet();
+        byId.invalidateAll();
     }
 
     @Override
     public Account create(String name, Instant now) {
-        byId.invalidateAll();
-        return store.create(name, now);
+        return store.create(name, now); // a new id: nothing cached can be about it
     }
 
     @Override
@@ -77,7 +88,7 @@ public final class CachedAccountRepository implements AccountRepository {
         try {
             store.update(account);
         } finally {
-            byId.invalidateAll();
+            changed();
         }
     }
 
@@ -86,7 +97,7 @@ public final class CachedAccountRepository implements AccountRepository {
         try {
             return store.delete(name);
         } finally {
-            byId.invalidateAll();
+            changed();
         }
     }
 }

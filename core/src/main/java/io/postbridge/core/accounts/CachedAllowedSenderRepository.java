@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
@@ -12,13 +13,15 @@ import com.google.common.cache.CacheBuilder;
 /**
  * Each account's allowed senders, read from the store at most once per {@code refresh}: the sender policy asks at
  * MAIL FROM and again for the header From of every mail. A change made through this node is seen at once, one made
- * on another node sharing the store within {@code refresh} (as for {@link CachedAccountRepository}).
+ * on another node sharing the store within {@code refresh} (as for {@link CachedAccountRepository}, and as there a
+ * read that overlapped a change is not kept).
  */
 public final class CachedAllowedSenderRepository implements AllowedSenderRepository {
     private static final long MAX_CACHED = 10_000;
 
     private final AllowedSenderRepository store;
     private final Cache<Long, List<SenderPattern>> byAccount;
+    private final AtomicLong changes = new AtomicLong();
 
     public CachedAllowedSenderRepository(AllowedSenderRepository store, Clock clock, Duration refresh) {
         this.store = Objects.requireNonNull(store);
@@ -35,8 +38,11 @@ public final class CachedAllowedSenderRepository implements AllowedSenderReposit
         if (cached != null) {
             return cached;
         }
+        long before = changes.get();
         List<SenderPattern> read = List.copyOf(store.list(accountId));
-        byAccount.put(accountId, read);
+        if (changes.get() == before) {
+            byAccount.put(accountId, read);
+        }
         return read;
     }
 
@@ -45,7 +51,7 @@ public final class CachedAllowedSenderRepository implements AllowedSenderReposit
         try {
             return store.add(accountId, pattern);
         } finally {
-            byAccount.invalidate(accountId);
+            changed(accountId);
         }
     }
 
@@ -54,7 +60,12 @@ public final class CachedAllowedSenderRepository implements AllowedSenderReposit
         try {
             return store.remove(accountId, pattern);
         } finally {
-            byAccount.invalidate(accountId);
+            changed(accountId);
         }
+    }
+
+    private void changed(long accountId) {
+        changes.incrementAndGet();
+        byAccount.invalidate(accountId);
     }
 }
