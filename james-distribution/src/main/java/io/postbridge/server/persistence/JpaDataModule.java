@@ -75,18 +75,22 @@ public class JpaDataModule extends AbstractModule {
         return new MailRepositoryStoreConfiguration(items, configured.getDefaultProtocol());
     }
 
+    // forClass names the class Guice provisions: James runs an operation in dependency order only when that class is
+    // assignable from it (InitializationOperations). Named after the JPA superclass, the recipient rewrite table was
+    // configured last, after the spooler had started, and mail queued before a restart failed with "RecipientRewriteTable
+    // is not configured" (found by SoakIT).
     @ProvidesIntoSet
-    InitializationOperation configureDomainList(DomainListConfiguration configuration, JPADomainList domainList) {
+    InitializationOperation configureDomainList(DomainListConfiguration configuration, SnapshotJpaDomainList domainList) {
         return InitilizationOperationBuilder
-            .forClass(JPADomainList.class)
+            .forClass(SnapshotJpaDomainList.class)
             .init(() -> domainList.configure(configuration));
     }
 
     @ProvidesIntoSet
     InitializationOperation configureRecipientRewriteTable(ConfigurationProvider configurationProvider,
-                                                           JPARecipientRewriteTable recipientRewriteTable) {
+                                                           SnapshotJpaRecipientRewriteTable recipientRewriteTable) {
         return InitilizationOperationBuilder
-            .forClass(JPARecipientRewriteTable.class)
+            .forClass(SnapshotJpaRecipientRewriteTable.class)
             .init(() -> recipientRewriteTable.configure(configurationProvider.getConfiguration("recipientrewritetable")));
     }
 }
