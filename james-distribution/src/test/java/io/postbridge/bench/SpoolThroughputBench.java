@@ -96,6 +96,10 @@ class SpoolThroughputBench {
         boolean postfix = Files.isExecutable(Path.of("/usr/sbin/postfix")) && Files.isExecutable(Path.of("/usr/sbin/smtp-source"));
         if (!ONLY.isEmpty()) {
             for (String variant : ONLY) {
+                if (!variant.matches("(postfix|stock|postbridge)-(accept|relay)|postbridge-(accept|relay)-noevents")) {
+                    throw new IllegalArgumentException("-Dbench.only: unknown variant '" + variant + "'; expected postfix-accept,"
+                        + " postfix-relay, stock-accept, stock-relay, postbridge-accept, postbridge-relay (with -noevents)");
+                }
                 boolean relay = variant.contains("-relay");
                 Rate rate = variant.startsWith("postfix-") ? postfix(relay) : james(variant, variant.startsWith("stock-"), relay);
                 report.add(line(variant, rate));
