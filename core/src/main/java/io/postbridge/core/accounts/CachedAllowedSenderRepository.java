@@ -4,46 +4,25 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
+import java.util.Optional;
 
 /**
  * Each account's allowed senders, read from the store at most once per {@code refresh}: the sender policy asks at
- * MAIL FROM and again for the header From of every mail. A change made through this node is seen at once, one made
- * on another node sharing the store within {@code refresh} (as for {@link CachedAccountRepository}, and as there a
- * read that overlapped a change is not kept).
+ * MAIL FROM and again for the header From of every mail. A change made through this node counts at once, one made
+ * on another node sharing the store within {@code refresh} ({@link StoreReadCache}).
  */
 public final class CachedAllowedSenderRepository implements AllowedSenderRepository {
-    private static final long MAX_CACHED = 10_000;
-
     private final AllowedSenderRepository store;
-    private final Cache<Long, List<SenderPattern>> byAccount;
-    private final AtomicLong changes = new AtomicLong();
+    private final StoreReadCache<Long, List<SenderPattern>> byAccount;
 
     public CachedAllowedSenderRepository(AllowedSenderRepository store, Clock clock, Duration refresh) {
         this.store = Objects.requireNonNull(store);
-        this.byAccount = CacheBuilder.newBuilder()
-            .expireAfterWrite(refresh.toNanos(), TimeUnit.NANOSECONDS)
-            .maximumSize(MAX_CACHED)
-            .ticker(CachedAccountRepository.ticker(clock))
-            .build();
+        this.byAccount = new StoreReadCache<>(clock, refresh);
     }
 
     @Override
     public List<SenderPattern> list(long accountId) {
-        List<SenderPattern> cached = byAccount.getIfPresent(accountId);
-        if (cached != null) {
-            return cached;
-        }
-        long before = changes.get();
-        List<SenderPattern> read = List.copyOf(store.list(accountId));
-        if (changes.get() == before) {
-            byAccount.put(accountId, read);
-        }
-        return read;
+        return byAccount.get(accountId, () -> Optional.of(List.copyOf(store.list(accountId)))).orElseThrow();
     }
 
     @Override
@@ -51,7 +30,7 @@ public final class CachedAllowedSenderRepository implements AllowedSenderReposit
         try {
             return store.add(accountId, pattern);
         } finally {
-            changed(accountId);
+            byAccount.changed(accountId);
         }
     }
 
@@ -60,12 +39,7 @@ public final class CachedAllowedSenderRepository implements AllowedSenderReposit
         try {
             return store.remove(accountId, pattern);
         } finally {
-            changed(accountId);
+            byAccount.changed(accountId);
         }
-    }
-
-    private void changed(long accountId) {
-        changes.incrementAndGet();
-        byAccount.invalidate(accountId);
     }
 }
