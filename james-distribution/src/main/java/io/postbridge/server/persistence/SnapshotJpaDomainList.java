@@ -2,8 +2,6 @@ package io.postbridge.server.persistence;
 
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
 import javax.persistence.EntityManagerFactory;
@@ -24,10 +22,7 @@ import com.google.common.collect.ImmutableSet;
  * than a second, for changes another server made in a shared (PostgreSQL) database.
  */
 public class SnapshotJpaDomainList extends JPADomainList {
-    private static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private final AtomicLong generation = new AtomicLong();
-    private volatile Snapshot snapshot;
+    private final RowsInMemory<Domains> rows = new RowsInMemory<>();
 
     @Inject
     public SnapshotJpaDomainList(DNSService dns, EntityManagerFactory entityManagerFactory) {
@@ -49,7 +44,7 @@ public class SnapshotJpaDomainList extends JPADomainList {
         try {
             super.addDomain(domain);
         } finally {
-            invalidate();
+            rows.drop();
         }
     }
 
@@ -58,39 +53,21 @@ public class SnapshotJpaDomainList extends JPADomainList {
         try {
             super.doRemoveDomain(domain);
         } finally {
-            invalidate();
+            rows.drop();
         }
     }
 
-    private void invalidate() {
-        generation.incrementAndGet();
-        snapshot = null;
+    private Domains current() throws DomainListException {
+        return rows.current(() -> new Domains(ImmutableList.copyOf(super.getDomainListInternal())));
     }
 
-    private Snapshot current() throws DomainListException {
-        Snapshot current = snapshot;
-        long now = System.nanoTime();
-        if (current != null && now - current.loadedAt < MAX_AGE_NANOS) {
-            return current;
-        }
-        // a change made while this load runs must not be hidden by it: keep the copy only if none happened
-        long before = generation.get();
-        Snapshot loaded = new Snapshot(ImmutableList.copyOf(super.getDomainListInternal()), now);
-        if (generation.get() == before) {
-            snapshot = loaded;
-        }
-        return loaded;
-    }
-
-    private static final class Snapshot {
+    private static final class Domains {
         final List<Domain> domains;
         final Set<Domain> lookup;
-        final long loadedAt;
 
-        Snapshot(ImmutableList<Domain> domains, long loadedAt) {
+        Domains(ImmutableList<Domain> domains) {
             this.domains = domains;
             this.lookup = ImmutableSet.copyOf(domains);
-            this.loadedAt = loadedAt;
         }
     }
 }

@@ -3,8 +3,6 @@ package io.postbridge.server.persistence;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
 import javax.persistence.EntityManager;
@@ -32,10 +30,7 @@ import com.google.common.collect.ImmutableMap;
  * re-reads the rows first, so it never merges into a stale copy.
  */
 public class SnapshotJpaRecipientRewriteTable extends JPARecipientRewriteTable {
-    private static final long MAX_AGE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    private final AtomicLong generation = new AtomicLong();
-    private volatile Snapshot snapshot;
+    private final RowsInMemory<Map<String, String>> rows = new RowsInMemory<>();
     private EntityManagerFactory entityManagerFactory;
 
     @Inject
@@ -48,48 +43,28 @@ public class SnapshotJpaRecipientRewriteTable extends JPARecipientRewriteTable {
 
     @Override
     public Mappings getStoredMappings(MappingSource source) throws RecipientRewriteTableException {
-        String targets = current().targets.get(key(source.getFixedUser(), source.getFixedDomain()));
+        String targets = rows.current(this::load).get(key(source.getFixedUser(), source.getFixedDomain()));
         return targets == null ? MappingsImpl.empty() : MappingsImpl.fromRawString(targets);
     }
 
     @Override
     public void addMapping(MappingSource source, Mapping mapping) throws RecipientRewriteTableException {
-        invalidate(); // James merges into the stored mappings it reads first: read them from the database
+        rows.drop(); // James merges into the stored mappings it reads first: read them from the database
         try {
             super.addMapping(source, mapping);
         } finally {
-            invalidate();
+            rows.drop();
         }
     }
 
     @Override
     public void removeMapping(MappingSource source, Mapping mapping) throws RecipientRewriteTableException {
-        invalidate();
+        rows.drop();
         try {
             super.removeMapping(source, mapping);
         } finally {
-            invalidate();
+            rows.drop();
         }
-    }
-
-    private void invalidate() {
-        generation.incrementAndGet();
-        snapshot = null;
-    }
-
-    private Snapshot current() throws RecipientRewriteTableException {
-        Snapshot current = snapshot;
-        long now = System.nanoTime();
-        if (current != null && now - current.loadedAt < MAX_AGE_NANOS) {
-            return current;
-        }
-        // a change made while this load runs must not be hidden by it: keep the copy only if none happened
-        long before = generation.get();
-        Snapshot loaded = new Snapshot(load(), now);
-        if (generation.get() == before) {
-            snapshot = loaded;
-        }
-        return loaded;
     }
 
     /** Every row as stored (user and domain columns exactly as James's own per-source query compares them). */
@@ -112,15 +87,5 @@ public class SnapshotJpaRecipientRewriteTable extends JPARecipientRewriteTable {
 
     private static String key(String user, String domain) {
         return user + '\u0000' + domain;
-    }
-
-    private static final class Snapshot {
-        final Map<String, String> targets;
-        final long loadedAt;
-
-        Snapshot(Map<String, String> targets, long loadedAt) {
-            this.targets = targets;
-            this.loadedAt = loadedAt;
-        }
     }
 }
