@@ -12,7 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
@@ -129,9 +131,19 @@ public abstract class EventWriterContract extends BackendContract {
     void aTrickleOfEventsIsStoredInFewBatchesNotOneTransactionPerEvent() throws Exception {
         JdbcMailEventLog store = jdbcLog();
         try (BufferedMailEventLog log = new BufferedMailEventLog(store, 1000, 500)) {
-            for (int i = 0; i < 200; i++) {
-                log.record(event("m" + i, MailEventType.RECEIVED));
-                Thread.sleep(1); // pacing: one event per millisecond, as from a steady stream of mail
+            // one event per millisecond, as from a steady stream of mail
+            ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+            AtomicInteger recorded = new AtomicInteger();
+            try {
+                pacer.scheduleAtFixedRate(() -> {
+                    if (recorded.get() < 200) {
+                        log.record(event("m" + recorded.get(), MailEventType.RECEIVED));
+                        recorded.incrementAndGet(); // only this one thread writes it
+                    }
+                }, 0, 1, TimeUnit.MILLISECONDS);
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> recorded.get() >= 200);
+            } finally {
+                pacer.shutdownNow();
             }
             assertThat(log.recent(1000, Optional.empty())).hasSize(200);
             assertThat(log.batches()).as("the writer gathers for a moment instead of committing every event alone").isLessThan(50);
